@@ -1,0 +1,187 @@
+package dev.container.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what the user wrote ({@code --war shop.war:/store}, {@code --listen 127.0.0.1:8080}, ...)
+ * into a validated {@link Plan}. Collects every problem before failing, so one run shows them all.
+ * Not thread-safe; use one builder per plan.
+ */
+public final class PlanBuilder {
+    public static final int DEFAULT_PORT = 8080;
+    public static final String ANY_HOST = "0.0.0.0";
+    public static final Path DEFAULT_STATE_DIR = Path.of("state");
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<ListenerSpec> listeners = new ArrayList<>();
+    private final List<AppSpec> apps = new ArrayList<>();
+    private final List<StaticSpec> statics = new ArrayList<>();
+    /** context path or prefix -> the argument that claimed it, to name both in a clash. */
+    private final Map<String, String> claimedPaths = new HashMap<>();
+    private Path stateDir = DEFAULT_STATE_DIR;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    /** {@code PATH[:/ctx]}: a WAR file or exploded directory, optionally with its context path. */
+    public PlanBuilder war(String argument) {
+        var parts = splitPathAndPrefix(argument);
+        Path source = Path.of(parts[0]);
+        String fileName = source.toAbsolutePath().normalize().getFileName() == null
+                ? "" : source.toAbsolutePath().normalize().getFileName().toString();
+        String context = parts[1] != null ? parts[1] : ContextPaths.fromFileName(fileName);
+        if (!checkPath("--war", argument, context)) {
+            return this;
+        }
+        if (Files.isDirectory(source)) {
+            apps.add(new AppSpec(source.toAbsolutePath().normalize(), context, true));
+        } else if (!Files.exists(source)) {
+            problems.add("--war " + argument + ": no such file or directory: " + source);
+        } else if (!isZip(source)) {
+            problems.add("--war " + argument + ": not a WAR (zip) file: " + source);
+        } else {
+            apps.add(new AppSpec(source.toAbsolutePath().normalize(), context, false));
+        }
+        return this;
+    }
+
+    /** {@code DIR[:/prefix]}: a directory of static files, at "/" unless a prefix is given. */
+    public PlanBuilder staticDir(String argument, boolean listing) {
+        var parts = splitPathAndPrefix(argument);
+        Path root = Path.of(parts[0]);
+        String prefix = parts[1] != null ? parts[1] : "/";
+        if (!checkPath("--static", argument, prefix)) {
+            return this;
+        }
+        if (!Files.exists(root)) {
+            problems.add("--static " + argument + ": no such directory: " + root);
+        } else if (!Files.isDirectory(root)) {
+            problems.add("--static " + argument + ": not a directory: " + root);
+        } else {
+            statics.add(new StaticSpec(root.toAbsolutePath().normalize(), prefix, listing));
+        }
+        return this;
+    }
+
+    /** {@code [host]:port}, {@code port}, or {@code [v6-literal]:port}; no host means every interface. */
+    public PlanBuilder listen(String argument) {
+        String host;
+        String port;
+        if (argument.startsWith("[")) {
+            int close = argument.indexOf("]:");
+            if (close < 0) {
+                problems.add("--listen " + argument + ": expected [ipv6-address]:port");
+                return this;
+            }
+            host = argument.substring(1, close);
+            port = argument.substring(close + 2);
+        } else {
+            int colon = argument.lastIndexOf(':');
+            if (colon >= 0 && argument.indexOf(':') != colon) {
+                problems.add("--listen " + argument + ": write IPv6 addresses in brackets, e.g. [::1]:8080");
+                return this;
+            }
+            host = colon < 0 ? "" : argument.substring(0, colon);
+            port = colon < 0 ? argument : argument.substring(colon + 1);
+        }
+        int portNumber;
+        try {
+            portNumber = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            problems.add("--listen " + argument + ": port '" + port + "' is not a number");
+            return this;
+        }
+        if (portNumber < 0 || portNumber > 65_535) {
+            problems.add("--listen " + argument + ": port must be 0..65535, got " + portNumber);
+            return this;
+        }
+        if (host.isEmpty()) {
+            host = ANY_HOST;
+        } else {
+            try {
+                // Resolves names once here, so a typo fails at start, not at bind time.
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                problems.add("--listen " + argument + ": unknown host '" + host + "'");
+                return this;
+            }
+        }
+        var spec = new ListenerSpec(host, portNumber);
+        if (portNumber != 0 && listeners.contains(spec)) {
+            problems.add("--listen " + argument + ": given twice");
+            return this;
+        }
+        listeners.add(spec);
+        return this;
+    }
+
+    public PlanBuilder stateDir(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            problems.add("--state " + dir + ": not a directory");
+        } else {
+            stateDir = dir;
+        }
+        return this;
+    }
+
+    public PlanBuilder shutdownTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            problems.add("shutdown timeout must not be negative, got " + timeout);
+        } else {
+            shutdownTimeout = timeout;
+        }
+        return this;
+    }
+
+    /** The plan, or a {@link ConfigError} listing every problem found. */
+    public Plan build() {
+        if (!problems.isEmpty()) {
+            throw new ConfigError(problems);
+        }
+        var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
+        return new Plan(ls, apps, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout);
+    }
+
+    private boolean checkPath(String flag, String argument, String path) {
+        String problem = ContextPaths.problem(path);
+        if (problem != null) {
+            problems.add(flag + " " + argument + ": path '" + path + "' " + problem);
+            return false;
+        }
+        String previous = claimedPaths.putIfAbsent(path, flag + " " + argument);
+        if (previous != null) {
+            problems.add(flag + " " + argument + ": path " + path + " is already served by " + previous);
+            return false;
+        }
+        return true;
+    }
+
+    /** Splits {@code some/path:/prefix}; the prefix part is null when absent. */
+    private static String[] splitPathAndPrefix(String argument) {
+        int at = argument.lastIndexOf(":/");
+        if (at <= 0) {
+            return new String[] {argument, null};
+        }
+        return new String[] {argument.substring(0, at), argument.substring(at + 1)};
+    }
+
+    private static boolean isZip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            // Local file header or (for an empty archive) end-of-central-directory signature.
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K'
+                    && ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.container.samples.fragment;
+
+/** Implemented by apps that use this library; found by {@link GreeterInitializer} through @HandlesTypes. */
+public interface Greeter {
+    String greet(String name);
+}
