@@ -14,10 +14,11 @@ public class HelloServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("text/plain;charset=UTF-8");
         var context = getServletContext();
-        resp.getWriter().printf("%s from %s%nstarted-by=%s%nrequests=%s%n",
+        resp.getWriter().printf("%s from %s%nstarted-by=%s%necho-loaded-on-startup=%s%nrequests=%s%n",
                 getInitParameter("greeting"),
                 context.getInitParameter("site-name"),
                 context.getAttribute("started-by"),
+                context.getAttribute("echo-loaded-on-startup"),
                 context.getAttribute(RequestCounter.ATTRIBUTE));
     }
 }

@@ -1,0 +1,133 @@
+package dev.container;
+
+import dev.container.config.AppSpec;
+import dev.container.config.ListenerSpec;
+import dev.container.config.Plan;
+import dev.container.config.StaticSpec;
+import dev.container.deploy.DeploymentError;
+import dev.container.deploy.WarDeployment;
+import dev.container.files.StaticFiles;
+import dev.container.server.HttpServer;
+import dev.container.server.Route;
+import dev.container.server.Router;
+import dev.container.server.Unavailable;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.ServletContainer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the running server from a {@link Plan}. Apps are deployed first
+ * (a failing app is logged in one line and answers 503; the others go on), then the router and
+ * the listeners start. {@link #close()} shuts down gracefully: stop accepting, let in-flight
+ * requests finish (bounded by the plan's shutdown timeout), destroy the apps, close the listeners.
+ */
+public final class Container implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("container");
+
+    private final Plan plan;
+    private final List<WarDeployment> deployments = new ArrayList<>();
+    private HttpServer server;
+    private boolean closed;
+
+    private Container(Plan plan) {
+        this.plan = plan;
+    }
+
+    /** Starts everything the plan names. Throws {@link StartupError} (having stopped what started) on failure. */
+    public static Container start(Plan plan) {
+        long began = System.nanoTime();
+        Container container = new Container(plan);
+        try {
+            container.startAll();
+        } catch (RuntimeException e) {
+            container.close();
+            throw e;
+        }
+        log.info("ready in {} ms", (System.nanoTime() - began) / 1_000_000);
+        return container;
+    }
+
+    private void startAll() {
+        prepareStateDir();
+        ServletContainer servlets = Servlets.newContainer();
+        List<Route> routes = new ArrayList<>();
+        for (AppSpec app : plan.apps()) {
+            routes.add(new Route(app.contextPath(), startApp(app, servlets)));
+        }
+        for (StaticSpec mount : plan.statics()) {
+            routes.add(new Route(mount.prefix(), StaticFiles.handler(mount)));
+            log.info("static {} <- {}{}", mount.prefix(), mount.root(), mount.listing() ? " (listing on)" : "");
+        }
+        server = new HttpServer(plan.listeners(), new Router(routes));
+        server.start();
+        for (URI url : urls()) {
+            log.info("listening on {}", url);
+        }
+    }
+
+    private io.undertow.server.HttpHandler startApp(AppSpec app, ServletContainer servlets) {
+        long began = System.nanoTime();
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets);
+        try {
+            var handler = deployment.start();
+            deployments.add(deployment);
+            log.info("app {} <- {} ({} ms)", app.contextPath(), app.source(), (System.nanoTime() - began) / 1_000_000);
+            return handler;
+        } catch (DeploymentError e) {
+            log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
+            log.debug("app {} start failure", app.contextPath(), e);
+            return new Unavailable(app.contextPath());
+        }
+    }
+
+    private void prepareStateDir() {
+        try {
+            Files.createDirectories(plan.stateDir());
+            if (!Files.isWritable(plan.stateDir())) {
+                throw new IOException("not writable");
+            }
+        } catch (IOException e) {
+            throw new StartupError("state directory " + plan.stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One URL per listener, with the real port: {@code http://localhost:8080/} for a wildcard bind. */
+    public List<URI> urls() {
+        List<URI> urls = new ArrayList<>();
+        List<InetSocketAddress> addresses = server.addresses();
+        for (int i = 0; i < addresses.size(); i++) {
+            ListenerSpec spec = plan.listeners().get(i);
+            InetSocketAddress bound = addresses.get(i);
+            String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : spec.host();
+            urls.add(URI.create("http://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/"));
+        }
+        return urls;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long began = System.nanoTime();
+        if (server != null && !server.drain(plan.shutdownTimeout())) {
+            log.warn("requests still running after {} s; stopping anyway", plan.shutdownTimeout().toSeconds());
+        }
+        for (int i = deployments.size() - 1; i >= 0; i--) {
+            deployments.get(i).stop();
+        }
+        deployments.clear();
+        if (server != null) {
+            server.stop();
+        }
+        log.info("stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.container.cli;
+
+import dev.container.Container;
+import dev.container.StartupError;
+import dev.container.config.ConfigError;
+import dev.container.config.Plan;
+import dev.container.config.PlanBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code container run}: serve WARs and static directories until SIGTERM or SIGINT. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Serves the given WARs and static directories until stopped (SIGTERM or Ctrl-C).",
+                "With no --listen, plain HTTP on port 8080 of every interface."},
+        footer = {"", "Examples:",
+                "  container run --war shop.war --war ROOT.war --static ./public",
+                "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000"})
+final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--war", paramLabel = "PATH[:/CTX]",
+            description = "A WAR file or exploded directory (repeatable). Context path from the name, "
+                    + "as Tomcat does: shop.war -> /shop, ROOT.war -> /; or give it after a colon.")
+    private List<String> wars = new ArrayList<>();
+
+    @Option(names = "--static", paramLabel = "DIR[:/PREFIX]",
+            description = "A directory of static files (repeatable), served at / or at the given prefix.")
+    private List<String> statics = new ArrayList<>();
+
+    @Option(names = "--browse", description = "List directories without an index.html in the static mounts.")
+    private boolean browse;
+
+    @Option(names = "--listen", paramLabel = "[HOST]:PORT",
+            description = "Address to serve plain HTTP on (repeatable). Default :8080 (every interface); "
+                    + "IPv6 in brackets: [::1]:8080.")
+    private List<String> listens = new ArrayList<>();
+
+    @Option(names = "--state", paramLabel = "DIR",
+            description = "Where unpacked WARs and other state live. Default ./state.")
+    private Path state;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        Plan plan;
+        try {
+            plan = plan();
+        } catch (ConfigError e) {
+            e.problems().forEach(p -> err.println("container: " + p));
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (plan.apps().isEmpty() && plan.statics().isEmpty()) {
+            err.println("container: nothing to serve: give at least one --war or --static");
+            err.println("Try 'container run --help' for more information.");
+            return CommandLine.ExitCode.USAGE;
+        }
+        Signals signals = Signals.install();
+        Container container;
+        try {
+            container = Container.start(plan);
+        } catch (StartupError e) {
+            err.println("container: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+        signals.awaitTermination();
+        container.close();
+        return CommandLine.ExitCode.OK;
+    }
+
+    private Plan plan() {
+        PlanBuilder builder = new PlanBuilder();
+        wars.forEach(builder::war);
+        statics.forEach(s -> builder.staticDir(s, browse));
+        listens.forEach(builder::listen);
+        if (state != null) {
+            builder.stateDir(state);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.container.deploy;
+
+import dev.container.config.AppSpec;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.resource.PathResourceManager;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ServletContainer;
+import io.undertow.servlet.api.ServletStackTraces;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.jboss.jandex.IndexView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One web application, from WAR (or exploded directory) to a running Undertow servlet deployment:
+ * unpack, class loader, web.xml and fragments, annotations, ServletContainerInitializers, start.
+ * {@link #start()} either leaves a serving deployment or throws {@link DeploymentError} having
+ * released what it took; {@link #stop()} runs contextDestroyed and frees the class loader.
+ * Not thread-safe: the container starts and stops each deployment from one thread.
+ */
+public final class WarDeployment {
+    private static final Logger log = LoggerFactory.getLogger(WarDeployment.class);
+
+    private final AppSpec spec;
+    private final Path stateDir;
+    private final ServletContainer servletContainer;
+    private DeploymentManager manager;
+    private WebAppClassLoader loader;
+
+    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer) {
+        this.spec = spec;
+        this.stateDir = stateDir;
+        this.servletContainer = servletContainer;
+    }
+
+    public AppSpec spec() {
+        return spec;
+    }
+
+    /** Deploys and starts the app; returns the handler that serves its context path. */
+    public HttpHandler start() throws DeploymentError {
+        try {
+            return deploy();
+        } catch (DeploymentError e) {
+            stop();
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            stop();
+            throw new DeploymentError(spec.name() + ": failed to start: " + describe(e), e);
+        }
+    }
+
+    private HttpHandler deploy() throws DeploymentError {
+        String appName = spec.name();
+        Path root = spec.exploded() ? spec.source() : WarUnpacker.unpack(spec.source(), stateDir.resolve("apps"), appName);
+        Path webInf = root.resolve("WEB-INF");
+        Path classes = webInf.resolve("classes");
+        List<Path> jars = libraryJars(webInf.resolve("lib"));
+
+        List<URL> urls = new ArrayList<>();
+        if (Files.isDirectory(classes)) {
+            urls.add(url(classes));
+        }
+        for (Path jar : jars) {
+            urls.add(url(jar));
+        }
+        loader = new WebAppClassLoader(appName, urls, WarDeployment.class.getClassLoader());
+
+        String source = spec.source().getFileName().toString();
+        WebDescriptor main = readDescriptor(webInf.resolve("web.xml"), source + "!/WEB-INF/web.xml");
+        List<FragmentJar> fragmentJars = new ArrayList<>();
+        for (Path jar : jars) {
+            fragmentJars.add(new FragmentJar(jar, readFragment(jar, source)));
+        }
+        FragmentOrder order = Fragments.order(main, fragmentJars);
+
+        Path tempDir = stateDir.resolve("tmp").resolve(appName);
+        createDirectories(tempDir);
+        DeploymentInfo info = Servlets.deployment()
+                .setDeploymentName(appName)
+                .setDisplayName(appName)
+                .setContextPath(spec.contextPath())
+                .setClassLoader(loader)
+                .setResourceManager(new PathResourceManager(root))
+                .setTempDir(tempDir)
+                // Stack traces are for the log, not for visitors; dev mode will show them.
+                .setServletStackTraces(ServletStackTraces.NONE);
+        DescriptorApplier.apply(order.merged(), info, loader);
+
+        List<Path> scanned = new ArrayList<>();
+        if (Files.isDirectory(classes)) {
+            scanned.add(classes);
+        }
+        scanned.addAll(order.orderedJars());
+        IndexView index = ClassIndex.of(scanned, appName);
+        if (!order.merged().metadataComplete()) {
+            List<Path> annotated = new ArrayList<>(scanned);
+            annotated.removeAll(order.metadataCompleteJars());
+            IndexView annotatedIndex = annotated.size() == scanned.size() ? index : ClassIndex.of(annotated, appName);
+            AnnotatedComponents.apply(annotatedIndex, info, loader, appName);
+            AnnotatedComponents.applyServletClassAnnotations(info);
+        }
+        Initializers.apply(index, info, loader, order.excludedJars(), appName);
+
+        manager = servletContainer.addDeployment(info);
+        manager.deploy();
+        try {
+            return manager.start();
+        } catch (jakarta.servlet.ServletException e) {
+            throw new DeploymentError(appName + ": failed to start: " + describe(e), e);
+        }
+    }
+
+    /** Runs contextDestroyed and friends, then frees the class loader. Safe after a failed start. */
+    public void stop() {
+        if (manager != null) {
+            try {
+                manager.stop();
+            } catch (jakarta.servlet.ServletException | RuntimeException e) {
+                log.warn("{}: error while stopping: {}", spec.name(), describe(e));
+            }
+            try {
+                manager.undeploy();
+            } catch (RuntimeException e) {
+                log.warn("{}: error while undeploying: {}", spec.name(), describe(e));
+            }
+            servletContainer.removeDeployment(manager.getDeployment().getDeploymentInfo());
+            manager = null;
+        }
+        if (loader != null) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                log.debug("{}: closing class loader: {}", spec.name(), e.toString());
+            }
+            loader = null;
+        }
+    }
+
+    private static List<Path> libraryJars(Path lib) throws DeploymentError {
+        if (!Files.isDirectory(lib)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(lib)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new DeploymentError("cannot list " + lib + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static WebDescriptor readDescriptor(Path file, String source) throws DeploymentError {
+        if (!Files.isRegularFile(file)) {
+            return WebDescriptor.empty();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return WebXml.parse(in, source);
+        } catch (IOException e) {
+            throw new DeploymentError(source + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<WebDescriptor> readFragment(Path jar, String war) throws DeploymentError {
+        String source = war + "!/WEB-INF/lib/" + jar.getFileName() + "!/META-INF/web-fragment.xml";
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            var entry = file.getEntry("META-INF/web-fragment.xml");
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                return Optional.of(WebXml.parse(in, source));
+            }
+        } catch (IOException e) {
+            throw new DeploymentError(war + ": WEB-INF/lib/" + jar.getFileName() + " is not a readable jar ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static URL url(Path path) {
+        try {
+            return path.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("a file path always has a URL: " + path, e);
+        }
+    }
+
+    private static void createDirectories(Path dir) throws DeploymentError {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DeploymentError("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The innermost cause, as "Type: message" naming the class at fault, for the one log line a
+     * failed app gets (Undertow wraps listener and initializer failures several times).
+     */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+        StackTraceElement origin = root.getStackTrace().length > 0 ? root.getStackTrace()[0] : null;
+        String where = origin == null ? "" : " at " + origin.getClassName() + "." + origin.getMethodName()
+                + "(" + origin.getFileName() + ":" + origin.getLineNumber() + ")";
+        return root.getClass().getName() + message + where;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.container.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Unpacks a WAR into the state directory, as Tomcat does into webapps/: reused as is while the
+ * WAR's size and modification time are unchanged, unpacked afresh (beside the old copy, then
+ * swapped in) when they change. Not safe for two processes on one state directory at once.
+ */
+final class WarUnpacker {
+    private static final String STAMP = ".container-war";
+
+    private WarUnpacker() {
+    }
+
+    /** The unpacked directory {@code appsDir/name}, up to date with {@code war}. */
+    static Path unpack(Path war, Path appsDir, String name) throws DeploymentError {
+        Path target = appsDir.resolve(name);
+        try {
+            Files.createDirectories(appsDir);
+            String stamp = stampOf(war);
+            Path stampFile = target.resolve(STAMP);
+            if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+                return target;
+            }
+            Path fresh = Files.createTempDirectory(appsDir, name + ".unpacking-");
+            try {
+                extract(war, fresh);
+                Files.writeString(fresh.resolve(STAMP), stamp);
+                replace(target, fresh, appsDir, name);
+            } catch (DeploymentError | IOException | RuntimeException e) {
+                deleteTree(fresh);
+                throw e;
+            }
+            return target;
+        } catch (IOException e) {
+            throw new DeploymentError(war.getFileName() + ": cannot unpack into " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String stampOf(Path war) throws IOException {
+        return war.toAbsolutePath() + "\n" + Files.size(war) + "\n" + Files.getLastModifiedTime(war).toMillis() + "\n";
+    }
+
+    private static void extract(Path war, Path into) throws DeploymentError, IOException {
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                Path out = into.resolve(entry.getName()).normalize();
+                // Zip-slip: an entry such as "../../etc/x" must not escape the app directory.
+                if (!out.startsWith(into) || entry.getName().contains("\\") || entry.getName().startsWith("/")) {
+                    throw new DeploymentError(war.getFileName() + ": entry '" + entry.getName()
+                            + "' points outside the application; refusing to unpack");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (entry.getLastModifiedTime() != null) {
+                    // Keeps Last-Modified of static resources stable across re-unpacks.
+                    Files.setLastModifiedTime(out, entry.getLastModifiedTime());
+                }
+            }
+        } catch (ZipException e) {
+            throw new DeploymentError(war.getFileName() + ": corrupt WAR (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void replace(Path target, Path fresh, Path appsDir, String name) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = Files.createTempDirectory(appsDir, name + ".old-");
+            Files.delete(old);
+            move(target, old);
+        }
+        move(fresh, target);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // Leftovers of an old unpack only waste disk; the next unpack uses a fresh directory.
+            org.slf4j.LoggerFactory.getLogger(WarUnpacker.class).warn("could not delete {}: {}", root, e.toString());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.container.deploy;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An application's class loader with the servlet spec's delegation (Servlet 6.0 §10.7.2): the
+ * app's WEB-INF/classes and WEB-INF/lib come first, except for the Java platform and the
+ * container's own API and engine, which always come from the parent so an app cannot shadow them.
+ * Thread-safe (parallel capable). Closing it releases the jar files.
+ */
+final class WebAppClassLoader extends URLClassLoader {
+    static {
+        ClassLoader.registerAsParallelCapable();
+    }
+
+    /** Packages of the container's API and engine: always the parent's copy (as Tomcat does). */
+    private static final List<String> CONTAINER_PREFIXES = List.of(
+            "jakarta.servlet.", "dev.container.", "io.undertow.", "org.xnio.");
+
+    /** Every package of the JDK's boot layer (java.*, javax.xml.*, org.w3c.dom, jdk.*, sun.*). */
+    private static final Set<String> PLATFORM_PACKAGES = platformPackages();
+
+    WebAppClassLoader(String appName, List<URL> urls, ClassLoader parent) {
+        super("app:" + appName, urls.toArray(URL[]::new), parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                if (parentFirst(name)) {
+                    c = getParent().loadClass(name);
+                } else {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException notInApp) {
+                        c = getParent().loadClass(name);
+                    }
+                }
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
+    @Override
+    public URL getResource(String name) {
+        String asClass = resourceAsClassName(name);
+        if (asClass != null && parentFirst(asClass)) {
+            return getParent().getResource(name);
+        }
+        URL url = findResource(name);
+        return url != null ? url : getParent().getResource(name);
+    }
+
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
+        all.addAll(Collections.list(getParent().getResources(name)));
+        return Collections.enumeration(all);
+    }
+
+    static boolean parentFirst(String className) {
+        for (String prefix : CONTAINER_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        int dot = className.lastIndexOf('.');
+        return dot > 0 && PLATFORM_PACKAGES.contains(className.substring(0, dot));
+    }
+
+    /** "a/b/C.class" -> "a.b.C", any other resource in a package -> a pseudo class name in it. */
+    private static String resourceAsClassName(String resource) {
+        int slash = resource.lastIndexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        return resource.substring(0, slash).replace('/', '.') + ".x";
+    }
+
+    private static Set<String> platformPackages() {
+        Set<String> packages = new HashSet<>();
+        for (Module module : ModuleLayer.boot().modules()) {
+            packages.addAll(module.getPackages());
+        }
+        return Set.copyOf(packages);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.container.testing.Samples;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar in a real process, as a user runs it: startup summary, curl, signals. */
+class ContainerProcessIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:(\\d+)/)");
+    private static final Pattern REQUESTS = Pattern.compile("requests=(\\d+)");
+
+    @TempDir
+    Path state;
+    private Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void killLeftover() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Starts the jar and returns its base URL once it logs that it is ready. */
+    private URI start(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("container.jar")));
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var ready = new CompletableFuture<URI>();
+        Thread reader = new Thread(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                URI url = null;
+                for (String line; (line = in.readLine()) != null; ) {
+                    output.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        url = URI.create(m.group(1));
+                    }
+                    if (line.contains("ready in") && url != null) {
+                        ready.complete(url);
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new AssertionError("container exited before ready:\n" + String.join("\n", output)));
+        }, "container-output");
+        reader.setDaemon(true);
+        reader.start();
+        return ready.get(60, TimeUnit.SECONDS);
+    }
+
+    private URI startSamples() throws Exception {
+        return start("run", "--war", Samples.servletWar().toString(), "--static", Samples.site().toString(),
+                "--listen", "127.0.0.1:0", "--state", state.toString());
+    }
+
+    private HttpResponse<String> get(URI uri) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));
+        command.addAll(List.of(args));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void startup_summary_names_each_app_mount_and_listener_and_the_time_to_ready() throws Exception {
+        URI base = startSamples();
+        assertThat(output).anyMatch(l -> l.matches(".*app /servlet <- .*servlet\\.war \\(\\d+ ms\\)"));
+        assertThat(output).anyMatch(l -> l.matches(".*static / <- .*site"));
+        assertThat(output).anyMatch(l -> l.endsWith("listening on " + base));
+        assertThat(output).anyMatch(l -> l.matches(".*ready in \\d+ ms"));
+    }
+
+    @Test
+    void curl_gets_the_app_and_the_static_site() throws Exception {
+        URI base = startSamples();
+        assertThat(curl(base.resolve("/servlet/hello").toString())).contains("Hello from the servlet sample");
+        assertThat(curl("-i", base.resolve("/").toString()))
+                .startsWith("HTTP/1.1 200")
+                .contains("Static site served by container");
+    }
+
+    @Test
+    void sigterm_lets_in_flight_requests_finish_runs_context_destroyed_and_exits_zero() throws Exception {
+        URI base = startSamples();
+        int inFlight = 8;
+        long before = requestCount(base);
+        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+        for (int i = 0; i < inFlight; i++) {
+            slow.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/servlet/async?delay=1500")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitRequestsStarted(base, before, inFlight);
+
+        process.destroy(); // SIGTERM
+
+        for (var response : slow) {
+            var r = response.get(30, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("async done after 1500ms");
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(output).anyMatch(l -> l.contains("servlet sample: context destroyed"));
+        assertThat(output).anyMatch(l -> l.matches(".*stopped in \\d+ ms"));
+    }
+
+    @Test
+    void sigint_exits_zero() throws Exception {
+        startSamples();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    @Test
+    void bad_input_exits_two_with_one_line_and_no_stack_trace() throws Exception {
+        Process bad = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("container.jar"), "run", "--war", "missing.war")
+                .redirectErrorStream(true).start();
+        String out = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(2);
+        assertThat(out).isEqualTo("container: --war missing.war: no such file or directory: missing.war\n");
+    }
+
+    /** The sample's request counter: every request so far, including this one. */
+    private long requestCount(URI base) throws Exception {
+        Matcher m = REQUESTS.matcher(get(base.resolve("/servlet/hello")).body());
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Polls the counter until the slow requests have all reached the app (no fixed sleeps). */
+    private void awaitRequestsStarted(URI base, long before, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int polls = 1; System.nanoTime() < deadline; polls++) {
+            long started = requestCount(base) - before - polls;
+            if (started >= expected) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the slow requests never all started");
+    }
+}

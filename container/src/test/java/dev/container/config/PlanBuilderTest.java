@@ -1,0 +1,92 @@
+package dev.container.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanBuilderTest {
+    @TempDir
+    Path dir;
+
+    private Path war(String name) throws Exception {
+        // The smallest valid zip: an empty end-of-central-directory record.
+        byte[] empty = {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        return Files.write(dir.resolve(name), empty);
+    }
+
+    @Test
+    void war_context_path_follows_tomcat_naming() throws Exception {
+        var plan = new PlanBuilder().war(war("shop.war").toString()).war(war("ROOT.war").toString()).build();
+        assertThat(plan.apps()).extracting(AppSpec::contextPath).containsExactly("/shop", "/");
+    }
+
+    @Test
+    void explicit_context_path_after_a_colon_wins() throws Exception {
+        var plan = new PlanBuilder().war(war("shop.war") + ":/store/v2").build();
+        assertThat(plan.apps().get(0).contextPath()).isEqualTo("/store/v2");
+    }
+
+    @Test
+    void exploded_directory_is_an_app() throws Exception {
+        Path exploded = Files.createDirectories(dir.resolve("blog"));
+        var plan = new PlanBuilder().war(exploded.toString()).build();
+        assertThat(plan.apps().get(0)).satisfies(a -> {
+            assertThat(a.exploded()).isTrue();
+            assertThat(a.contextPath()).isEqualTo("/blog");
+        });
+    }
+
+    @Test
+    void defaults_are_port_8080_on_every_interface_and_state_in_the_working_directory() {
+        var plan = new PlanBuilder().build();
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 8080));
+        assertThat(plan.stateDir()).isEqualTo(Path.of("state").toAbsolutePath());
+    }
+
+    @Test
+    void listen_accepts_port_host_port_and_bracketed_ipv6() {
+        var plan = new PlanBuilder().listen("9000").listen(":9001").listen("127.0.0.1:9002").listen("[::1]:9003").build();
+        assertThat(plan.listeners()).containsExactly(
+                new ListenerSpec("0.0.0.0", 9000), new ListenerSpec("0.0.0.0", 9001),
+                new ListenerSpec("127.0.0.1", 9002), new ListenerSpec("::1", 9003));
+    }
+
+    @Test
+    void every_problem_is_reported_at_once_naming_the_value() throws Exception {
+        Path notZip = Files.writeString(dir.resolve("notes.war"), "hello");
+        assertThatThrownBy(() -> new PlanBuilder()
+                .war(dir.resolve("missing.war").toString())
+                .war(notZip.toString())
+                .listen("localhost:http")
+                .listen(":70000")
+                .listen("no-such-host.invalid:80")
+                .staticDir(dir.resolve("nope").toString(), false)
+                .build())
+                .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
+                        "--war " + dir.resolve("missing.war") + ": no such file or directory: " + dir.resolve("missing.war"),
+                        "--war " + notZip + ": not a WAR (zip) file: " + notZip,
+                        "--listen localhost:http: port 'http' is not a number",
+                        "--listen :70000: port must be 0..65535, got 70000",
+                        "--listen no-such-host.invalid:80: unknown host 'no-such-host.invalid'",
+                        "--static " + dir.resolve("nope") + ": no such directory: " + dir.resolve("nope")));
+    }
+
+    @Test
+    void two_things_at_one_path_is_an_error_naming_both() throws Exception {
+        Path a = war("shop.war");
+        Path site = Files.createDirectories(dir.resolve("site"));
+        assertThatThrownBy(() -> new PlanBuilder().war(a.toString()).staticDir(site + ":/shop", false).build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessage("--static " + site + ":/shop: path /shop is already served by --war " + a);
+    }
+
+    @Test
+    void ipv6_without_brackets_is_refused_with_a_hint() {
+        assertThatThrownBy(() -> new PlanBuilder().listen("::1:8080").build())
+                .hasMessage("--listen ::1:8080: write IPv6 addresses in brackets, e.g. [::1]:8080");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.container.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the build put the sample apps the tests deploy (set by the pom as system properties). */
+public final class Samples {
+    private Samples() {
+    }
+
+    /** samples/servlet, packaged by the reactor before this module's tests run. */
+    public static Path servletWar() {
+        return existing(Path.of(property("samples.dir"), "servlet.war"));
+    }
+
+    /** samples/site: the static site. */
+    public static Path site() {
+        return existing(Path.of(property("site.dir")));
+    }
+
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set: run the tests through Maven");
+        }
+        return value;
+    }
+
+    private static Path existing(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " is missing: build the samples first (./mvnw verify from the top)");
+        }
+        return path.toAbsolutePath().normalize();
+    }
+}
