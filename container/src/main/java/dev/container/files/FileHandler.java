@@ -155,11 +155,13 @@ final class FileHandler implements HttpHandler {
             response.put(Headers.CONTENT_ENCODING, variant.coding());
         }
         if (variant.gzipOnTheFly()) {
-            // length unknown until compressed: no Content-Length, for HEAD too, so it matches GET
             if (get) {
                 exchange.addResponseWrapper(gzip.getResponseWrapper());
                 content(variant).sendAll(exchange, IoCallback.END_EXCHANGE);
             } else {
+                // the length is unknown until compressed: taking the channel first lets Undertow
+                // frame HEAD as it would GET (chunked) where endExchange alone would claim length 0
+                exchange.getResponseChannel();
                 exchange.endExchange();
             }
         } else if (ranges == null) {
