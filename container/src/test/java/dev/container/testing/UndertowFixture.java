@@ -2,6 +2,7 @@ package dev.container.testing;
 
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real Undertow on 127.0.0.1 and an ephemeral port, serving one handler under a path prefix
- * the way the container's router mounts it, with an HTTP/1.1 client for it. Raw requests go
+ * the way the container's router mounts it, with an HTTP/1.1 or HTTP/2 (cleartext, h2c
+ * upgrade) client for it. Raw requests go
  * through a plain socket so that paths reach the server exactly as written, which
  * java.net.http would normalise. Close it to stop the server.
  */
@@ -34,31 +36,40 @@ public final class UndertowFixture implements AutoCloseable {
 
     private final Undertow undertow;
     private final int port;
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT)
-            .build();
+    private final HttpClient client;
 
-    private UndertowFixture(Undertow undertow) {
+    private UndertowFixture(Undertow undertow, Protocol protocol) {
         this.undertow = undertow;
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        this.client = HttpClient.newBuilder().version(protocol.version()).connectTimeout(TIMEOUT).build();
     }
 
-    /** Starts a server with handler mounted at prefix ("/" or "/name"). */
+    /** Starts a server with handler mounted at prefix ("/" or "/name"), spoken to over HTTP/1.1. */
     public static UndertowFixture mount(String prefix, HttpHandler handler) {
-        return mount(prefix, handler, builder -> builder);
+        return mount(prefix, handler, Protocol.HTTP_1_1, builder -> builder);
+    }
+
+    /** As {@link #mount(String, HttpHandler)}, spoken to over protocol. */
+    public static UndertowFixture mount(String prefix, HttpHandler handler, Protocol protocol) {
+        return mount(prefix, handler, protocol, builder -> builder);
     }
 
     /** As {@link #mount(String, HttpHandler)}, with server options set by customize. */
     public static UndertowFixture mount(String prefix, HttpHandler handler, UnaryOperator<Undertow.Builder> customize) {
+        return mount(prefix, handler, Protocol.HTTP_1_1, customize);
+    }
+
+    private static UndertowFixture mount(String prefix, HttpHandler handler, Protocol protocol,
+                                         UnaryOperator<Undertow.Builder> customize) {
         Undertow undertow = customize.apply(Undertow.builder()
                         .addHttpListener(0, "127.0.0.1")
                         .setIoThreads(1)
                         .setWorkerThreads(4)
+                        .setServerOption(UndertowOptions.ENABLE_HTTP2, protocol == Protocol.HTTP_2)
                         .setHandler(Handlers.path().addPrefixPath(prefix, handler)))
                 .build();
         undertow.start();
-        return new UndertowFixture(undertow);
+        return new UndertowFixture(undertow, protocol);
     }
 
     public int port() {
