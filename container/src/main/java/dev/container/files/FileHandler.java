@@ -154,6 +154,13 @@ final class FileHandler implements HttpHandler {
         } else {
             response.put(Headers.CONTENT_ENCODING, variant.coding());
         }
+        send(exchange, variant, ranges, type, get);
+    }
+
+    /** Sends the body (for GET) or ends the headers (for HEAD): whole, gzipped, one range or many. */
+    private void send(HttpServerExchange exchange, Variant variant, List<ByteRanges.Range> ranges,
+                      ContentTypes.Type type, boolean get) throws IOException {
+        long size = variant.attributes().size();
         if (variant.gzipOnTheFly()) {
             if (get) {
                 exchange.addResponseWrapper(gzip.getResponseWrapper());
@@ -174,7 +181,7 @@ final class FileHandler implements HttpHandler {
         } else if (ranges.size() == 1) {
             ByteRanges.Range range = ranges.get(0);
             exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
-            response.put(Headers.CONTENT_RANGE, range.contentRange(size));
+            exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, range.contentRange(size));
             exchange.setResponseContentLength(range.length());
             content(variant).sendRange(exchange, range, IoCallback.END_EXCHANGE);
         } else {

@@ -9,10 +9,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StaticFilesDirectoryTest {
     @TempDir
@@ -121,6 +123,14 @@ class StaticFilesDirectoryTest {
             assertThat(page).doesNotContain("<img").contains("&lt;img src=x onerror=alert(1)&gt;.txt")
                     .contains("href=\"./%3Cimg%20src=x%20onerror=alert(1)%3E.txt\"");
         }
+    }
+
+    @Test
+    void refuses_to_build_a_handler_for_a_missing_root() {
+        StaticSpec missing = new StaticSpec(dir.resolve("missing"), "/docs", false);
+
+        assertThatThrownBy(() -> StaticFiles.handler(missing))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("missing");
     }
 
     @Test
