@@ -1,0 +1,45 @@
+package dev.container.files;
+
+import dev.container.config.StaticSpec;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.resource.PathResourceManager;
+
+/**
+ * Static file mounts: the handler for one {@link StaticSpec}.
+ *
+ * <p>The handler serves {@code exchange.getRelativePath()} below {@code spec.root()}, so it sits
+ * behind a prefix match that strips the mount prefix (PathHandler.addPrefixPath); it works at
+ * "/" and under a prefix, where a request for the bare prefix is redirected to "prefix/". It
+ * expects Undertow's default URL decoding (percent-decoded paths, %2F left encoded).
+ */
+public final class StaticFiles {
+    /** Files up to this size are kept in memory once settled; larger ones stream from disk. */
+    static final int CACHE_MAX_FILE_BYTES = 64 * 1024;
+    static final long CACHE_MAX_TOTAL_BYTES = 32L * 1024 * 1024;
+
+    private StaticFiles() {
+    }
+
+    /**
+     * A handler serving spec.root(); thread-safe; built once, no per-request allocation of tables.
+     * Holds nothing that needs closing (a bounded in-memory cache only).
+     *
+     * @throws java.io.UncheckedIOException when the root does not exist or cannot be read
+     */
+    public static HttpHandler handler(StaticSpec spec) {
+        return handler(spec, new SmallFileCache(CACHE_MAX_FILE_BYTES, CACHE_MAX_TOTAL_BYTES));
+    }
+
+    static HttpHandler handler(StaticSpec spec, SmallFileCache cache) {
+        FileResolver files = new FileResolver(spec.root());
+        // used only to open PathResources: no change listener, so nothing to close
+        PathResourceManager disk = (PathResourceManager) PathResourceManager.builder()
+                .setBase(files.root())
+                .setAllowResourceChangeListeners(false)
+                .build();
+        HttpHandler handler = new FileHandler(files, cache, disk, spec.listing());
+        handler = new PathGuard(handler);
+        handler = new GetOrHeadOnly(handler);
+        return handler;
+    }
+}
