@@ -60,7 +60,8 @@ final class XmlElement {
             parser.setProperty("http://xml.org/sax/properties/lexical-handler", builder);
             parser.parse(new InputSource(in), builder);
         } catch (SAXParseException e) {
-            throw new DeploymentError(source + ":" + e.getLineNumber() + ": malformed XML: " + e.getMessage());
+            String where = e.getLineNumber() > 0 ? source + ":" + e.getLineNumber() : source;
+            throw new DeploymentError(where + ": malformed XML: " + e.getMessage());
         } catch (SAXException | ParserConfigurationException e) {
             throw new DeploymentError(source + ": cannot parse: " + e.getMessage(), e);
         } catch (IOException e) {
