@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Reads WEB-INF/web.xml and META-INF/web-fragment.xml into a {@link WebDescriptor}. Lenient where
  * real WARs are sloppy (any Java EE namespace or none, whitespace around values, unknown elements
  * ignored), strict where a value cannot mean anything: those errors name file and line.
- * Stateless apart from one parse; not shared between threads.
+ * {@link #parse} is safe from any thread; each call reads with its own instance.
  */
 final class WebXml {
     private static final Logger log = LoggerFactory.getLogger(WebXml.class);

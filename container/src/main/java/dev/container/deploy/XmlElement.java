@@ -25,8 +25,9 @@ import org.xml.sax.ext.DefaultHandler2;
 /**
  * A read-only XML element with the line it starts on, built by SAX because DOM keeps no line
  * numbers. Names are local names: deployment descriptors come in the J2EE, Java EE, JCP and
- * Jakarta EE namespaces or in none (2.3-era DOCTYPE files), and all of them read alike. Elements
- * in any other namespace (vendor extensions) are dropped while reading.
+ * Jakarta EE namespaces or in none (2.3-era DOCTYPE files), and all of them read alike, as does
+ * the root's own namespace (a mistyped xmlns). Elements in any other namespace (vendor
+ * extensions) are dropped while reading.
  *
  * <p>Reading never touches the network: DTDs and external entities resolve to nothing, so a
  * 2.3 DOCTYPE parses offline and XXE has nothing to fetch.
