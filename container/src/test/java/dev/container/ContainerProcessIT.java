@@ -32,6 +32,7 @@ class ContainerProcessIT {
     @TempDir
     Path state;
     private Process process;
+    private Thread reader;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -50,7 +51,7 @@ class ContainerProcessIT {
         command.addAll(List.of(args));
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         var ready = new CompletableFuture<URI>();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 URI url = null;
                 for (String line; (line = in.readLine()) != null; ) {
@@ -121,15 +122,14 @@ class ContainerProcessIT {
         }
         awaitRequestsStarted(base, before, inFlight);
 
-        process.destroy(); // SIGTERM
+        signal("TERM");
 
         for (var response : slow) {
             var r = response.get(30, TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("async done after 1500ms");
         }
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
+        assertThat(awaitExit()).isZero();
         assertThat(output).anyMatch(l -> l.contains("servlet sample: context destroyed"));
         assertThat(output).anyMatch(l -> l.matches(".*stopped in \\d+ ms"));
     }
@@ -137,10 +137,8 @@ class ContainerProcessIT {
     @Test
     void sigint_exits_zero() throws Exception {
         startSamples();
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
+        signal("INT");
+        assertThat(awaitExit()).isZero();
     }
 
     @Test
@@ -152,6 +150,20 @@ class ContainerProcessIT {
         assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(2);
         assertThat(out).isEqualTo("container: --war missing.war: no such file or directory: missing.war\n");
+    }
+
+    /** Sends a signal with kill(1): Process.destroy() would also close our end of its output. */
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    /** Waits for the process to exit and for its last output line to be read; returns the exit code. */
+    private int awaitExit() throws Exception {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("container exited").isTrue();
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        return process.exitValue();
     }
 
     /** The sample's request counter: every request so far, including this one. */

@@ -30,35 +30,152 @@ import org.jboss.jandex.DotName;
 import org.jboss.jandex.IndexView;
 
 /**
- * Adds the servlets, filters and listeners an application declares with annotations
- * (Servlet 6.0 §8.1) to a {@link DeploymentInfo} that already holds its web.xml. The index finds
- * the classes without loading them; the annotation values are then read by reflection from the
- * loaded (not initialised) class. web.xml wins where both speak (§8.2.3): its URL mappings replace
- * an annotation's, its init-params override.
+ * The servlets, filters and listeners an application declares with annotations (Servlet 6.0
+ * §8.1), merged with its web.xml as §8.2.3 says: web.xml wins where both speak (its URL mappings
+ * replace an annotation's, its init-params override), and a web.xml {@code <servlet>} without a
+ * class configures the annotated servlet of that name. The index finds the classes without
+ * loading them; the annotation values are then read by reflection from the loaded (not
+ * initialised) class. Use: {@link #scan}, {@link #addUndeclared} before
+ * {@link DescriptorApplier#apply} (so web.xml mappings may name annotated servlets), then
+ * {@link #mergeDeclared}. Not thread-safe.
  */
 final class AnnotatedComponents {
-    private final IndexView index;
-    private final DeploymentInfo info;
-    private final ClassLoader loader;
+    private final List<Annotated<WebServlet>> servlets;
+    private final List<Annotated<WebFilter>> filters;
+    private final List<Class<?>> listeners;
     private final String appName;
 
-    private AnnotatedComponents(IndexView index, DeploymentInfo info, ClassLoader loader, String appName) {
-        this.index = index;
-        this.info = info;
-        this.loader = loader;
+    private record Annotated<A>(String name, Class<?> type, A annotation) {
+    }
+
+    private AnnotatedComponents(List<Annotated<WebServlet>> servlets, List<Annotated<WebFilter>> filters,
+                                List<Class<?>> listeners, String appName) {
+        this.servlets = servlets;
+        this.filters = filters;
+        this.listeners = listeners;
         this.appName = appName;
     }
 
-    static void apply(IndexView index, DeploymentInfo info, ClassLoader loader, String appName)
-            throws DeploymentError {
-        var components = new AnnotatedComponents(index, info, loader, appName);
-        components.servlets();
-        components.filters();
-        components.listeners();
+    static AnnotatedComponents scan(IndexView index, ClassLoader loader, String appName) throws DeploymentError {
+        List<Annotated<WebServlet>> servlets = new ArrayList<>();
+        for (Class<?> type : annotatedClasses(index, loader, WebServlet.class, appName)) {
+            WebServlet a = type.getAnnotation(WebServlet.class);
+            requireType(type, Servlet.class, "@WebServlet", appName);
+            servlets.add(new Annotated<>(a.name().isEmpty() ? type.getName() : a.name(), type, a));
+        }
+        List<Annotated<WebFilter>> filters = new ArrayList<>();
+        for (Class<?> type : annotatedClasses(index, loader, WebFilter.class, appName)) {
+            WebFilter a = type.getAnnotation(WebFilter.class);
+            requireType(type, Filter.class, "@WebFilter", appName);
+            filters.add(new Annotated<>(a.filterName().isEmpty() ? type.getName() : a.filterName(), type, a));
+        }
+        List<Class<?>> listeners = annotatedClasses(index, loader, WebListener.class, appName);
+        for (Class<?> type : listeners) {
+            requireType(type, EventListener.class, "@WebListener", appName);
+        }
+        return new AnnotatedComponents(servlets, filters, listeners, appName);
     }
 
-    /** @MultipartConfig and @ServletSecurity on every servlet class, declared in web.xml or annotated. */
-    static void applyServletClassAnnotations(DeploymentInfo info) {
+    /** Adds the annotated servlets and filters web.xml does not declare with a class of its own. */
+    void addUndeclared(WebDescriptor d, DeploymentInfo info) throws DeploymentError {
+        for (Annotated<WebServlet> s : servlets) {
+            var declared = servletNamed(d, s.name());
+            if (declared.isPresent() && declared.get().servletClass().isPresent()) {
+                continue;
+            }
+            boolean mappedInXml = d.servletMappings().stream().anyMatch(m -> m.servletName().equals(s.name()));
+            String[] patterns = patterns(s.annotation().value(), s.annotation().urlPatterns());
+            if (patterns.length == 0 && !mappedInXml) {
+                throw new DeploymentError(appName + ": @WebServlet on " + s.type().getName() + " declares no URL pattern");
+            }
+            @SuppressWarnings("unchecked")
+            ServletInfo servlet = Servlets.servlet(s.name(), (Class<? extends Servlet>) s.type())
+                    .setAsyncSupported(s.annotation().asyncSupported());
+            if (!mappedInXml) {
+                servlet.addMappings(patterns);
+            }
+            if (s.annotation().loadOnStartup() >= 0) {
+                servlet.setLoadOnStartup(s.annotation().loadOnStartup());
+            }
+            for (WebInitParam p : s.annotation().initParams()) {
+                servlet.addInitParam(p.name(), p.value());
+            }
+            if (declared.isPresent()) {
+                WebDescriptor.Servlet xml = declared.get();
+                if (!xml.enabled().orElse(true)) {
+                    continue;
+                }
+                xml.initParams().forEach(p -> servlet.addInitParam(p.name(), p.value()));
+                xml.loadOnStartup().ifPresent(servlet::setLoadOnStartup);
+                xml.asyncSupported().ifPresent(servlet::setAsyncSupported);
+                xml.multipart().ifPresent(m -> servlet.setMultipartConfig(
+                        new MultipartConfigElement(m.location(), m.maxFileSize(), m.maxRequestSize(), m.fileSizeThreshold())));
+            }
+            info.addServlet(servlet);
+        }
+        for (Annotated<WebFilter> f : filters) {
+            var declared = d.filters().stream().filter(x -> x.name().equals(f.name())).findFirst();
+            if (declared.isPresent() && declared.get().filterClass().isPresent()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            FilterInfo filter = new FilterInfo(f.name(), (Class<? extends Filter>) f.type())
+                    .setAsyncSupported(f.annotation().asyncSupported());
+            for (WebInitParam p : f.annotation().initParams()) {
+                filter.addInitParam(p.name(), p.value());
+            }
+            declared.ifPresent(xml -> {
+                xml.initParams().forEach(p -> filter.addInitParam(p.name(), p.value()));
+                xml.asyncSupported().ifPresent(filter::setAsyncSupported);
+            });
+            info.addFilter(filter);
+        }
+    }
+
+    /**
+     * After web.xml is applied: fills in what web.xml left unsaid for components it declared with a
+     * class, adds annotated filter mappings after web.xml's, the listeners, and the class-level
+     * {@code @MultipartConfig} and {@code @ServletSecurity} of every servlet.
+     */
+    void mergeDeclared(WebDescriptor d, DeploymentInfo info) throws DeploymentError {
+        for (Annotated<WebServlet> s : servlets) {
+            ServletInfo servlet = info.getServlets().get(s.name());
+            boolean xmlClass = servletNamed(d, s.name()).flatMap(WebDescriptor.Servlet::servletClass).isPresent();
+            if (servlet == null || !xmlClass) {
+                continue;
+            }
+            addMissing(s.annotation().initParams(), servlet.getInitParams().keySet(), servlet::addInitParam);
+            if (servlet.getMappings().isEmpty()) {
+                servlet.addMappings(patterns(s.annotation().value(), s.annotation().urlPatterns()));
+            }
+        }
+        for (Annotated<WebFilter> f : filters) {
+            FilterInfo filter = info.getFilters().get(f.name());
+            addMissing(f.annotation().initParams(), filter.getInitParams().keySet(), filter::addInitParam);
+            if (d.filterMappings().stream().anyMatch(m -> m.filterName().equals(f.name()))) {
+                continue;
+            }
+            String[] patterns = patterns(f.annotation().value(), f.annotation().urlPatterns());
+            if (patterns.length == 0 && f.annotation().servletNames().length == 0) {
+                throw new DeploymentError(appName + ": @WebFilter on " + f.type().getName()
+                        + " declares neither a URL pattern nor a servlet name");
+            }
+            for (DispatcherType dispatcher : f.annotation().dispatcherTypes()) {
+                for (String pattern : patterns) {
+                    info.addFilterUrlMapping(f.name(), pattern, dispatcher);
+                }
+                for (String servletName : f.annotation().servletNames()) {
+                    info.addFilterServletNameMapping(f.name(), servletName, dispatcher);
+                }
+            }
+        }
+        for (Class<?> type : listeners) {
+            if (info.getListeners().stream().noneMatch(l -> l.getListenerClass() == type)) {
+                @SuppressWarnings("unchecked")
+                var listener = new ListenerInfo((Class<? extends EventListener>) type);
+                info.addListener(listener);
+            }
+        }
         for (ServletInfo servlet : info.getServlets().values()) {
             Class<?> type = servlet.getServletClass();
             MultipartConfig multipart = type.getAnnotation(MultipartConfig.class);
@@ -72,98 +189,25 @@ final class AnnotatedComponents {
         }
     }
 
-    private void servlets() throws DeploymentError {
-        for (Class<?> type : annotatedClasses(WebServlet.class)) {
-            WebServlet annotation = type.getAnnotation(WebServlet.class);
-            if (!Servlet.class.isAssignableFrom(type)) {
-                throw new DeploymentError(appName + ": @WebServlet on " + type.getName() + ", which is not a Servlet");
-            }
-            String name = annotation.name().isEmpty() ? type.getName() : annotation.name();
-            String[] patterns = annotation.value().length > 0 ? annotation.value() : annotation.urlPatterns();
-            ServletInfo declared = info.getServlets().get(name);
-            if (declared != null) {
-                if (declared.getMappings().isEmpty()) {
-                    declared.addMappings(patterns);
-                }
-                addMissing(annotation.initParams(), declared.getInitParams().keySet(), declared::addInitParam);
-                continue;
-            }
-            if (patterns.length == 0) {
-                throw new DeploymentError(appName + ": @WebServlet on " + type.getName() + " declares no URL pattern");
-            }
-            @SuppressWarnings("unchecked")
-            ServletInfo servlet = Servlets.servlet(name, (Class<? extends Servlet>) type)
-                    .addMappings(patterns)
-                    .setAsyncSupported(annotation.asyncSupported());
-            if (annotation.loadOnStartup() >= 0) {
-                servlet.setLoadOnStartup(annotation.loadOnStartup());
-            }
-            for (WebInitParam p : annotation.initParams()) {
-                servlet.addInitParam(p.name(), p.value());
-            }
-            info.addServlet(servlet);
-        }
+    private static java.util.Optional<WebDescriptor.Servlet> servletNamed(WebDescriptor d, String name) {
+        return d.servlets().stream().filter(x -> x.name().equals(name)).findFirst();
     }
 
-    private void filters() throws DeploymentError {
-        for (Class<?> type : annotatedClasses(WebFilter.class)) {
-            WebFilter annotation = type.getAnnotation(WebFilter.class);
-            if (!Filter.class.isAssignableFrom(type)) {
-                throw new DeploymentError(appName + ": @WebFilter on " + type.getName() + ", which is not a Filter");
-            }
-            String name = annotation.filterName().isEmpty() ? type.getName() : annotation.filterName();
-            FilterInfo declared = info.getFilters().get(name);
-            if (declared != null) {
-                addMissing(annotation.initParams(), declared.getInitParams().keySet(), declared::addInitParam);
-                // web.xml's filter-mappings for this name, if any, already stand; add ours only when it has none.
-                if (hasFilterMappings(name)) {
-                    continue;
-                }
-            } else {
-                @SuppressWarnings("unchecked")
-                FilterInfo filter = new FilterInfo(name, (Class<? extends Filter>) type)
-                        .setAsyncSupported(annotation.asyncSupported());
-                for (WebInitParam p : annotation.initParams()) {
-                    filter.addInitParam(p.name(), p.value());
-                }
-                info.addFilter(filter);
-            }
-            String[] patterns = annotation.value().length > 0 ? annotation.value() : annotation.urlPatterns();
-            if (patterns.length == 0 && annotation.servletNames().length == 0) {
-                throw new DeploymentError(appName + ": @WebFilter on " + type.getName()
-                        + " declares neither a URL pattern nor a servlet name");
-            }
-            for (DispatcherType dispatcher : annotation.dispatcherTypes()) {
-                for (String pattern : patterns) {
-                    info.addFilterUrlMapping(name, pattern, dispatcher);
-                }
-                for (String servletName : annotation.servletNames()) {
-                    info.addFilterServletNameMapping(name, servletName, dispatcher);
-                }
-            }
-        }
+    private static String[] patterns(String[] value, String[] urlPatterns) {
+        return value.length > 0 ? value : urlPatterns;
     }
 
-    private void listeners() throws DeploymentError {
-        for (Class<?> type : annotatedClasses(WebListener.class)) {
-            if (!EventListener.class.isAssignableFrom(type)) {
-                throw new DeploymentError(appName + ": @WebListener on " + type.getName() + ", which is not a listener");
-            }
-            boolean declared = info.getListeners().stream().anyMatch(l -> l.getListenerClass() == type);
-            if (!declared) {
-                @SuppressWarnings("unchecked")
-                var listener = new ListenerInfo((Class<? extends EventListener>) type);
-                info.addListener(listener);
-            }
+    private static void requireType(Class<?> type, Class<?> required, String annotation, String appName)
+            throws DeploymentError {
+        if (!required.isAssignableFrom(type)) {
+            throw new DeploymentError(appName + ": " + annotation + " on " + type.getName() + ", which is not a "
+                    + required.getSimpleName());
         }
-    }
-
-    private boolean hasFilterMappings(String filterName) {
-        return info.getFilterMappings().stream().anyMatch(m -> m.getFilterName().equals(filterName));
     }
 
     /** Classes carrying the annotation, in name order so deployments are reproducible. */
-    private List<Class<?>> annotatedClasses(Class<?> annotation) throws DeploymentError {
+    private static List<Class<?>> annotatedClasses(IndexView index, ClassLoader loader, Class<?> annotation,
+                                                   String appName) throws DeploymentError {
         List<String> names = new ArrayList<>();
         for (AnnotationInstance instance : index.getAnnotations(DotName.createSimple(annotation.getName()))) {
             if (instance.target().kind() == AnnotationTarget.Kind.CLASS) {

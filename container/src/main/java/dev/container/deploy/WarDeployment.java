@@ -4,6 +4,8 @@ import dev.container.config.AppSpec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.ServletInfo;
+import io.undertow.servlet.handlers.DefaultServlet;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
@@ -82,9 +84,11 @@ public final class WarDeployment {
         WebDescriptor main = readDescriptor(webInf.resolve("web.xml"), source + "!/WEB-INF/web.xml");
         List<FragmentJar> fragmentJars = new ArrayList<>();
         for (Path jar : jars) {
-            fragmentJars.add(new FragmentJar(jar, readFragment(jar, source)));
+            // A metadata-complete web.xml ignores fragments (§8.2.1), so they are not even read.
+            fragmentJars.add(new FragmentJar(jar, main.metadataComplete() ? Optional.empty() : readFragment(jar, source)));
         }
         FragmentOrder order = Fragments.order(main, fragmentJars);
+        WebDescriptor descriptor = order.merged();
 
         Path tempDir = stateDir.resolve("tmp").resolve(appName);
         createDirectories(tempDir);
@@ -95,9 +99,9 @@ public final class WarDeployment {
                 .setClassLoader(loader)
                 .setResourceManager(new PathResourceManager(root))
                 .setTempDir(tempDir)
-                // Stack traces are for the log, not for visitors; dev mode will show them.
-                .setServletStackTraces(ServletStackTraces.NONE);
-        DescriptorApplier.apply(order.merged(), info, loader);
+                // Stack traces are for the log, not for visitors.
+                .setServletStackTraces(ServletStackTraces.NONE)
+                .addServlet(defaultServlet());
 
         List<Path> scanned = new ArrayList<>();
         if (Files.isDirectory(classes)) {
@@ -105,12 +109,16 @@ public final class WarDeployment {
         }
         scanned.addAll(order.orderedJars());
         IndexView index = ClassIndex.of(scanned, appName);
-        if (!order.merged().metadataComplete()) {
+        if (descriptor.metadataComplete()) {
+            DescriptorApplier.apply(descriptor, info, loader);
+        } else {
             List<Path> annotated = new ArrayList<>(scanned);
             annotated.removeAll(order.metadataCompleteJars());
             IndexView annotatedIndex = annotated.size() == scanned.size() ? index : ClassIndex.of(annotated, appName);
-            AnnotatedComponents.apply(annotatedIndex, info, loader, appName);
-            AnnotatedComponents.applyServletClassAnnotations(info);
+            AnnotatedComponents components = AnnotatedComponents.scan(annotatedIndex, loader, appName);
+            components.addUndeclared(descriptor, info);
+            DescriptorApplier.apply(descriptor, info, loader);
+            components.mergeDeclared(descriptor, info);
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
 
@@ -126,6 +134,7 @@ public final class WarDeployment {
     /** Runs contextDestroyed and friends, then frees the class loader. Safe after a failed start. */
     public void stop() {
         if (manager != null) {
+            DeploymentInfo info = manager.getDeployment().getDeploymentInfo();
             try {
                 manager.stop();
             } catch (jakarta.servlet.ServletException | RuntimeException e) {
@@ -136,7 +145,7 @@ public final class WarDeployment {
             } catch (RuntimeException e) {
                 log.warn("{}: error while undeploying: {}", spec.name(), describe(e));
             }
-            servletContainer.removeDeployment(manager.getDeployment().getDeploymentInfo());
+            servletContainer.removeDeployment(info);
             manager = null;
         }
         if (loader != null) {
@@ -147,6 +156,17 @@ public final class WarDeployment {
             }
             loader = null;
         }
+    }
+
+    /**
+     * Undertow's static-resource servlet, configured so it never sends JSP source as text: with no
+     * JSP engine yet, a request for a .jsp page is a 404 rather than a leak of its code. An app may
+     * still map more patterns to "default" in web.xml, as apps written for Tomcat do.
+     */
+    private static ServletInfo defaultServlet() {
+        return Servlets.servlet("default", DefaultServlet.class)
+                .addInitParam(DefaultServlet.DISALLOWED_EXTENSIONS, "jsp,jspx,jspf,tag,tagx")
+                .addMapping("/");
     }
 
     private static List<Path> libraryJars(Path lib) throws DeploymentError {
@@ -164,7 +184,7 @@ public final class WarDeployment {
 
     private static WebDescriptor readDescriptor(Path file, String source) throws DeploymentError {
         if (!Files.isRegularFile(file)) {
-            return WebDescriptor.empty();
+            return WebDescriptor.empty(source);
         }
         try (InputStream in = Files.newInputStream(file)) {
             return WebXml.parse(in, source);

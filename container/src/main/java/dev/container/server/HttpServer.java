@@ -3,67 +3,116 @@ package dev.container.server;
 import dev.container.StartupError;
 import dev.container.config.ListenerSpec;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
-import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
- * The Undertow server: its listeners and the outermost handlers (the graceful-shutdown gate).
- * {@link #drain} stops accepting connections and waits, bounded, for in-flight requests;
- * {@link #stop} closes everything. Start and stop from one thread.
+ * The listeners and the outermost handler (the graceful-shutdown gate), on Undertow's connectors.
+ * We open the listening sockets with XNIO ourselves, as {@link Undertow#start()} does, because
+ * Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
+ * requests included; owning the sockets lets {@link #drain} stop accepting (closing the listening
+ * socket, so new connections are refused) while running requests finish. Start and stop from one
+ * thread.
  */
 public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    /** Undertow's default for heaps over 128 MiB: 16 KiB less room for the TLS record overhead. */
+    private static final int BUFFER_SIZE = 16 * 1024 - 20;
 
     private final List<ListenerSpec> listeners;
     private final GracefulShutdownHandler gate;
-    private Undertow undertow;
+    private final List<AcceptingChannel<StreamConnection>> channels = new ArrayList<>();
+    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    private XnioWorker worker;
+    private ByteBufferPool buffers;
 
     public HttpServer(List<ListenerSpec> listeners, HttpHandler handler) {
         this.listeners = List.copyOf(listeners);
         this.gate = new GracefulShutdownHandler(handler);
     }
 
+    /** Opens every listener, or none: on failure closes what it opened and throws {@link StartupError}. */
     public void start() {
-        var builder = Undertow.builder().setHandler(gate);
-        for (ListenerSpec listener : listeners) {
-            builder.addHttpListener(listener.port(), listener.host());
-        }
-        Undertow server = builder.build();
+        int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
         try {
-            server.start();
-        } catch (RuntimeException e) {
-            server.stop();
-            throw new StartupError(bindProblem(e), e);
+            worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_IO_THREADS, ioThreads)
+                    .set(Options.WORKER_TASK_CORE_THREADS, ioThreads * 8)
+                    .set(Options.WORKER_TASK_MAX_THREADS, ioThreads * 8)
+                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                    .set(Options.TCP_NODELAY, true)
+                    .set(Options.CORK, true)
+                    .getMap());
+        } catch (IOException e) {
+            throw new StartupError("cannot start the I/O threads: " + e.getMessage(), e);
         }
-        undertow = server;
+        buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+        OptionMap socketOptions = OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BALANCING_TOKENS, 1)
+                .set(Options.BALANCING_CONNECTIONS, 2)
+                .set(Options.BACKLOG, 1000)
+                .getMap();
+        OptionMap serverOptions = OptionMap.builder()
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .getMap();
+        for (ListenerSpec listener : listeners) {
+            var open = new HttpOpenListener(buffers, serverOptions);
+            open.setRootHandler(gate);
+            try {
+                var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
+                AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(
+                        address, ChannelListeners.openListenerAdapter(open), socketOptions);
+                channel.resumeAccepts();
+                channels.add(channel);
+                addresses.add(channel.getLocalAddress(InetSocketAddress.class));
+            } catch (IOException e) {
+                stop();
+                throw new StartupError("cannot listen on " + listener.authority(listener.port()) + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** The bound address of each listener, in plan order (port 0 resolved to the real port). */
     public List<InetSocketAddress> addresses() {
-        List<InetSocketAddress> result = new ArrayList<>();
-        for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
-            result.add((InetSocketAddress) info.getAddress());
-        }
-        return result;
+        return List.copyOf(addresses);
     }
 
-    /** Stops accepting, refuses new requests on open connections, waits for in-flight ones. */
+    /**
+     * Closes the listening sockets (new connections are refused), answers 503 to new requests on
+     * connections already open, and waits up to {@code timeout} for in-flight requests.
+     *
+     * @return false if requests were still running at the deadline
+     */
     public boolean drain(Duration timeout) {
-        if (undertow == null) {
-            return true;
-        }
-        for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
-            info.suspend();
-        }
+        channels.forEach(IoUtils::safeClose);
+        channels.clear();
         gate.shutdown();
         try {
             return gate.awaitShutdown(timeout.toMillis());
@@ -73,31 +122,24 @@ public final class HttpServer {
         }
     }
 
+    /** Closes the listeners and every connection, and stops the I/O threads. Safe to call twice. */
     public void stop() {
-        if (undertow != null) {
-            undertow.stop();
-            undertow = null;
-        }
-    }
-
-    /** Names the listener at fault: Undertow's exception does not say which bind failed. */
-    private String bindProblem(RuntimeException e) {
-        log.debug("bind failed", e);
-        for (ListenerSpec listener : listeners) {
-            if (listener.port() == 0) {
-                continue;
+        channels.forEach(IoUtils::safeClose);
+        channels.clear();
+        if (worker != null) {
+            worker.shutdownNow();
+            try {
+                if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("I/O threads did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(listener.host(), listener.port()));
-            } catch (IOException busy) {
-                return "cannot listen on " + listener.authority(listener.port()) + ": " + busy.getMessage();
-            }
+            worker = null;
         }
-        Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof BindException)) {
-            cause = cause.getCause();
+        if (buffers != null) {
+            buffers.close();
+            buffers = null;
         }
-        return "cannot start listeners: " + cause.getMessage();
     }
 }

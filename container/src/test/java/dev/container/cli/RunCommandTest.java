@@ -67,7 +67,7 @@ class RunCommandTest {
 
     @Test
     void unknown_option_is_named_with_a_hint() {
-        assertThat(run("run", "--wat", "x.war")).isEqualTo(2);
+        assertThat(run("run", "--wat")).isEqualTo(2);
         assertThat(err.toString()).startsWith("container: Unknown option: '--wat'")
                 .contains("Try 'container run --help' for more information.")
                 .doesNotContain("at dev.container");

@@ -47,6 +47,8 @@ class AppIsolationTest {
     /** An app with no web.xml whose servlet reports its name and which fixture.Shadowed it sees. */
     private static WarBuilder app(String name) {
         return new WarBuilder()
+                .file("secret.jsp", "<% String password = \"hunter2\"; %>")
+                .file("style.css", "body { color: red }")
                 .java("fixture.Shadowed", """
                         package fixture;
                         public final class Shadowed {
@@ -87,6 +89,20 @@ class AppIsolationTest {
     @Test
     void app_without_web_xml_is_deployed_from_annotations_at_its_file_name() {
         assertThat(server.get("/red/which").body()).endsWith("context=/red");
+    }
+
+    @Test
+    void jsp_source_is_never_sent_as_text() {
+        var response = server.get("/red/secret.jsp");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void static_resources_of_an_app_are_served_by_its_default_servlet() {
+        var response = server.get("/red/style.css");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("body { color: red }");
     }
 
     @Test

@@ -147,7 +147,7 @@ class ServletSampleTest {
     @Test
     void container_initializer_from_a_library_jar_receives_its_handles_types_classes() {
         var body = server.get("/servlet/greeters").body();
-        assertThat(body).contains("dev.container.samples.servlet.EnglishGreeter").contains("Hello, container!");
+        assertThat(body).contains("samples.servlet.EnglishGreeter").contains("Hello, container!");
     }
 
     @Test

@@ -52,10 +52,10 @@ class WebXmlTest {
         assertThat(d.displayName()).contains("servlet sample");
         assertThat(d.contextParams()).containsExactly(new Param("site-name", "the servlet sample"));
         assertThat(d.listeners()).extracting(WebDescriptor.Listener::className)
-                .containsExactly("dev.container.samples.servlet.AppListener");
+                .containsExactly("samples.servlet.AppListener");
         assertThat(d.filters()).singleElement().satisfies(f -> {
             assertThat(f.name()).isEqualTo("header");
-            assertThat(f.filterClass()).contains("dev.container.samples.servlet.HeaderFilter");
+            assertThat(f.filterClass()).contains("samples.servlet.HeaderFilter");
             assertThat(f.initParams()).containsExactly(new Param("stamp", "web.xml"));
         });
         assertThat(d.filterMappings()).singleElement().satisfies(m -> {
@@ -63,8 +63,8 @@ class WebXmlTest {
             assertThat(m.dispatchers()).containsExactly(DispatcherType.REQUEST, DispatcherType.ERROR);
         });
         assertThat(d.servlets()).extracting(Servlet::name, Servlet::servletClass, Servlet::loadOnStartup).containsExactly(
-                tuple("echo", Optional.of("dev.container.samples.servlet.EchoServlet"), Optional.of(1)),
-                tuple("error", Optional.of("dev.container.samples.servlet.ErrorServlet"), Optional.empty()));
+                tuple("echo", Optional.of("samples.servlet.EchoServlet"), Optional.of(1)),
+                tuple("error", Optional.of("samples.servlet.ErrorServlet"), Optional.empty()));
         assertThat(d.servletMappings()).extracting(ServletMapping::servletName, ServletMapping::urlPatterns).containsExactly(
                 tuple("echo", List.of("/echo/*")),
                 tuple("error", List.of("/error")));
@@ -84,7 +84,7 @@ class WebXmlTest {
         assertThat(d.kind()).isEqualTo(Kind.WEB_FRAGMENT);
         assertThat(d.name()).contains("greeting-fragment");
         assertThat(d.servlets()).singleElement().satisfies(s -> {
-            assertThat(s.servletClass()).contains("dev.container.samples.fragment.FragmentServlet");
+            assertThat(s.servletClass()).contains("samples.fragment.FragmentServlet");
             assertThat(s.initParams()).containsExactly(new Param("source", "web-fragment.xml"));
         });
         assertThat(d.servletMappings()).singleElement().extracting(ServletMapping::urlPatterns)

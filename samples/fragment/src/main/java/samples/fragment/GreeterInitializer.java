@@ -1,4 +1,4 @@
-package dev.container.samples.fragment;
+package samples.fragment;
 
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;

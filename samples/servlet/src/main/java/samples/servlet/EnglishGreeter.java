@@ -1,6 +1,6 @@
-package dev.container.samples.servlet;
+package samples.servlet;
 
-import dev.container.samples.fragment.Greeter;
+import samples.fragment.Greeter;
 
 /** Picked up by the fragment jar's ServletContainerInitializer through @HandlesTypes(Greeter.class). */
 public class EnglishGreeter implements Greeter {

@@ -1,4 +1,4 @@
-package dev.container.samples.fragment;
+package samples.fragment;
 
 /** Implemented by apps that use this library; found by {@link GreeterInitializer} through @HandlesTypes. */
 public interface Greeter {

@@ -1,4 +1,4 @@
-package dev.container.samples.servlet;
+package samples.servlet;
 
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

@@ -1,4 +1,4 @@
-package dev.container.samples.servlet;
+package samples.servlet;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

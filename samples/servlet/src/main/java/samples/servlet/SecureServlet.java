@@ -1,4 +1,4 @@
-package dev.container.samples.servlet;
+package samples.servlet;
 
 import jakarta.servlet.annotation.HttpConstraint;
 import jakarta.servlet.annotation.ServletSecurity;

@@ -1,4 +1,4 @@
-package dev.container.samples.servlet;
+package samples.servlet;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package dev.container.samples.fragment;
+package samples.fragment;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
