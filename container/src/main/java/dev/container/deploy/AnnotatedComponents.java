@@ -108,8 +108,7 @@ final class AnnotatedComponents {
                 xml.initParams().forEach(p -> servlet.addInitParam(p.name(), p.value()));
                 xml.loadOnStartup().ifPresent(servlet::setLoadOnStartup);
                 xml.asyncSupported().ifPresent(servlet::setAsyncSupported);
-                xml.multipart().ifPresent(m -> servlet.setMultipartConfig(
-                        new MultipartConfigElement(m.location(), m.maxFileSize(), m.maxRequestSize(), m.fileSizeThreshold())));
+                xml.multipart().ifPresent(m -> servlet.setMultipartConfig(DescriptorApplier.multipartConfig(m)));
             }
             info.addServlet(servlet);
         }

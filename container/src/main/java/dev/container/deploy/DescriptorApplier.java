@@ -126,7 +126,7 @@ final class DescriptorApplier {
         return servlet;
     }
 
-    private static MultipartConfigElement multipartConfig(Multipart m) {
+    static MultipartConfigElement multipartConfig(Multipart m) {
         return new MultipartConfigElement(m.location(), m.maxFileSize(), m.maxRequestSize(), m.fileSizeThreshold());
     }
 
