@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.jboss.jandex.CompositeIndex;
@@ -23,15 +26,25 @@ final class ClassIndex {
     private ClassIndex() {
     }
 
-    static IndexView of(List<Path> roots, String appName) throws DeploymentError {
-        List<IndexView> parts = new ArrayList<>(roots.size());
+    /** One index per root (a classes directory or a jar), in the order given. */
+    static Map<Path, IndexView> perRoot(List<Path> roots, String appName) throws DeploymentError {
+        Map<Path, IndexView> indexes = new LinkedHashMap<>();
         for (Path root : roots) {
             try {
-                parts.add(Files.isDirectory(root) ? indexDirectory(root) : indexJar(root));
+                indexes.put(root, Files.isDirectory(root) ? indexDirectory(root) : indexJar(root));
             } catch (IOException | RuntimeException e) {
                 throw new DeploymentError(appName + ": cannot read classes in " + root.getFileName()
                         + " (" + e.getMessage() + ")", e);
             }
+        }
+        return indexes;
+    }
+
+    /** A view over the indexes of the given roots only. */
+    static IndexView combine(Map<Path, IndexView> indexes, Collection<Path> roots) {
+        List<IndexView> parts = new ArrayList<>(roots.size());
+        for (Path root : roots) {
+            parts.add(indexes.get(root));
         }
         return CompositeIndex.create(parts);
     }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -108,13 +109,14 @@ public final class WarDeployment {
             scanned.add(classes);
         }
         scanned.addAll(order.orderedJars());
-        IndexView index = ClassIndex.of(scanned, appName);
+        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, appName);
+        IndexView index = ClassIndex.combine(indexes, scanned);
         if (descriptor.metadataComplete()) {
             DescriptorApplier.apply(descriptor, info, loader);
         } else {
             List<Path> annotated = new ArrayList<>(scanned);
             annotated.removeAll(order.metadataCompleteJars());
-            IndexView annotatedIndex = annotated.size() == scanned.size() ? index : ClassIndex.of(annotated, appName);
+            IndexView annotatedIndex = ClassIndex.combine(indexes, annotated);
             AnnotatedComponents components = AnnotatedComponents.scan(annotatedIndex, loader, appName);
             components.addUndeclared(descriptor, info);
             DescriptorApplier.apply(descriptor, info, loader);
