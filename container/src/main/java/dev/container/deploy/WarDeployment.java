@@ -164,11 +164,15 @@ public final class WarDeployment {
      * Undertow's static-resource servlet, configured so it never sends JSP source as text: with no
      * JSP engine yet, a request for a .jsp page is a 404 rather than a leak of its code. An app may
      * still map more patterns to "default" in web.xml, as apps written for Tomcat do.
+     * <p>
+     * It is registered without a mapping: Undertow makes the servlet named "default" serve "/" when
+     * the app maps nothing there. Mapped to "/" itself it would be a conflict for an app's own
+     * front servlet, in web.xml or from an initializer (Spring's DispatcherServlet), which Tomcat
+     * lets override its default servlet.
      */
     private static ServletInfo defaultServlet() {
         return Servlets.servlet("default", DefaultServlet.class)
-                .addInitParam(DefaultServlet.DISALLOWED_EXTENSIONS, "jsp,jspx,jspf,tag,tagx")
-                .addMapping("/");
+                .addInitParam(DefaultServlet.DISALLOWED_EXTENSIONS, "jsp,jspx,jspf,tag,tagx");
     }
 
     private static List<Path> libraryJars(Path lib) throws DeploymentError {
