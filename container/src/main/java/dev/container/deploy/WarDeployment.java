@@ -59,7 +59,13 @@ public final class WarDeployment {
         } catch (DeploymentError e) {
             stop();
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (VirtualMachineError e) {
+            // Out of memory or the like: the whole JVM is in trouble, not just this app.
+            stop();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // Errors too: an app's broken META-INF/services (ServiceConfigurationError) or a failed
+            // assertion at start-up must fail that app, not the container and the other apps.
             stop();
             throw new DeploymentError(spec.name() + ": failed to start: " + describe(e), e);
         }
