@@ -117,6 +117,7 @@ public final class WarDeployment {
         scanned.addAll(order.orderedJars());
         Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, appName);
         IndexView index = ClassIndex.combine(indexes, scanned);
+        JavaxServletCheck.requireJakarta(index, appName);
         if (descriptor.metadataComplete()) {
             DescriptorApplier.apply(descriptor, info, loader);
         } else {
