@@ -248,9 +248,25 @@ public final class WarDeployment {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        StackTraceElement origin = root.getStackTrace().length > 0 ? root.getStackTrace()[0] : null;
+        StackTraceElement origin = origin(root.getStackTrace());
         String where = origin == null ? "" : " at " + origin.getClassName() + "." + origin.getMethodName()
                 + "(" + origin.getFileName() + ":" + origin.getLineNumber() + ")";
         return root.getClass().getName() + message + where;
+    }
+
+    /**
+     * The first frame outside the JDK and our class loader: a missing class is thrown deep in
+     * class-loading code, and the user needs the frame that asked for it (an initializer of a
+     * library that needs another server, say), not jdk.internal.loader.BuiltinClassLoader.
+     */
+    private static StackTraceElement origin(StackTraceElement[] frames) {
+        for (StackTraceElement frame : frames) {
+            String type = frame.getClassName();
+            if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")
+                    && !type.equals(WebAppClassLoader.class.getName())) {
+                return frame;
+            }
+        }
+        return frames.length > 0 ? frames[0] : null;
     }
 }

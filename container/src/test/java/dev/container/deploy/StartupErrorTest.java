@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** An Error, not an exception, thrown by an app while it starts fails that app only. */
+/**
+ * What an app throws while it starts fails that app only, an Error too, and its one log line
+ * names the app's own frame that failed.
+ */
 class StartupErrorTest {
     @TempDir
     static Path dir;
@@ -38,8 +41,25 @@ class StartupErrorTest {
                         }
                         """)
                 .buildWar(dir.resolve("failing.war"));
+        // What a library made for another server does: ask for that server's classes.
+        Path needsJetty = new WarBuilder()
+                .java("needs.Listener", """
+                        package needs;
+                        @jakarta.servlet.annotation.WebListener
+                        public class Listener implements jakarta.servlet.ServletContextListener {
+                            public void contextInitialized(jakarta.servlet.ServletContextEvent e) {
+                                try {
+                                    Class.forName("org.eclipse.jetty.servlet.ServletContextHandler");
+                                } catch (ClassNotFoundException missing) {
+                                    throw new IllegalStateException("no Jetty", missing);
+                                }
+                            }
+                        }
+                        """)
+                .buildWar(dir.resolve("needs-jetty.war"));
         Path fine = new WarBuilder().file("index.html", "fine").buildWar(dir.resolve("fine.war"));
-        server = TestServer.start(dir.resolve("state"), p -> p.war(failing.toString()).war(fine.toString()));
+        server = TestServer.start(dir.resolve("state"), p -> p
+                .war(failing.toString()).war(needsJetty.toString()).war(fine.toString()));
     }
 
     @AfterAll
@@ -54,6 +74,15 @@ class StartupErrorTest {
         assertThat(log.list).filteredOn(e -> e.getFormattedMessage().startsWith("app /failing failed to start"))
                 .singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage()).contains("ServiceConfigurationError: bad.Provider not a subtype"));
+    }
+
+    @Test
+    void missing_class_is_reported_at_the_app_frame_that_asked_for_it_not_inside_the_class_loader() {
+        assertThat(log.list).filteredOn(e -> e.getFormattedMessage().startsWith("app /needs-jetty failed to start"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains(
+                        "ClassNotFoundException: org.eclipse.jetty.servlet.ServletContextHandler"
+                                + " at needs.Listener.contextInitialized("));
     }
 
     @Test
