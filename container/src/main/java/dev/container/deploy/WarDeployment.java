@@ -115,7 +115,7 @@ public final class WarDeployment {
             scanned.add(classes);
         }
         scanned.addAll(order.orderedJars());
-        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, appName);
+        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, stateDir.resolve("index").resolve(appName), appName);
         IndexView index = ClassIndex.combine(indexes, scanned);
         JavaxServletCheck.requireJakarta(index, appName);
         if (descriptor.metadataComplete()) {
