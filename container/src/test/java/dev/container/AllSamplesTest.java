@@ -125,6 +125,14 @@ class AllSamplesTest {
     }
 
     @Test
+    void java_util_logging_stays_with_the_container_after_spring_boot_started() {
+        // Boot bridges JUL into its own Logback when it finds JUL's default console handler alone.
+        assertThat(java.util.logging.Logger.getLogger("").getHandlers())
+                .singleElement()
+                .isInstanceOf(JulToContainerLog.class);
+    }
+
+    @Test
     void static_site_is_served_at_the_root_beside_the_apps() {
         var response = server.get("/");
         assertThat(response.statusCode()).isEqualTo(200);
