@@ -43,6 +43,7 @@ public final class Container implements AutoCloseable {
     /** Starts everything the plan names. Throws {@link StartupError} (having stopped what started) on failure. */
     public static Container start(Plan plan) {
         long began = System.nanoTime();
+        JulToContainerLog.install();
         Container container = new Container(plan);
         try {
             container.startAll();

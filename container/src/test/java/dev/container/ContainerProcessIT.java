@@ -3,6 +3,7 @@ package dev.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.container.testing.Samples;
+import dev.container.testing.WarBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -108,6 +109,30 @@ class ContainerProcessIT {
         assertThat(curl("-i", base.resolve("/").toString()))
                 .startsWith("HTTP/1.1 200")
                 .contains("Static site served by container");
+    }
+
+    @Test
+    void packaged_jar_opens_to_apps_the_jdk_packages_tomcat_opens() throws Exception {
+        Path war = new WarBuilder()
+                .java("app.Opens", """
+                        package app;
+                        @jakarta.servlet.annotation.WebServlet("/opens")
+                        public class Opens extends jakarta.servlet.http.HttpServlet {
+                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                try {
+                                    var defineClass = ClassLoader.class.getDeclaredMethod("defineClass",
+                                            String.class, byte[].class, int.class, int.class);
+                                    resp.getWriter().print("java.lang open=" + defineClass.trySetAccessible());
+                                } catch (NoSuchMethodException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }
+                        }
+                        """)
+                .buildWar(state.resolve("opens.war"));
+        URI base = start("run", "--war", war.toString(), "--listen", "127.0.0.1:0", "--state", state.resolve("state").toString());
+        assertThat(get(base.resolve("opens/opens")).body()).isEqualTo("java.lang open=true");
     }
 
     @Test

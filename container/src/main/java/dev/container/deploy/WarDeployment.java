@@ -59,7 +59,13 @@ public final class WarDeployment {
         } catch (DeploymentError e) {
             stop();
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (VirtualMachineError e) {
+            // Out of memory or the like: the whole JVM is in trouble, not just this app.
+            stop();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // Errors too: an app's broken META-INF/services (ServiceConfigurationError) or a failed
+            // assertion at start-up must fail that app, not the container and the other apps.
             stop();
             throw new DeploymentError(spec.name() + ": failed to start: " + describe(e), e);
         }
@@ -109,8 +115,9 @@ public final class WarDeployment {
             scanned.add(classes);
         }
         scanned.addAll(order.orderedJars());
-        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, appName);
+        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, stateDir.resolve("index").resolve(appName), appName);
         IndexView index = ClassIndex.combine(indexes, scanned);
+        JavaxServletCheck.requireJakarta(index, appName);
         if (descriptor.metadataComplete()) {
             DescriptorApplier.apply(descriptor, info, loader);
         } else {
@@ -164,11 +171,15 @@ public final class WarDeployment {
      * Undertow's static-resource servlet, configured so it never sends JSP source as text: with no
      * JSP engine yet, a request for a .jsp page is a 404 rather than a leak of its code. An app may
      * still map more patterns to "default" in web.xml, as apps written for Tomcat do.
+     * <p>
+     * It is registered without a mapping: Undertow makes the servlet named "default" serve "/" when
+     * the app maps nothing there. Mapped to "/" itself it would be a conflict for an app's own
+     * front servlet, in web.xml or from an initializer (Spring's DispatcherServlet), which Tomcat
+     * lets override its default servlet.
      */
     private static ServletInfo defaultServlet() {
         return Servlets.servlet("default", DefaultServlet.class)
-                .addInitParam(DefaultServlet.DISALLOWED_EXTENSIONS, "jsp,jspx,jspf,tag,tagx")
-                .addMapping("/");
+                .addInitParam(DefaultServlet.DISALLOWED_EXTENSIONS, "jsp,jspx,jspf,tag,tagx");
     }
 
     private static List<Path> libraryJars(Path lib) throws DeploymentError {
@@ -237,9 +248,25 @@ public final class WarDeployment {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        StackTraceElement origin = root.getStackTrace().length > 0 ? root.getStackTrace()[0] : null;
+        StackTraceElement origin = origin(root.getStackTrace());
         String where = origin == null ? "" : " at " + origin.getClassName() + "." + origin.getMethodName()
                 + "(" + origin.getFileName() + ":" + origin.getLineNumber() + ")";
         return root.getClass().getName() + message + where;
+    }
+
+    /**
+     * The first frame outside the JDK and our class loader: a missing class is thrown deep in
+     * class-loading code, and the user needs the frame that asked for it (an initializer of a
+     * library that needs another server, say), not jdk.internal.loader.BuiltinClassLoader.
+     */
+    private static StackTraceElement origin(StackTraceElement[] frames) {
+        for (StackTraceElement frame : frames) {
+            String type = frame.getClassName();
+            if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")
+                    && !type.equals(WebAppClassLoader.class.getName())) {
+                return frame;
+            }
+        }
+        return frames.length > 0 ? frames[0] : null;
     }
 }

@@ -25,6 +25,8 @@ final class WebAppClassLoader extends URLClassLoader {
     private static final List<String> CONTAINER_PREFIXES = List.of(
             "jakarta.servlet.", "dev.container.", "io.undertow.", "org.xnio.");
 
+    private static final String SERVICES = "META-INF/services/";
+
     /** Every package of the JDK's boot layer (java.*, javax.xml.*, org.w3c.dom, jdk.*, sun.*). */
     private static final Set<String> PLATFORM_PACKAGES = platformPackages();
 
@@ -67,8 +69,24 @@ final class WebAppClassLoader extends URLClassLoader {
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
         List<URL> all = new ArrayList<>(Collections.list(findResources(name)));
-        all.addAll(Collections.list(getParent().getResources(name)));
+        if (!shipsServiceType(name)) {
+            all.addAll(Collections.list(getParent().getResources(name)));
+        }
         return Collections.enumeration(all);
+    }
+
+    /**
+     * Whether {@code resource} is a META-INF/services file for a type the app has its own copy of.
+     * The container's files of that name list providers of the container's copy, which ServiceLoader
+     * rejects in the app ("not a subtype": the container's Logback configurator breaks an app that
+     * ships Logback, its SLF4J provider one that ships only slf4j-api), so only the app's count.
+     */
+    private boolean shipsServiceType(String resource) {
+        if (!resource.startsWith(SERVICES)) {
+            return false;
+        }
+        String type = resource.substring(SERVICES.length());
+        return !parentFirst(type) && findResource(type.replace('.', '/') + ".class") != null;
     }
 
     static boolean parentFirst(String className) {

@@ -2,6 +2,12 @@ package dev.container.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.Configurator;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class WebAppClassLoaderTest {
@@ -20,5 +26,31 @@ class WebAppClassLoaderTest {
         assertThat(WebAppClassLoader.parentFirst("com.fasterxml.jackson.databind.ObjectMapper")).isFalse();
         assertThat(WebAppClassLoader.parentFirst("javax.inject.Inject")).isFalse();
         assertThat(WebAppClassLoader.parentFirst("jakarta.ws.rs.Path")).isFalse();
+    }
+
+    /** The container registers its log setup as a Logback Configurator (META-INF/services). */
+    private static final String CONFIGURATORS = "META-INF/services/" + Configurator.class.getName();
+
+    @Test
+    void app_that_ships_a_service_type_sees_only_its_own_providers_of_it() throws Exception {
+        try (var loader = new WebAppClassLoader("t", List.of(jarOf(Configurator.class)), getClass().getClassLoader())) {
+            assertThat(Collections.list(loader.getResources(CONFIGURATORS)))
+                    .noneMatch(url -> url.toString().contains("target/classes"));
+            Class<?> ownCopy = loader.loadClass(Configurator.class.getName());
+            assertThat(ownCopy).isNotSameAs(Configurator.class);
+            // With the container's file, ServiceLoader fails: "dev.container.LogSetup not a subtype".
+            assertThat(ServiceLoader.load(ownCopy, loader).stream()).isEmpty();
+        }
+    }
+
+    @Test
+    void app_without_its_own_copy_of_a_service_type_sees_the_containers_providers() throws Exception {
+        try (var loader = new WebAppClassLoader("t", List.of(), getClass().getClassLoader())) {
+            assertThat(Collections.list(loader.getResources(CONFIGURATORS))).isNotEmpty();
+        }
+    }
+
+    private static URL jarOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toURL();
     }
 }

@@ -13,6 +13,21 @@ public final class Samples {
         return existing(Path.of(property("samples.dir"), "servlet.war"));
     }
 
+    /** samples/jaxrs: Jersey 3 with Jackson, started by Jersey's ServletContainerInitializer. */
+    public static Path jaxrsWar() {
+        return existing(Path.of(property("samples.dir"), "jaxrs.war"));
+    }
+
+    /** samples/spring: Spring MVC with Thymeleaf, started by a WebApplicationInitializer. */
+    public static Path springWar() {
+        return existing(Path.of(property("samples.dir"), "spring.war"));
+    }
+
+    /** samples/boot: a Spring Boot WAR started through SpringBootServletInitializer. */
+    public static Path bootWar() {
+        return existing(Path.of(property("samples.dir"), "boot.war"));
+    }
+
     /** samples/site: the static site. */
     public static Path site() {
         return existing(Path.of(property("site.dir")));

@@ -1,0 +1,152 @@
+package dev.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.container.testing.Samples;
+import dev.container.testing.TestServer;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every sample app in one server, as the README's demo runs them: the servlet sample, Jersey,
+ * Spring MVC and Spring Boot, with the static site at the root. Each framework is asked for an
+ * answer only it can give (JSON through its own Jackson setup, a rendered view), and each app
+ * shows it runs in a class loader and context of its own.
+ */
+class AllSamplesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path state;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(state, p -> p
+                .war(Samples.servletWar().toString())
+                .war(Samples.jaxrsWar().toString())
+                .war(Samples.springWar().toString())
+                .war(Samples.bootWar().toString())
+                .staticDir(Samples.site().toString(), false));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void jersey_answers_json_written_by_jackson() {
+        var response = server.get("/jaxrs/api/greeting?name=container");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        JsonNode greeting = json(response);
+        assertThat(greeting.path("message").asText()).isEqualTo("Hello, container!");
+        assertThat(greeting.path("framework").asText()).isEqualTo("jersey");
+    }
+
+    @Test
+    void jersey_reads_a_json_request_body_with_jackson() {
+        var response = server.send(HttpRequest.newBuilder(server.uri("/jaxrs/api/greeting"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"posted\"}")).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).path("message").asText()).isEqualTo("Hello, posted!");
+    }
+
+    @Test
+    void spring_mvc_renders_its_thymeleaf_view() {
+        var response = server.get("/spring/hello?name=container");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/html"));
+        assertThat(response.body())
+                .contains("<h1>Hello, container!</h1>")
+                .contains("<span id=\"framework\">spring-mvc</span>")
+                .doesNotContain("th:text")
+                .doesNotContain("Hello, template!");
+    }
+
+    @Test
+    void spring_rest_controller_answers_json() {
+        var response = server.get("/spring/api/info");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode info = json(response);
+        assertThat(info.path("framework").asText()).isEqualTo("spring-mvc");
+        assertThat(info.path("springVersion").asText()).startsWith("6.");
+    }
+
+    @Test
+    void spring_boot_answers_json_configured_by_its_application_properties() {
+        var response = server.get("/boot/api/status");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode status = json(response);
+        assertThat(status.path("framework").asText()).isEqualTo("spring-boot");
+        // snake_case keys: Boot applied spring.jackson.property-naming-strategy to its ObjectMapper
+        assertThat(status.path("boot_version").asText()).startsWith("3.");
+        assertThat(status.path("greeting").asText()).isEqualTo("Hello from Spring Boot in a WAR");
+    }
+
+    @Test
+    void plain_servlet_sample_answers_beside_the_frameworks() {
+        var response = server.get("/servlet/hello");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Hello from the servlet sample");
+    }
+
+    @Test
+    void each_framework_app_runs_in_its_own_class_loader_at_its_own_context_path() {
+        JsonNode jersey = json(server.get("/jaxrs/api/greeting"));
+        JsonNode spring = json(server.get("/spring/api/info"));
+        JsonNode boot = json(server.get("/boot/api/status"));
+        assertThat(jersey.path("classLoader").asText()).isEqualTo("app:jaxrs");
+        assertThat(spring.path("classLoader").asText()).isEqualTo("app:spring");
+        assertThat(boot.path("class_loader").asText()).isEqualTo("app:boot");
+        assertThat(jersey.path("contextPath").asText()).isEqualTo("/jaxrs");
+        assertThat(spring.path("contextPath").asText()).isEqualTo("/spring");
+        assertThat(boot.path("context_path").asText()).isEqualTo("/boot");
+    }
+
+    @Test
+    void each_app_serves_its_own_welcome_page() {
+        assertThat(server.get("/servlet/").body()).contains("<h1>servlet sample</h1>");
+        assertThat(server.get("/jaxrs/").body()).contains("<h1>jaxrs sample</h1>");
+        assertThat(server.get("/spring/").body()).contains("<h1>spring sample</h1>");
+        assertThat(server.get("/boot/").body()).contains("<h1>boot sample</h1>");
+    }
+
+    @Test
+    void java_util_logging_stays_with_the_container_after_spring_boot_started() {
+        // Boot bridges JUL into its own Logback when it finds JUL's default console handler alone.
+        assertThat(java.util.logging.Logger.getLogger("").getHandlers())
+                .singleElement()
+                .isInstanceOf(JulToContainerLog.class);
+    }
+
+    @Test
+    void static_site_is_served_at_the_root_beside_the_apps() {
+        var response = server.get("/");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Static site served by container");
+    }
+
+    // The runtime half of issue 4 (a rendered JSP, a WebSocket echo round trip, a page behind a
+    // login, a multipart upload) belongs here too, against this same server.
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (status " + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+}
