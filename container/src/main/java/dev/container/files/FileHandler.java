@@ -27,8 +27,9 @@ import java.util.Map;
  * requests (RFC 9110 §13), single and multipart ranges (§14), precompressed siblings and
  * on-the-fly gzip, each response built the way the chosen representation requires.
  *
- * <p>Expects {@link PathGuard} in front of it and only GET or HEAD requests. Thread-safe;
- * work that touches the file system runs on a worker thread.
+ * <p>Expects {@link PathGuard} in front of it and only GET or HEAD requests. Thread-safe; work
+ * that touches the file system runs on a worker thread, except the one stat with which
+ * {@link HotFiles} answers plain requests for small cached files on the I/O thread.
  */
 final class FileHandler implements HttpHandler {
     static final List<String> WELCOME_FILES = List.of("index.html", "index.htm");
@@ -55,24 +56,28 @@ final class FileHandler implements HttpHandler {
 
     private final FileResolver files;
     private final SmallFileCache cache;
+    private final HotFiles hot;
     private final PathResourceManager disk;
     private final boolean listing;
     private final GzipEncodingProvider gzip = new GzipEncodingProvider();
 
-    FileHandler(FileResolver files, SmallFileCache cache, PathResourceManager disk, boolean listing) {
+    FileHandler(FileResolver files, SmallFileCache cache, HotFiles hot, PathResourceManager disk, boolean listing) {
         this.files = files;
         this.cache = cache;
+        this.hot = hot;
         this.disk = disk;
         this.listing = listing;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        String relative = exchange.getRelativePath();
         if (exchange.isInIoThread()) {
-            exchange.dispatch(this); // realpath, stat and reads block
+            if (!hot.tryServe(exchange, relative)) {
+                exchange.dispatch(this); // realpath, stat and reads block
+            }
             return;
         }
-        String relative = exchange.getRelativePath();
         Path path = files.resolve(relative);
         BasicFileAttributes attributes = path == null ? null : attributes(path);
         if (attributes == null) {
@@ -80,7 +85,7 @@ final class FileHandler implements HttpHandler {
         } else if (attributes.isDirectory()) {
             serveDirectory(exchange, relative, path);
         } else if (attributes.isRegularFile() && !relative.endsWith("/")) {
-            serveFile(exchange, path, attributes);
+            serveFile(exchange, path, attributes, relative);
         } else {
             notFound(exchange); // a FIFO or device would block or never end; "file/" names no file
         }
@@ -97,7 +102,7 @@ final class FileHandler implements HttpHandler {
             if (attributes == null) {
                 notFound(exchange);
             } else {
-                serveFile(exchange, index, attributes);
+                serveFile(exchange, index, attributes, null);
             }
         } else {
             DirectoryListing.send(exchange, dir, relative.equals("/"));
@@ -114,7 +119,9 @@ final class FileHandler implements HttpHandler {
         return null;
     }
 
-    private void serveFile(HttpServerExchange exchange, Path file, BasicFileAttributes attributes) throws IOException {
+    /** @param hotKey the relative path that names this file, to remember its response by; null for none */
+    private void serveFile(HttpServerExchange exchange, Path file, BasicFileAttributes attributes, String hotKey)
+            throws IOException {
         HeaderMap response = exchange.getResponseHeaders();
         ContentTypes.Type type = ContentTypes.of(file.getFileName().toString());
         boolean get = Methods.GET.equals(exchange.getRequestMethod());
@@ -125,9 +132,10 @@ final class FileHandler implements HttpHandler {
                 : new Variant(file, attributes, null, false);
         ETag etag = variant.etag();
         Date lastModified = variant.lastModified();
+        String lastModifiedHeader = DateUtils.toDateString(lastModified);
         response.add(Headers.VARY, Headers.ACCEPT_ENCODING_STRING);
         response.put(Headers.ETAG, etag.toString());
-        response.put(Headers.LAST_MODIFIED, DateUtils.toDateString(lastModified));
+        response.put(Headers.LAST_MODIFIED, lastModifiedHeader);
         if (preconditionFailed(exchange, etag, lastModified)) {
             exchange.setStatusCode(StatusCodes.PRECONDITION_FAILED);
             exchange.endExchange();
@@ -154,7 +162,31 @@ final class FileHandler implements HttpHandler {
         } else {
             response.put(Headers.CONTENT_ENCODING, variant.coding());
         }
+        if (hotKey != null && ranges == null && variant.coding() == null) {
+            remember(hotKey, variant, type, etag.toString(), lastModifiedHeader);
+        }
         send(exchange, variant, ranges, type, get);
+    }
+
+    /**
+     * Lets the I/O thread answer the next plain request for this file itself, if the file is small
+     * and settled enough for the memory cache, with the headers just formatted.
+     */
+    private void remember(String hotKey, Variant variant, ContentTypes.Type type, String etag, String lastModified)
+            throws IOException {
+        BasicFileAttributes attributes = variant.attributes();
+        byte[] body = cache.bytes(variant.file(), attributes);
+        if (body == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        boolean siblings = false;
+        for (String suffix : SIBLING_SUFFIX.values()) {
+            siblings |= files.confine(variant.file().resolveSibling(variant.file().getFileName() + suffix)) != null;
+        }
+        boolean gzipWorthy = type.compressible() && attributes.size() >= GZIP_MIN_BYTES;
+        hot.remember(hotKey, new HotFiles.Response(variant.file(), body, type.header(), etag, lastModified,
+                attributes.lastModifiedTime(), attributes.size(), attributes.fileKey(), siblings || gzipWorthy, now));
     }
 
     /** Sends the body (for GET) or ends the headers (for HEAD): whole, gzipped, one range or many. */

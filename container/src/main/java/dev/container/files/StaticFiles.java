@@ -16,6 +16,11 @@ public final class StaticFiles {
     /** Files up to this size are kept in memory once settled; larger ones stream from disk. */
     static final int CACHE_MAX_FILE_BYTES = 64 * 1024;
     static final long CACHE_MAX_TOTAL_BYTES = 32L * 1024 * 1024;
+    /**
+     * Ready responses answered on the I/O thread; they share their bodies with the cache above, so
+     * this bounds only what the cache has already let go of.
+     */
+    static final long HOT_MAX_TOTAL_BYTES = 16L * 1024 * 1024;
 
     private StaticFiles() {
     }
@@ -31,13 +36,17 @@ public final class StaticFiles {
     }
 
     static HttpHandler handler(StaticSpec spec, SmallFileCache cache) {
+        return handler(spec, cache, new HotFiles(new FileResolver(spec.root()).root(), HOT_MAX_TOTAL_BYTES));
+    }
+
+    static HttpHandler handler(StaticSpec spec, SmallFileCache cache, HotFiles hot) {
         FileResolver files = new FileResolver(spec.root());
         // used only to open PathResources: no change listener, so nothing to close
         PathResourceManager disk = (PathResourceManager) PathResourceManager.builder()
                 .setBase(files.root())
                 .setAllowResourceChangeListeners(false)
                 .build();
-        HttpHandler handler = new FileHandler(files, cache, disk, spec.listing());
+        HttpHandler handler = new FileHandler(files, cache, hot, disk, spec.listing());
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);
         return handler;

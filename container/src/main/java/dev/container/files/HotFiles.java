@@ -1,0 +1,155 @@
+package dev.container.files;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Whole responses for small, hot files, answered on the I/O thread: the common request for a
+ * cached file (GET or HEAD, no range, no condition) costs one {@code stat} and one write, with
+ * no hop to a worker thread, no realpath walk and no header formatting. Everything else (and any
+ * doubt) goes to {@link FileHandler}'s full path on a worker, which also fills this table.
+ *
+ * <p>Each request still stats the file it names, following links as the full path does, and the
+ * entry is used only if size, modification time and file key (device and inode) are unchanged:
+ * an edit, a replacement by rename or a link pointed elsewhere is seen at once. The file key
+ * also makes the realpath check of the full path unnecessary here: the same inode is the very
+ * file that was confined to the root when the entry was made. Only the appearance of a
+ * precompressed sibling (x.css.gz) is noticed up to {@link #SIBLING_CHECK_MILLIS} late, and only
+ * by clients that accept that coding; until then they get the identity bytes, which are correct.
+ *
+ * <p>Bounded by a byte budget, least recently used out first. Thread-safe: one lock guards the
+ * map and is never held during I/O.
+ */
+final class HotFiles {
+    /** How long the absence of .br and .gz siblings, checked on the full path, is trusted. */
+    static final long SIBLING_CHECK_MILLIS = 1_000;
+
+    /** A ready response: the body and every header value, formatted once. */
+    record Response(Path file, byte[] body, String contentType, String etag, String lastModified,
+                    FileTime modified, long size, Object fileKey, boolean encodingMatters, long siblingsCheckedAt) {
+        boolean matches(BasicFileAttributes attributes) {
+            return size == attributes.size() && modified.equals(attributes.lastModifiedTime())
+                    && Objects.equals(fileKey, attributes.fileKey());
+        }
+    }
+
+    private final Path root;
+    private final long maxTotalBytes;
+    private final LinkedHashMap<String, Response> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private final LongAdder hits = new LongAdder();
+    private long totalBytes;
+
+    HotFiles(Path root, long maxTotalBytes) {
+        this.root = root;
+        this.maxTotalBytes = maxTotalBytes;
+    }
+
+    /**
+     * Answers the exchange from the table if it can, on whatever thread this is; false (having
+     * touched nothing) when the request must take the full path.
+     */
+    boolean tryServe(HttpServerExchange exchange, String relativePath) {
+        Response response;
+        synchronized (this) {
+            response = entries.get(relativePath);
+        }
+        if (response == null || !plain(exchange, response)) {
+            return false;
+        }
+        BasicFileAttributes attributes = attributes(unresolved(relativePath));
+        if (attributes == null || !attributes.isRegularFile() || !response.matches(attributes)) {
+            forget(relativePath, response);
+            return false;
+        }
+        HeaderMap headers = exchange.getResponseHeaders();
+        headers.add(Headers.VARY, Headers.ACCEPT_ENCODING_STRING);
+        headers.put(Headers.ETAG, response.etag());
+        headers.put(Headers.LAST_MODIFIED, response.lastModified());
+        headers.put(Headers.CONTENT_TYPE, response.contentType());
+        headers.put(Headers.ACCEPT_RANGES, "bytes");
+        exchange.setResponseContentLength(response.size());
+        hits.increment();
+        if (Methods.GET.equals(exchange.getRequestMethod())) {
+            exchange.getResponseSender().send(ByteBuffer.wrap(response.body()));
+        } else {
+            exchange.endExchange();
+        }
+        return true;
+    }
+
+    /** Remembers the response the full path just chose for relativePath: the whole file, identity. */
+    void remember(String relativePath, Response response) {
+        synchronized (this) {
+            Response replaced = entries.put(relativePath, response);
+            totalBytes += response.body().length - (replaced == null ? 0 : replaced.body().length);
+            Iterator<Map.Entry<String, Response>> eldestFirst = entries.entrySet().iterator();
+            while (totalBytes > maxTotalBytes && eldestFirst.hasNext()) {
+                totalBytes -= eldestFirst.next().getValue().body().length;
+                eldestFirst.remove();
+            }
+        }
+    }
+
+    /** How many requests were answered from the table. */
+    long hits() {
+        return hits.sum();
+    }
+
+    synchronized boolean contains(String relativePath) {
+        return entries.containsKey(relativePath);
+    }
+
+    private synchronized void forget(String relativePath, Response response) {
+        if (entries.remove(relativePath, response)) {
+            totalBytes -= response.body().length;
+        }
+    }
+
+    /**
+     * True when the stored response is the one the full path would give: no range or condition to
+     * evaluate, and either no coding the client accepts or none that could change the answer.
+     */
+    private static boolean plain(HttpServerExchange exchange, Response response) {
+        HeaderMap request = exchange.getRequestHeaders();
+        if (request.contains(Headers.RANGE) || request.contains(Headers.IF_NONE_MATCH)
+                || request.contains(Headers.IF_MODIFIED_SINCE) || request.contains(Headers.IF_MATCH)
+                || request.contains(Headers.IF_UNMODIFIED_SINCE) || request.contains(Headers.IF_RANGE)) {
+            return false;
+        }
+        if (AcceptEncoding.acceptable(request.get(Headers.ACCEPT_ENCODING)).isEmpty()) {
+            return true;
+        }
+        return !response.encodingMatters()
+                && System.currentTimeMillis() - response.siblingsCheckedAt() < SIBLING_CHECK_MILLIS;
+    }
+
+    private Path unresolved(String relativePath) {
+        int start = 0;
+        while (start < relativePath.length() && relativePath.charAt(start) == '/') {
+            start++;
+        }
+        return root.resolve(relativePath.substring(start));
+    }
+
+    private static BasicFileAttributes attributes(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException | RuntimeException e) {
+            return null; // gone, unreadable, or a name the file system rejects: the full path decides
+        }
+    }
+}
