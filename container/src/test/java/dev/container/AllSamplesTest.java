@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.testing.Samples;
 import dev.container.testing.TestServer;
+import dev.container.testing.WebSocketClient;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -137,6 +138,12 @@ class AllSamplesTest {
         var response = server.get("/");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Static site served by container");
+    }
+
+    @Test
+    void servlet_sample_echoes_over_a_websocket() throws Exception {
+        assertThat(WebSocketClient.roundTrip(WebSocketClient.ws(server.uri("/servlet/ws/echo")), "ping over ws"))
+                .isEqualTo("ping over ws");
     }
 
     // The runtime half of issue 4 (a rendered JSP, a WebSocket echo round trip, a page behind a

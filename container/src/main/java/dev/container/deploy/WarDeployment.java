@@ -39,13 +39,15 @@ public final class WarDeployment {
     private final AppSpec spec;
     private final Path stateDir;
     private final ServletContainer servletContainer;
+    private final IoResources io;
     private DeploymentManager manager;
     private WebAppClassLoader loader;
 
-    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer) {
+    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io) {
         this.spec = spec;
         this.stateDir = stateDir;
         this.servletContainer = servletContainer;
+        this.io = io;
     }
 
     public AppSpec spec() {
@@ -130,6 +132,7 @@ public final class WarDeployment {
             components.mergeDeclared(descriptor, info);
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
+        WebSockets.apply(index, info, loader, io, appName);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();
