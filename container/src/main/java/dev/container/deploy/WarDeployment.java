@@ -111,6 +111,7 @@ public final class WarDeployment {
                 // Stack traces are for the log, not for visitors.
                 .setServletStackTraces(ServletStackTraces.NONE)
                 .addServlet(defaultServlet());
+        SessionDefaults.apply(info);
 
         List<Path> scanned = new ArrayList<>();
         if (Files.isDirectory(classes)) {
