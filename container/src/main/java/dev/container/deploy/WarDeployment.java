@@ -134,6 +134,7 @@ public final class WarDeployment {
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
         WebSockets.apply(index, info, loader, io, appName);
+        Logins.apply(info, spec.users(), appName);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();
