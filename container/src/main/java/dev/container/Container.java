@@ -5,6 +5,7 @@ import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
 import dev.container.deploy.DeploymentError;
+import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.HttpServer;
@@ -58,24 +59,25 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         prepareStateDir();
         ServletContainer servlets = Servlets.newContainer();
+        server = new HttpServer(plan.listeners());
+        var io = new IoResources(server.worker(), server.buffers());
         List<Route> routes = new ArrayList<>();
         for (AppSpec app : plan.apps()) {
-            routes.add(new Route(app.contextPath(), startApp(app, servlets)));
+            routes.add(new Route(app.contextPath(), startApp(app, servlets, io)));
         }
         for (StaticSpec mount : plan.statics()) {
             routes.add(new Route(mount.prefix(), StaticFiles.handler(mount)));
             log.info("static {} <- {}{}", mount.prefix(), mount.root(), mount.listing() ? " (listing on)" : "");
         }
-        server = new HttpServer(plan.listeners(), new Router(routes));
-        server.start();
+        server.start(new Router(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
         }
     }
 
-    private io.undertow.server.HttpHandler startApp(AppSpec app, ServletContainer servlets) {
+    private io.undertow.server.HttpHandler startApp(AppSpec app, ServletContainer servlets, IoResources io) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets);
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io);
         try {
             var handler = deployment.start();
             deployments.add(deployment);

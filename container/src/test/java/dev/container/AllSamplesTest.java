@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.testing.Samples;
 import dev.container.testing.TestServer;
+import dev.container.testing.WebSocketClient;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,7 +36,8 @@ class AllSamplesTest {
                 .war(Samples.jaxrsWar().toString())
                 .war(Samples.springWar().toString())
                 .war(Samples.bootWar().toString())
-                .staticDir(Samples.site().toString(), false));
+                .staticDir(Samples.site().toString(), false)
+                .users(Samples.users()));
     }
 
     @AfterAll
@@ -139,8 +141,42 @@ class AllSamplesTest {
         assertThat(response.body()).contains("Static site served by container");
     }
 
-    // The runtime half of issue 4 (a rendered JSP, a WebSocket echo round trip, a page behind a
-    // login, a multipart upload) belongs here too, against this same server.
+    @Test
+    void servlet_sample_echoes_over_a_websocket() throws Exception {
+        assertThat(WebSocketClient.roundTrip(WebSocketClient.ws(server.uri("/servlet/ws/echo")), "ping over ws"))
+                .isEqualTo("ping over ws");
+    }
+
+    @Test
+    void servlet_sample_page_behind_a_form_login_needs_a_user_from_the_users_file() {
+        assertThat(server.get("/servlet/account").body()).contains("j_security_check").doesNotContain("signed in as");
+        String visitor = server.get("/servlet/account").headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        var login = server.send(HttpRequest.newBuilder(server.uri("/servlet/j_security_check"))
+                .header("Cookie", visitor)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=alice&j_password=wonderland")).build());
+        assertThat(login.statusCode()).isEqualTo(302);
+        String signedIn = login.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(visitor);
+        var page = server.send(HttpRequest.newBuilder(server.uri("/servlet/account")).header("Cookie", signedIn).build());
+        assertThat(page.body()).contains("signed in as alice, admin=true, auth=FORM");
+    }
+
+    @Test
+    void servlet_sample_takes_a_multipart_upload() {
+        String boundary = "----all-samples";
+        String body = "--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n"
+                + "twelve bytes\r\n"
+                + "--" + boundary + "--\r\n";
+        var response = server.send(HttpRequest.newBuilder(server.uri("/servlet/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("file notes.txt 12\n");
+    }
+
+    // The rendered JSP of issue 4 belongs here too, against this same server.
 
     private static JsonNode json(HttpResponse<String> response) {
         try {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
                 "With no --listen, plain HTTP on port 8080 of every interface."},
         footer = {"", "Examples:",
                 "  container run --war shop.war --war ROOT.war --static ./public",
-                "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000"})
+                "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000",
+                "  container run --war admin.war --users conf/users.properties"})
 final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -41,6 +42,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Address to serve plain HTTP on (repeatable). Default :8080 (every interface); "
                     + "IPv6 in brackets: [::1]:8080.")
     private List<String> listens = new ArrayList<>();
+
+    @Option(names = "--users", paramLabel = "FILE",
+            description = "Users and roles for the apps' security constraints and BASIC/FORM logins: "
+                    + "lines 'name = password, role1, role2', '#' comments. A password is plain text or "
+                    + "{SHA-256}SALT$HEX (hex of SHA-256 over SALT followed by the password). "
+                    + "Without it every login fails.")
+    private Path users;
 
     @Option(names = "--state", paramLabel = "DIR",
             description = "Where unpacked WARs and other state live. Default ./state.")
@@ -81,6 +89,9 @@ final class RunCommand implements Callable<Integer> {
         listens.forEach(builder::listen);
         if (state != null) {
             builder.stateDir(state);
+        }
+        if (users != null) {
+            builder.users(users);
         }
         return builder.build();
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns what the user wrote ({@code --war shop.war:/store}, {@code --listen 127.0.0.1:8080}, ...)
@@ -29,6 +30,7 @@ public final class PlanBuilder {
     private final List<StaticSpec> statics = new ArrayList<>();
     /** context path or prefix -> the argument that claimed it, to name both in a clash. */
     private final Map<String, String> claimedPaths = new HashMap<>();
+    private Optional<Users> users = Optional.empty();
     private Path stateDir = DEFAULT_STATE_DIR;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
@@ -124,6 +126,16 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** The users file every app's login checks against (see {@link Users} for its format). */
+    public PlanBuilder users(Path file) {
+        try {
+            users = Optional.of(Users.read(file));
+        } catch (ConfigError e) {
+            e.problems().forEach(p -> problems.add("--users " + p));
+        }
+        return this;
+    }
+
     public PlanBuilder stateDir(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             problems.add("--state " + dir + ": not a directory");
@@ -148,7 +160,8 @@ public final class PlanBuilder {
             throw new ConfigError(problems);
         }
         var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
-        return new Plan(ls, apps, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout);
+        var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
+        return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout);
     }
 
     private boolean checkPath(String flag, String argument, String path) {

@@ -39,13 +39,15 @@ public final class WarDeployment {
     private final AppSpec spec;
     private final Path stateDir;
     private final ServletContainer servletContainer;
+    private final IoResources io;
     private DeploymentManager manager;
     private WebAppClassLoader loader;
 
-    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer) {
+    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io) {
         this.spec = spec;
         this.stateDir = stateDir;
         this.servletContainer = servletContainer;
+        this.io = io;
     }
 
     public AppSpec spec() {
@@ -109,6 +111,7 @@ public final class WarDeployment {
                 // Stack traces are for the log, not for visitors.
                 .setServletStackTraces(ServletStackTraces.NONE)
                 .addServlet(defaultServlet());
+        SessionDefaults.apply(info);
 
         List<Path> scanned = new ArrayList<>();
         if (Files.isDirectory(classes)) {
@@ -130,6 +133,8 @@ public final class WarDeployment {
             components.mergeDeclared(descriptor, info);
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
+        WebSockets.apply(index, info, loader, io, appName);
+        Logins.apply(info, spec.users(), appName);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();

@@ -23,7 +23,7 @@ final class WebAppClassLoader extends URLClassLoader {
 
     /** Packages of the container's API and engine: always the parent's copy (as Tomcat does). */
     private static final List<String> CONTAINER_PREFIXES = List.of(
-            "jakarta.servlet.", "dev.container.", "io.undertow.", "org.xnio.");
+            "jakarta.servlet.", "jakarta.websocket.", "dev.container.", "io.undertow.", "org.xnio.");
 
     private static final String SERVICES = "META-INF/services/";
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListeners;
@@ -33,7 +34,9 @@ import org.xnio.channels.AcceptingChannel;
  * Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
  * requests included; owning the sockets lets {@link #drain} stop accepting (closing the listening
  * socket, so new connections are refused) while running requests finish. Start and stop from one
- * thread.
+ * thread. The buffer pool exists from construction and the I/O threads from {@link #start}, so apps
+ * deployed in between (WebSocket connections need both) can be handed {@link #worker()} and
+ * {@link #buffers()} before the server listens.
  */
 public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -51,20 +54,33 @@ public final class HttpServer {
     private static final long WORKER_MAX_WAIT_MILLIS = 20;
 
     private final List<ListenerSpec> listeners;
-    private final GracefulShutdownHandler gate;
     private final List<AcceptingChannel<StreamConnection>> channels = new ArrayList<>();
     private final List<InetSocketAddress> addresses = new ArrayList<>();
-    private XnioWorker worker;
+    private GracefulShutdownHandler gate;
+    private volatile XnioWorker worker;
     private WorkerPool workers;
-    private ByteBufferPool buffers;
+    private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
 
-    public HttpServer(List<ListenerSpec> listeners, HttpHandler handler) {
+    public HttpServer(List<ListenerSpec> listeners) {
         this.listeners = List.copyOf(listeners);
-        this.gate = new GracefulShutdownHandler(handler);
     }
 
-    /** Opens every listener, or none: on failure closes what it opened and throws {@link StartupError}. */
-    public void start() {
+    /** The I/O threads: null until {@link #start}, which is before any connection can ask for them. */
+    public Supplier<XnioWorker> worker() {
+        return () -> worker;
+    }
+
+    /** The server's buffer pool (its buffers are allocated on first use). */
+    public ByteBufferPool buffers() {
+        return buffers;
+    }
+
+    /**
+     * Opens every listener, serving {@code handler} behind the graceful-shutdown gate, or none: on
+     * failure closes what it opened and throws {@link StartupError}.
+     */
+    public void start(HttpHandler handler) {
+        gate = new GracefulShutdownHandler(handler);
         int cores = Runtime.getRuntime().availableProcessors();
         workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
@@ -82,7 +98,6 @@ public final class HttpServer {
             workers.shutdownNow();
             throw new StartupError("cannot start the I/O threads: " + e.getMessage(), e);
         }
-        buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
         OptionMap socketOptions = OptionMap.builder()
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.REUSE_ADDRESSES, true)
@@ -126,6 +141,9 @@ public final class HttpServer {
     public boolean drain(Duration timeout) {
         channels.forEach(IoUtils::safeClose);
         channels.clear();
+        if (gate == null) {
+            return true;
+        }
         gate.shutdown();
         try {
             return gate.awaitShutdown(timeout.toMillis());

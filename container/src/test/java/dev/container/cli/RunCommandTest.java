@@ -91,4 +91,24 @@ class RunCommandTest {
         assertThat(run("--version")).isZero();
         assertThat(out.toString()).startsWith("container ");
     }
+
+    @Test
+    void bad_users_file_names_the_file_and_line_without_a_stack_trace() throws Exception {
+        Path users = Files.writeString(dir.resolve("users.properties"), "# users\nalice = \n");
+        assertThat(run("run", "--static", dir.toString(), "--users", users.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("container: --users " + users + ":2: user 'alice' has an empty password\n");
+    }
+
+    @Test
+    void missing_users_file_is_named() {
+        assertThat(run("run", "--static", dir.toString(), "--users", "nowhere/users.properties")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("container: --users nowhere/users.properties: no such file\n");
+    }
+
+    @Test
+    void help_describes_the_users_file() {
+        assertThat(run("run", "--help")).isEqualTo(0);
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--users=FILE").contains("name = password, role1, role2")
+                .contains("{SHA-256}SALT$HEX");
+    }
 }

@@ -22,7 +22,8 @@ class ServletSampleTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(state, p -> p.war(Samples.servletWar().toString()).staticDir(Samples.site().toString(), false));
+        server = TestServer.start(state, p -> p.war(Samples.servletWar().toString()).staticDir(Samples.site().toString(), false)
+                .users(Samples.users()));
     }
 
     @AfterAll
@@ -135,8 +136,65 @@ class ServletSampleTest {
     }
 
     @Test
-    void servlet_security_annotation_refuses_access_without_the_role() {
-        assertThat(server.get("/servlet/secure").statusCode()).isEqualTo(403);
+    void protected_page_shows_the_form_login_page_to_a_visitor_who_is_not_signed_in() {
+        var response = server.get("/servlet/account");
+        // As Tomcat and Undertow do: the login page is forwarded to, at the URL asked for.
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("j_security_check").doesNotContain("signed in as");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("no-store"));
+    }
+
+    @Test
+    void form_login_with_the_right_password_returns_to_the_page_asked_for() {
+        String visitor = cookieOf(server.get("/servlet/account"));
+        var login = postLogin(visitor, "bob", "builder");
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/servlet/account"));
+        String signedIn = login.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(visitor);
+        var page = server.send(HttpRequest.newBuilder(server.uri("/servlet/account")).header("Cookie", signedIn).build());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("signed in as bob, admin=false, auth=FORM");
+    }
+
+    @Test
+    void form_login_with_a_wrong_password_shows_the_form_error_page() {
+        String visitor = cookieOf(server.get("/servlet/account"));
+        var login = postLogin(visitor, "bob", "wrong");
+        assertThat(login.body()).contains("Sign-in failed");
+        var page = server.send(HttpRequest.newBuilder(server.uri("/servlet/account")).header("Cookie", visitor).build());
+        assertThat(page.body()).doesNotContain("signed in as");
+    }
+
+    @Test
+    void servlet_security_annotation_refuses_a_signed_in_user_without_the_role() {
+        assertThat(getSignedIn("bob", "builder", "/servlet/secure").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void servlet_security_annotation_lets_a_user_with_the_role_in() {
+        var response = getSignedIn("alice", "wonderland", "/servlet/secure");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("secret for alice");
+    }
+
+    private static java.net.http.HttpResponse<String> getSignedIn(String user, String password, String path) {
+        String visitor = cookieOf(server.get(path));
+        var login = postLogin(visitor, user, password);
+        assertThat(login.statusCode()).isEqualTo(302);
+        String signedIn = login.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(visitor);
+        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Cookie", signedIn).build());
+    }
+
+    private static java.net.http.HttpResponse<String> postLogin(String cookie, String user, String password) {
+        return server.send(HttpRequest.newBuilder(server.uri("/servlet/j_security_check"))
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("j_username=" + user + "&j_password=" + password))
+                .build());
+    }
+
+    private static String cookieOf(java.net.http.HttpResponse<String> response) {
+        return response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
     }
 
     @Test

@@ -33,6 +33,11 @@ public final class Samples {
         return existing(Path.of(property("site.dir")));
     }
 
+    /** samples/users.properties: the demo's users (alice: user, admin; bob: user). */
+    public static Path users() {
+        return existing(Path.of(property("site.dir")).resolveSibling("users.properties"));
+    }
+
     private static String property(String name) {
         String value = System.getProperty(name);
         if (value == null) {

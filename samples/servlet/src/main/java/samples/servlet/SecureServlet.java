@@ -8,12 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Needs the "admin" role through @ServletSecurity; this app has no login, so access is refused. */
+/** Needs the "admin" role through @ServletSecurity; the login is web.xml's FORM login-config. */
 @WebServlet("/secure")
 @ServletSecurity(@HttpConstraint(rolesAllowed = "admin"))
 public class SecureServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.getWriter().print("secret");
+        resp.setContentType("text/plain;charset=UTF-8");
+        resp.getWriter().print("secret for " + req.getRemoteUser());
     }
 }
