@@ -2,7 +2,6 @@ package dev.container.deploy;
 
 import dev.container.config.AppSpec;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletInfo;
 import io.undertow.servlet.handlers.DefaultServlet;
@@ -99,12 +98,13 @@ public final class WarDeployment {
 
         Path tempDir = stateDir.resolve("tmp").resolve(appName);
         createDirectories(tempDir);
+        WebResources resources = WebResources.of(root, jars, stateDir.resolve("resources").resolve(appName));
         DeploymentInfo info = Servlets.deployment()
                 .setDeploymentName(appName)
                 .setDisplayName(appName)
                 .setContextPath(spec.contextPath())
                 .setClassLoader(loader)
-                .setResourceManager(new PathResourceManager(root))
+                .setResourceManager(resources)
                 .setTempDir(tempDir)
                 // Stack traces are for the log, not for visitors.
                 .setServletStackTraces(ServletStackTraces.NONE)
