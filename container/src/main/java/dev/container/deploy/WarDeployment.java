@@ -129,6 +129,10 @@ public final class WarDeployment {
             DescriptorApplier.apply(descriptor, info, loader);
             components.mergeDeclared(descriptor, info);
         }
+        JspEngine.Pages pages = JspEngine.find(resources.roots());
+        if (pages.any() || descriptor.servlets().stream().anyMatch(sv -> sv.jspFile().isPresent())) {
+            JspEngine.apply(info, descriptor, pages, tempDir.resolve("jsp"));
+        }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
 
         manager = servletContainer.addDeployment(info);
@@ -168,9 +172,10 @@ public final class WarDeployment {
     }
 
     /**
-     * Undertow's static-resource servlet, configured so it never sends JSP source as text: with no
-     * JSP engine yet, a request for a .jsp page is a 404 rather than a leak of its code. An app may
-     * still map more patterns to "default" in web.xml, as apps written for Tomcat do.
+     * Undertow's static-resource servlet, configured so it never sends JSP source as text: a page
+     * the JSP servlet does not get (an app without JSP pages, a .jspf fragment, a tag file) is a 404
+     * rather than a leak of its code. An app may still map more patterns to "default" in web.xml,
+     * as apps written for Tomcat do.
      * <p>
      * It is registered without a mapping: Undertow makes the servlet named "default" serve "/" when
      * the app maps nothing there. Mapped to "/" itself it would be a conflict for an app's own
