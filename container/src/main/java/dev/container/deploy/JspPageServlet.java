@@ -100,7 +100,7 @@ final class JspPageServlet extends JspServlet {
             if (translation.isEmpty() || request.getDispatcherType() == DispatcherType.INCLUDE) {
                 throw e;
             }
-            log.error("app {}: {}", contextName(request.getServletContext()), describe(translation.get()));
+            log.error("app {}: {}", contextName(request.getServletContext()), describe(translation.get(), page(request)));
             if (!response.isCommitted()) {
                 response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             }
@@ -114,6 +114,17 @@ final class JspPageServlet extends JspServlet {
         Object page = request.getAttribute(JSP_FILE_ATTRIBUTE);
         start(withDefaults(deferred, page instanceof String s ? s : null));
         deferred = null;
+    }
+
+    /** The page this request asks for, as Jasper's JspServlet works it out. */
+    private String page(HttpServletRequest request) {
+        String jspFile = getServletConfig() == null ? null : getServletConfig().getInitParameter("jspFile");
+        if (jspFile != null) {
+            return jspFile;
+        }
+        String path = request.getServletPath();
+        String info = request.getPathInfo();
+        return info == null ? path : path + info;
     }
 
     private static String contextName(ServletContext context) {
@@ -177,9 +188,10 @@ final class JspPageServlet extends JspServlet {
 
     /**
      * One line for the log: "/bad.jsp line 3: Syntax error, ..." from Jasper's several lines (the
-     * message, the page's source around the error, "Stacktrace:"), each error of a page joined.
+     * message, the page's source around the error, "Stacktrace:"), each error of a page joined;
+     * {@code page} names the page when the message does not (a taglib that cannot be found).
      */
-    static String describe(JasperException e) {
+    static String describe(JasperException e, String page) {
         // Jasper escapes its messages for an HTML error page: "Unterminated [&lt;c:forEach] tag".
         String message = e.getMessage() == null ? "" : e.getMessage()
                 .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
@@ -198,7 +210,7 @@ final class JspPageServlet extends JspServlet {
             return "JSP " + parse.group(1) + " does not translate: line " + parse.group(2) + ", column "
                     + parse.group(3) + ": " + oneLine(parse.group(4));
         }
-        return "JSP does not translate: " + oneLine(message);
+        return "JSP " + page + " does not translate: " + oneLine(message);
     }
 
     private static String oneLine(String text) {

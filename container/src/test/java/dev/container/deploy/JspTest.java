@@ -82,6 +82,7 @@ class JspTest {
                         <div class="box"><b>${title}</b>: <jsp:doBody/></div>""")
                 .file("WEB-INF/page.jsp", "<p>jsp-file page at ${pageContext.request.servletPath}</p>")
                 .file("WEB-INF/added.jsp", "<p>added by an initializer at ${pageContext.request.servletPath}</p>")
+                .file("WEB-INF/missing-taglib.jsp", "<%@ taglib prefix=\"x\" uri=\"http://example.test/none\" %>\n<x:y/>")
                 .file("fragment.jspf", "<% String secret = \"fragment source\"; %>")
                 .file("broken.jsp", "<p>before</p>\n<% int x = ; %>\n<p>after</p>\n")
                 .file("unclosed.jsp", """
@@ -92,6 +93,8 @@ class JspTest {
                         <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                           <servlet><servlet-name>page</servlet-name><jsp-file>/WEB-INF/page.jsp</jsp-file></servlet>
                           <servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern></servlet-mapping>
+                          <servlet><servlet-name>missing-taglib</servlet-name><jsp-file>/WEB-INF/missing-taglib.jsp</jsp-file></servlet>
+                          <servlet-mapping><servlet-name>missing-taglib</servlet-name><url-pattern>/missing-taglib</url-pattern></servlet-mapping>
                         </web-app>
                         """)
                 .java("app.AddsJsp", """
@@ -229,5 +232,15 @@ class JspTest {
         assertThat(log.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
                 .startsWith("app /pages: JSP /unclosed.jsp does not translate: line 2, column ")
                 .doesNotContain("\n"));
+    }
+
+    @Test
+    void a_jsp_file_page_that_does_not_translate_reports_the_same_error_on_every_request() {
+        log.list.clear();
+        assertThat(server.get("/pages/missing-taglib").statusCode()).isEqualTo(500);
+        assertThat(server.get("/pages/missing-taglib").statusCode()).isEqualTo(500);
+        assertThat(log.list).hasSize(2).allSatisfy(event -> assertThat(event.getFormattedMessage())
+                .startsWith("app /pages: JSP /WEB-INF/missing-taglib.jsp does not translate: ")
+                .contains("http://example.test/none"));
     }
 }
