@@ -41,6 +41,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.xnio").setLevel(Level.WARN);
         context.getLogger("org.jboss").setLevel(Level.WARN);
         context.getLogger("io.undertow").setLevel(Level.WARN);
+        // Jasper's XML reader warns at start-up that it has no copies of the XML Schema DTDs, which
+        // it would only need to validate TLDs (off, as on Tomcat).
+        context.getLogger("org.apache.tomcat.util.descriptor.DigesterFactory").setLevel(Level.ERROR);
+        // ... and its TLD scan says at INFO, for every app with JSP pages, that jars held no TLDs.
+        context.getLogger("org.apache.jasper.servlet.TldScanner").setLevel(Level.WARN);
         // ServletContext.log() of the apps comes through this category.
         context.getLogger("io.undertow.servlet").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

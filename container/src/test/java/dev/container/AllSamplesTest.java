@@ -106,6 +106,16 @@ class AllSamplesTest {
     }
 
     @Test
+    void servlet_sample_renders_a_jsp_with_the_jstl_it_ships() {
+        var response = server.get("/servlet/greeting.jsp?name=container");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("<h1>Hello, container!</h1>")
+                .contains("<li class=\"framework\">1. jersey</li>")
+                .doesNotContain("<c:forEach");
+    }
+
+    @Test
     void each_framework_app_runs_in_its_own_class_loader_at_its_own_context_path() {
         JsonNode jersey = json(server.get("/jaxrs/api/greeting"));
         JsonNode spring = json(server.get("/spring/api/info"));

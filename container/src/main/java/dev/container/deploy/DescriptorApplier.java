@@ -44,8 +44,11 @@ import java.util.Set;
  * servlet with {@code <enabled>false</enabled>} is not added at all.
  */
 final class DescriptorApplier {
-    /** Used when the descriptor declares no welcome files, as Tomcat and Jetty do. */
-    static final List<String> DEFAULT_WELCOME_FILES = List.of("index.html", "index.htm", "index.jsp");
+    /**
+     * Used when the descriptor declares no welcome files, as Tomcat and Jetty do; {@link JspEngine}
+     * adds index.jsp when the app has one.
+     */
+    static final List<String> DEFAULT_WELCOME_FILES = List.of("index.html", "index.htm");
 
     private DescriptorApplier() {}
 
@@ -94,12 +97,9 @@ final class DescriptorApplier {
         Set<String> declared = new HashSet<>(info.getServlets().keySet());
         for (WebDescriptor.Servlet s : d.servlets()) {
             declared.add(s.name());
-            if (s.jspFile().isPresent()) {
-                throw new DeploymentError(s.origin() + ": JSP files are not supported yet: " + s.jspFile().get());
-            }
             // Undertow 2.3 never reads ServletInfo.isEnabled(), so a disabled servlet is one we
             // leave out: its mappings then fall through to the default servlet, a 404.
-            if (s.enabled().orElse(true) && s.servletClass().isPresent()) {
+            if (s.enabled().orElse(true) && (s.servletClass().isPresent() || s.jspFile().isPresent())) {
                 info.addServlet(servletInfo(s, loader));
             }
         }
@@ -115,10 +115,18 @@ final class DescriptorApplier {
         }
     }
 
+    /** A servlet-class servlet, or a jsp-file one: the JSP servlet for that one page, as on Tomcat. */
     private static ServletInfo servletInfo(WebDescriptor.Servlet s, ClassLoader loader) throws DeploymentError {
-        String className = s.servletClass().orElseThrow();
-        ServletInfo servlet = new ServletInfo(s.name(), load(loader, className, jakarta.servlet.Servlet.class,
-                s.origin(), "servlet-class " + className + " of servlet \"" + s.name() + "\""));
+        ServletInfo servlet;
+        if (s.jspFile().isPresent()) {
+            String page = s.jspFile().get();
+            servlet = new ServletInfo(s.name(), JspPageServlet.class);
+            servlet.addInitParam("jspFile", page.startsWith("/") ? page : "/" + page);
+        } else {
+            String className = s.servletClass().orElseThrow();
+            servlet = new ServletInfo(s.name(), load(loader, className, jakarta.servlet.Servlet.class,
+                    s.origin(), "servlet-class " + className + " of servlet \"" + s.name() + "\""));
+        }
         s.initParams().forEach(p -> servlet.addInitParam(p.name(), p.value()));
         s.loadOnStartup().ifPresent(servlet::setLoadOnStartup);
         s.asyncSupported().ifPresent(servlet::setAsyncSupported);

@@ -2,7 +2,6 @@ package dev.container.deploy;
 
 import dev.container.config.AppSpec;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletInfo;
 import io.undertow.servlet.handlers.DefaultServlet;
@@ -101,12 +100,13 @@ public final class WarDeployment {
 
         Path tempDir = stateDir.resolve("tmp").resolve(appName);
         createDirectories(tempDir);
+        WebResources resources = WebResources.of(root, jars, stateDir.resolve("resources").resolve(appName));
         DeploymentInfo info = Servlets.deployment()
                 .setDeploymentName(appName)
                 .setDisplayName(appName)
                 .setContextPath(spec.contextPath())
                 .setClassLoader(loader)
-                .setResourceManager(new PathResourceManager(root))
+                .setResourceManager(resources)
                 .setTempDir(tempDir)
                 // Stack traces are for the log, not for visitors.
                 .setServletStackTraces(ServletStackTraces.NONE)
@@ -131,6 +131,10 @@ public final class WarDeployment {
             components.addUndeclared(descriptor, info);
             DescriptorApplier.apply(descriptor, info, loader);
             components.mergeDeclared(descriptor, info);
+        }
+        JspEngine.Pages pages = JspEngine.find(resources.roots());
+        if (pages.any() || descriptor.servlets().stream().anyMatch(sv -> sv.jspFile().isPresent())) {
+            JspEngine.apply(info, descriptor, pages, tempDir.resolve("jsp"));
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
         WebSockets.apply(index, info, loader, io, appName);
@@ -173,9 +177,10 @@ public final class WarDeployment {
     }
 
     /**
-     * Undertow's static-resource servlet, configured so it never sends JSP source as text: with no
-     * JSP engine yet, a request for a .jsp page is a 404 rather than a leak of its code. An app may
-     * still map more patterns to "default" in web.xml, as apps written for Tomcat do.
+     * Undertow's static-resource servlet, configured so it never sends JSP source as text: a page
+     * the JSP servlet does not get (an app without JSP pages, a .jspf fragment, a tag file) is a 404
+     * rather than a leak of its code. An app may still map more patterns to "default" in web.xml,
+     * as apps written for Tomcat do.
      * <p>
      * It is registered without a mapping: Undertow makes the servlet named "default" serve "/" when
      * the app maps nothing there. Mapped to "/" itself it would be a conflict for an app's own

@@ -26,6 +26,14 @@ final class WarUnpacker {
 
     /** The unpacked directory {@code appsDir/name}, up to date with {@code war}. */
     static Path unpack(Path war, Path appsDir, String name) throws DeploymentError {
+        return unpack(war, appsDir, name, "");
+    }
+
+    /**
+     * Like {@link #unpack(Path, Path, String)}, but only the entries under {@code prefix} (such as
+     * "META-INF/resources/"), into {@code appsDir/name} without the prefix.
+     */
+    static Path unpack(Path war, Path appsDir, String name, String prefix) throws DeploymentError {
         Path target = appsDir.resolve(name);
         try {
             Files.createDirectories(appsDir);
@@ -36,7 +44,7 @@ final class WarUnpacker {
             }
             Path fresh = Files.createTempDirectory(appsDir, name + ".unpacking-");
             try {
-                extract(war, fresh);
+                extract(war, fresh, prefix);
                 Files.writeString(fresh.resolve(STAMP), stamp);
                 replace(target, fresh, appsDir, name);
             } catch (DeploymentError | IOException | RuntimeException e) {
@@ -53,12 +61,15 @@ final class WarUnpacker {
         return war.toAbsolutePath() + "\n" + Files.size(war) + "\n" + Files.getLastModifiedTime(war).toMillis() + "\n";
     }
 
-    private static void extract(Path war, Path into) throws DeploymentError, IOException {
+    private static void extract(Path war, Path into, String prefix) throws DeploymentError, IOException {
         try (ZipFile zip = new ZipFile(war.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
-                Path out = into.resolve(entry.getName()).normalize();
+                if (!entry.getName().startsWith(prefix) || entry.getName().length() == prefix.length()) {
+                    continue;
+                }
+                Path out = into.resolve(entry.getName().substring(prefix.length())).normalize();
                 // Zip-slip: an entry such as "../../etc/x" must not escape the app directory.
                 if (!out.startsWith(into) || entry.getName().contains("\\") || entry.getName().startsWith("/")) {
                     throw new DeploymentError(war.getFileName() + ": entry '" + entry.getName()

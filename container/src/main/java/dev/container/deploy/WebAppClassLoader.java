@@ -21,9 +21,23 @@ final class WebAppClassLoader extends URLClassLoader {
         ClassLoader.registerAsParallelCapable();
     }
 
-    /** Packages of the container's API and engine: always the parent's copy (as Tomcat does). */
+    /**
+     * Packages of the container's API and engine: always the parent's copy (as Tomcat does). The
+     * JSP and EL APIs and Jasper's runtime are here because pages compiled by the container's
+     * Jasper link against them; an app's own jakarta.el or JSP API jar is ignored, as on Tomcat.
+     */
     private static final List<String> CONTAINER_PREFIXES = List.of(
-            "jakarta.servlet.", "jakarta.websocket.", "dev.container.", "io.undertow.", "org.xnio.");
+            "jakarta.servlet.", "jakarta.websocket.", "jakarta.el.", "org.apache.jasper.", "dev.container.", "io.undertow.", "org.xnio.");
+
+    /** The JSTL API is the app's (with the JSTL implementation it ships), although in jakarta.servlet. */
+    private static final String JSTL_API_PREFIX = "jakarta.servlet.jsp.jstl.";
+
+    /**
+     * Tomcat's utility packages that Jasper brings: compiled pages use some (InstanceManager), so
+     * the container's copy comes first; but Tomcat publishes other jars in them that apps ship
+     * (tomcat-jdbc, org.apache.tomcat.jdbc.pool), which the container does not have.
+     */
+    private static final List<String> PARENT_THEN_APP_PREFIXES = List.of("org.apache.tomcat.", "org.apache.juli.");
 
     private static final String SERVICES = "META-INF/services/";
 
@@ -39,15 +53,23 @@ final class WebAppClassLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
-                if (parentFirst(name)) {
-                    c = getParent().loadClass(name);
-                } else {
-                    try {
-                        c = findClass(name);
-                    } catch (ClassNotFoundException notInApp) {
-                        c = getParent().loadClass(name);
+                c = switch (delegation(name)) {
+                    case PARENT -> getParent().loadClass(name);
+                    case PARENT_THEN_APP -> {
+                        try {
+                            yield getParent().loadClass(name);
+                        } catch (ClassNotFoundException notInContainer) {
+                            yield findClass(name);
+                        }
                     }
-                }
+                    case APP_THEN_PARENT -> {
+                        try {
+                            yield findClass(name);
+                        } catch (ClassNotFoundException notInApp) {
+                            yield getParent().loadClass(name);
+                        }
+                    }
+                };
             }
             if (resolve) {
                 resolveClass(c);
@@ -56,11 +78,20 @@ final class WebAppClassLoader extends URLClassLoader {
         }
     }
 
+    /**
+     * Resources follow their package's class delegation: Jasper's compiler reads the .class files
+     * of the types a page uses through here, and must see the classes the page will run with.
+     */
     @Override
     public URL getResource(String name) {
         String asClass = resourceAsClassName(name);
-        if (asClass != null && parentFirst(asClass)) {
+        Delegation delegation = asClass == null ? Delegation.APP_THEN_PARENT : delegation(asClass);
+        if (delegation == Delegation.PARENT) {
             return getParent().getResource(name);
+        }
+        if (delegation == Delegation.PARENT_THEN_APP) {
+            URL url = getParent().getResource(name);
+            return url != null ? url : findResource(name);
         }
         URL url = findResource(name);
         return url != null ? url : getParent().getResource(name);
@@ -90,13 +121,29 @@ final class WebAppClassLoader extends URLClassLoader {
     }
 
     static boolean parentFirst(String className) {
+        return delegation(className) == Delegation.PARENT;
+    }
+
+    /** Where a class is looked for, and in which order. */
+    enum Delegation { PARENT, PARENT_THEN_APP, APP_THEN_PARENT }
+
+    static Delegation delegation(String className) {
+        if (className.startsWith(JSTL_API_PREFIX)) {
+            return Delegation.APP_THEN_PARENT;
+        }
         for (String prefix : CONTAINER_PREFIXES) {
             if (className.startsWith(prefix)) {
-                return true;
+                return Delegation.PARENT;
+            }
+        }
+        for (String prefix : PARENT_THEN_APP_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return Delegation.PARENT_THEN_APP;
             }
         }
         int dot = className.lastIndexOf('.');
-        return dot > 0 && PLATFORM_PACKAGES.contains(className.substring(0, dot));
+        return dot > 0 && PLATFORM_PACKAGES.contains(className.substring(0, dot))
+                ? Delegation.PARENT : Delegation.APP_THEN_PARENT;
     }
 
     /** "a/b/C.class" -> "a.b.C", any other resource in a package -> a pseudo class name in it. */

@@ -94,7 +94,8 @@ class AppIsolationTest {
     @Test
     void jsp_source_is_never_sent_as_text() {
         var response = server.get("/red/secret.jsp");
-        assertThat(response.statusCode()).isEqualTo(404);
+        // The page runs (and prints nothing); its code stays on the server.
+        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("hunter2");
     }
 

@@ -125,12 +125,13 @@ class DescriptorApplierTest {
     }
 
     @Test
-    void without_a_welcome_file_list_the_welcome_files_are_index_html_htm_and_jsp() throws Exception {
+    void without_a_welcome_file_list_the_welcome_files_are_index_html_and_htm() throws Exception {
         DeploymentInfo info = new DeploymentInfo();
 
         DescriptorApplier.apply(WebDescriptor.empty("shop.war"), info, getClass().getClassLoader());
 
-        assertThat(info.getWelcomePages()).containsExactly("index.html", "index.htm", "index.jsp");
+        // index.jsp comes from JspEngine, and only for an app that has one
+        assertThat(info.getWelcomePages()).containsExactly("index.html", "index.htm");
     }
 
     @Test
@@ -391,11 +392,21 @@ class DescriptorApplierTest {
     }
 
     @Test
-    void a_jsp_file_servlet_is_not_supported_yet() {
-        assertThatThrownBy(() -> apply("""
-                <servlet><servlet-name>page</servlet-name><jsp-file>/page.jsp</jsp-file></servlet>
-                """))
-                .hasMessage("shop.war!/WEB-INF/web.xml:2: JSP files are not supported yet: /page.jsp");
+    void a_jsp_file_servlet_is_the_jsp_servlet_for_that_page() throws Exception {
+        DeploymentInfo info = apply("""
+                <servlet>
+                  <servlet-name>page</servlet-name><jsp-file>WEB-INF/page.jsp</jsp-file>
+                  <init-param><param-name>trimSpaces</param-name><param-value>true</param-value></init-param>
+                  <load-on-startup>2</load-on-startup>
+                </servlet>
+                <servlet-mapping><servlet-name>page</servlet-name><url-pattern>/page</url-pattern></servlet-mapping>
+                """);
+
+        ServletInfo page = info.getServlets().get("page");
+        assertThat(page.getServletClass()).isEqualTo(JspPageServlet.class);
+        assertThat(page.getInitParams()).containsEntry("jspFile", "/WEB-INF/page.jsp").containsEntry("trimSpaces", "true");
+        assertThat(page.getLoadOnStartup()).isEqualTo(2);
+        assertThat(page.getMappings()).containsExactly("/page");
     }
 
     private EmptyRoleSemantic emptyRoleSemanticOf(String authConstraint) throws DeploymentError {

@@ -29,10 +29,10 @@ class FragmentMergeTest {
         WebDescriptor merged = Fragments.order(main,
                 List.of(new FragmentJar(Path.of("WEB-INF/lib/sample-fragment.jar"), Optional.of(fragment)))).merged();
 
-        assertThat(merged.servlets()).extracting(Servlet::name).containsExactly("echo", "error", "fragment");
+        assertThat(merged.servlets()).extracting(Servlet::name).containsExactly("echo", "error", "about", "fragment");
         assertThat(merged.servletMappings()).extracting(ServletMapping::servletName, ServletMapping::urlPatterns)
                 .containsExactly(tuple("echo", List.of("/echo/*")), tuple("error", List.of("/error")),
-                        tuple("fragment", List.of("/fragment")));
+                        tuple("about", List.of("/about")), tuple("fragment", List.of("/fragment")));
         assertThat(merged.source()).isEqualTo("servlet.war!/WEB-INF/web.xml");
     }
 

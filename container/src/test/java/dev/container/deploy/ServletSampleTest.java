@@ -223,6 +223,25 @@ class ServletSampleTest {
     }
 
     @Test
+    void jsp_page_renders_with_jstl_el_a_scriptlet_and_a_tag_file() {
+        var response = server.get("/servlet/greeting.jsp?name=sample");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("<h1>Hello, sample!</h1>")
+                .contains("A JSP page of the servlet sample at /servlet; a scriptlet says 42.")
+                .contains("<section class=\"panel\"><h2>Frameworks beside this one</h2>")
+                .contains("<li class=\"framework\">3. spring-boot</li>")
+                .doesNotContain("<c:").doesNotContain("<%");
+    }
+
+    @Test
+    void jsp_file_servlet_of_web_xml_serves_its_page_at_its_own_path() {
+        var response = server.get("/servlet/about");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("This page is /WEB-INF/jsp/about.jsp, served at /about");
+    }
+
+    @Test
     void web_inf_is_never_served() {
         assertThat(server.get("/servlet/WEB-INF/web.xml").statusCode()).isEqualTo(404);
         assertThat(server.get("/servlet/META-INF/MANIFEST.MF").statusCode()).isEqualTo(404);

@@ -21,6 +21,39 @@ class WebAppClassLoaderTest {
     }
 
     @Test
+    void jsp_and_el_apis_and_jaspers_runtime_are_the_containers() {
+        assertThat(WebAppClassLoader.parentFirst("jakarta.servlet.jsp.JspFactory")).isTrue();
+        assertThat(WebAppClassLoader.parentFirst("jakarta.el.ExpressionFactory")).isTrue();
+        assertThat(WebAppClassLoader.parentFirst("org.apache.jasper.runtime.HttpJspBase")).isTrue();
+    }
+
+    @Test
+    void the_jstl_api_is_the_apps_own() {
+        assertThat(WebAppClassLoader.delegation("jakarta.servlet.jsp.jstl.core.LoopTagSupport"))
+                .isEqualTo(WebAppClassLoader.Delegation.APP_THEN_PARENT);
+    }
+
+    @Test
+    void tomcat_packages_come_from_the_container_when_it_has_them_else_from_the_app() throws Exception {
+        assertThat(WebAppClassLoader.delegation("org.apache.tomcat.InstanceManager"))
+                .isEqualTo(WebAppClassLoader.Delegation.PARENT_THEN_APP);
+        byte[] jdbcPool = new dev.container.testing.WarBuilder()
+                .java("org.apache.tomcat.jdbc.pool.DataSource", """
+                        package org.apache.tomcat.jdbc.pool;
+                        public class DataSource {}
+                        """)
+                .buildJar();
+        Path jar = java.nio.file.Files.write(java.nio.file.Files.createTempFile("tomcat-jdbc", ".jar"), jdbcPool);
+        try (var loader = new WebAppClassLoader("t", List.of(jar.toUri().toURL()), getClass().getClassLoader())) {
+            assertThat(loader.loadClass("org.apache.tomcat.jdbc.pool.DataSource").getClassLoader()).isSameAs(loader);
+            assertThat(loader.loadClass("org.apache.tomcat.InstanceManager").getClassLoader())
+                    .isSameAs(getClass().getClassLoader());
+        } finally {
+            java.nio.file.Files.delete(jar);
+        }
+    }
+
+    @Test
     void application_libraries_are_loaded_child_first() {
         assertThat(WebAppClassLoader.parentFirst("org.slf4j.Logger")).isFalse();
         assertThat(WebAppClassLoader.parentFirst("com.fasterxml.jackson.databind.ObjectMapper")).isFalse();

@@ -64,10 +64,13 @@ class WebXmlTest {
         });
         assertThat(d.servlets()).extracting(Servlet::name, Servlet::servletClass, Servlet::loadOnStartup).containsExactly(
                 tuple("echo", Optional.of("samples.servlet.EchoServlet"), Optional.of(1)),
-                tuple("error", Optional.of("samples.servlet.ErrorServlet"), Optional.empty()));
+                tuple("error", Optional.of("samples.servlet.ErrorServlet"), Optional.empty()),
+                tuple("about", Optional.empty(), Optional.empty()));
+        assertThat(d.servlets().get(2).jspFile()).contains("/WEB-INF/jsp/about.jsp");
         assertThat(d.servletMappings()).extracting(ServletMapping::servletName, ServletMapping::urlPatterns).containsExactly(
                 tuple("echo", List.of("/echo/*")),
-                tuple("error", List.of("/error")));
+                tuple("error", List.of("/error")),
+                tuple("about", List.of("/about")));
         assertThat(d.sessionConfig().timeoutMinutes()).contains(15);
         assertThat(d.mimeMappings()).containsExactly(new MimeMapping("sample", "application/x-sample"));
         assertThat(d.welcomeFiles()).containsExactly("index.html");
