@@ -176,8 +176,8 @@ final class FileHandler implements HttpHandler {
             throws IOException {
         BasicFileAttributes attributes = variant.attributes();
         byte[] body = cache.bytes(variant.file(), attributes);
-        if (body == null) {
-            return;
+        if (body == null && attributes.size() <= StaticFiles.CACHE_MAX_FILE_BYTES) {
+            return; // small but not settled yet (just written): the full path decides again next time
         }
         long now = System.currentTimeMillis();
         boolean siblings = false;

@@ -7,6 +7,7 @@ import io.undertow.util.Methods;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -18,9 +19,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Whole responses for small, hot files, answered on the I/O thread: the common request for a
- * cached file (GET or HEAD, no range, no condition) costs one {@code stat} and one write, with
- * no hop to a worker thread, no realpath walk and no header formatting. Everything else (and any
+ * Whole responses for hot files, answered on the I/O thread: the common request for a file
+ * served before (GET or HEAD, no range, no condition) costs one {@code stat} and one write (a
+ * small file, from memory) or an open and sendfile calls ({@link ZeroCopySend}, a large one), with no hop to a worker
+ * thread, no realpath walk and no header formatting. Everything else (and any
  * doubt) goes to {@link FileHandler}'s full path on a worker, which also fills this table.
  *
  * <p>Each request still stats the file it names, following links as the full path does, and the
@@ -38,9 +40,17 @@ final class HotFiles {
     /** How long the absence of .br and .gz siblings, checked on the full path, is trusted. */
     static final long SIBLING_CHECK_MILLIS = 1_000;
 
-    /** A ready response: the body and every header value, formatted once. */
+    /**
+     * A ready response: every header value, formatted once, and the body, or null for a file too
+     * large to keep in memory, which is sent from disk (zero-copy) without a hop to a worker.
+     */
     record Response(Path file, byte[] body, String contentType, String etag, String lastModified,
                     FileTime modified, long size, Object fileKey, boolean encodingMatters, long siblingsCheckedAt) {
+        /** What the entry costs in the budget: its body, or a nominal 1 KiB for a file on disk. */
+        long charge() {
+            return body == null ? 1024 : body.length;
+        }
+
         boolean matches(BasicFileAttributes attributes) {
             return size == attributes.size() && modified.equals(attributes.lastModifiedTime())
                     && Objects.equals(fileKey, attributes.fileKey());
@@ -70,8 +80,16 @@ final class HotFiles {
         if (response == null || !plain(exchange, response)) {
             return false;
         }
-        BasicFileAttributes attributes = attributes(unresolved(relativePath));
+        Path requested = unresolved(relativePath);
+        BasicFileAttributes attributes = attributes(requested);
         if (attributes == null || !attributes.isRegularFile() || !response.matches(attributes)) {
+            forget(relativePath, response);
+            return false;
+        }
+        boolean get = Methods.GET.equals(exchange.getRequestMethod());
+        // The path just checked, not the real path of the entry: its inode is the one we know.
+        FileChannel file = get && response.body() == null ? ZeroCopySend.open(requested) : null;
+        if (get && response.body() == null && file == null) {
             forget(relativePath, response);
             return false;
         }
@@ -83,10 +101,12 @@ final class HotFiles {
         headers.put(Headers.ACCEPT_RANGES, "bytes");
         exchange.setResponseContentLength(response.size());
         hits.increment();
-        if (Methods.GET.equals(exchange.getRequestMethod())) {
+        if (!get) {
+            exchange.endExchange();
+        } else if (file == null) {
             exchange.getResponseSender().send(ByteBuffer.wrap(response.body()));
         } else {
-            exchange.endExchange();
+            ZeroCopySend.start(exchange, file, response.size());
         }
         return true;
     }
@@ -95,10 +115,10 @@ final class HotFiles {
     void remember(String relativePath, Response response) {
         synchronized (this) {
             Response replaced = entries.put(relativePath, response);
-            totalBytes += response.body().length - (replaced == null ? 0 : replaced.body().length);
+            totalBytes += response.charge() - (replaced == null ? 0 : replaced.charge());
             Iterator<Map.Entry<String, Response>> eldestFirst = entries.entrySet().iterator();
             while (totalBytes > maxTotalBytes && eldestFirst.hasNext()) {
-                totalBytes -= eldestFirst.next().getValue().body().length;
+                totalBytes -= eldestFirst.next().getValue().charge();
                 eldestFirst.remove();
             }
         }
@@ -115,7 +135,7 @@ final class HotFiles {
 
     private synchronized void forget(String relativePath, Response response) {
         if (entries.remove(relativePath, response)) {
-            totalBytes -= response.body().length;
+            totalBytes -= response.charge();
         }
     }
 

@@ -3,6 +3,8 @@ package dev.container.files;
 import dev.container.config.StaticSpec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.resource.PathResourceManager;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Static file mounts: the handler for one {@link StaticSpec}.
@@ -36,19 +38,28 @@ public final class StaticFiles {
     }
 
     static HttpHandler handler(StaticSpec spec, SmallFileCache cache) {
-        return handler(spec, cache, new HotFiles(new FileResolver(spec.root()).root(), HOT_MAX_TOTAL_BYTES));
+        return handler(spec, cache, root -> new HotFiles(root, HOT_MAX_TOTAL_BYTES));
     }
 
-    static HttpHandler handler(StaticSpec spec, SmallFileCache cache, HotFiles hot) {
+    /** hot: makes the table of ready responses for the mount's real root. */
+    static HttpHandler handler(StaticSpec spec, SmallFileCache cache, Function<Path, HotFiles> hot) {
         FileResolver files = new FileResolver(spec.root());
-        // used only to open PathResources: no change listener, so nothing to close
-        PathResourceManager disk = (PathResourceManager) PathResourceManager.builder()
-                .setBase(files.root())
-                .setAllowResourceChangeListeners(false)
-                .build();
-        HttpHandler handler = new FileHandler(files, cache, hot, disk, spec.listing());
+        return handler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing());
+    }
+
+    private static HttpHandler handler(FileResolver files, SmallFileCache cache, HotFiles hot,
+                                       PathResourceManager disk, boolean listing) {
+        HttpHandler handler = new FileHandler(files, cache, hot, disk, listing);
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);
         return handler;
+    }
+
+    /** Opens PathResources under root: no change listener, so nothing to close. */
+    private static PathResourceManager disk(Path root) {
+        return (PathResourceManager) PathResourceManager.builder()
+                .setBase(root)
+                .setAllowResourceChangeListeners(false)
+                .build();
     }
 }

@@ -27,9 +27,9 @@ class StaticFilesHotTest {
 
     private UndertowFixture serve() throws IOException {
         root = Files.createDirectories(dir.resolve("root")).toRealPath();
-        hot = new HotFiles(root, StaticFiles.HOT_MAX_TOTAL_BYTES);
         SmallFileCache cache = new SmallFileCache(StaticFiles.CACHE_MAX_FILE_BYTES, StaticFiles.CACHE_MAX_TOTAL_BYTES);
-        return UndertowFixture.mount("/", StaticFiles.handler(new StaticSpec(root, "/", false), cache, hot));
+        return UndertowFixture.mount("/", StaticFiles.handler(new StaticSpec(root, "/", false), cache,
+                real -> hot = new HotFiles(real, StaticFiles.HOT_MAX_TOTAL_BYTES)));
     }
 
     @Test
@@ -48,6 +48,26 @@ class StaticFilesHotTest {
             for (String header : HEADERS) {
                 assertThat(fast.headers().allValues(header)).as(header).isEqualTo(full.headers().allValues(header));
             }
+        }
+    }
+
+    @Test
+    void sends_a_large_file_from_disk_on_the_io_thread_and_sees_it_replaced() throws IOException {
+        try (var server = serve()) {
+            byte[] first = TestSite.bytes(StaticFiles.CACHE_MAX_FILE_BYTES * 4);
+            Path file = TestSite.settle(TestSite.write(root, "big.bin", first));
+            assertThat(server.get("/big.bin").body()).isEqualTo(first);
+
+            HttpResponse<byte[]> fast = server.get("/big.bin");
+
+            assertThat(hot.hits()).isEqualTo(1);
+            assertThat(fast.body()).isEqualTo(first);
+            assertThat(fast.headers().firstValue("content-length")).hasValue(String.valueOf(first.length));
+
+            byte[] second = TestSite.bytes(StaticFiles.CACHE_MAX_FILE_BYTES * 4 + 1);
+            Path replacement = TestSite.write(root, "big.bin.tmp", second);
+            Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(server.get("/big.bin").body()).isEqualTo(second);
         }
     }
 
