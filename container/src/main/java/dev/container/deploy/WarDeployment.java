@@ -130,6 +130,8 @@ public final class WarDeployment {
             components.mergeDeclared(descriptor, info);
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
+        // The operator's context params win over the app's web.xml: they configure this deployment.
+        spec.contextParams().forEach(info::addInitParameter);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();

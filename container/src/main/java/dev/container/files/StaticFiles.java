@@ -49,6 +49,9 @@ public final class StaticFiles {
         HttpHandler handler = new FileHandler(files, cache, hot, disk, spec.listing());
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);
+        if (spec.maxAge().isPresent()) {
+            handler = new CacheControl(spec.maxAge().get(), handler);
+        }
         return handler;
     }
 }
