@@ -1,6 +1,7 @@
 package dev.container;
 
 import dev.container.config.AppSpec;
+import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
@@ -8,10 +9,12 @@ import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
+import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
 import dev.container.server.Route;
 import dev.container.server.Router;
 import dev.container.server.Unavailable;
+import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
 import java.io.IOException;
@@ -19,7 +22,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,7 @@ public final class Container implements AutoCloseable {
     private final Plan plan;
     private final List<WarDeployment> deployments = new ArrayList<>();
     private HttpServer server;
+    private AccessLog accessLog;
     private boolean closed;
 
     private Container(Plan plan) {
@@ -57,31 +63,57 @@ public final class Container implements AutoCloseable {
     }
 
     private void startAll() {
+        LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
         ServletContainer servlets = Servlets.newContainer();
-        server = new HttpServer(plan.listeners());
+        server = new HttpServer(plan.listeners(), plan.limits());
         var io = new IoResources(server.worker(), server.buffers());
-        List<Route> routes = new ArrayList<>();
+        Map<AppSpec, HttpHandler> apps = new HashMap<>();
         for (AppSpec app : plan.apps()) {
-            routes.add(new Route(app.contextPath(), startApp(app, servlets, io)));
+            apps.put(app, startApp(app, servlets, io));
         }
+        Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
         for (StaticSpec mount : plan.statics()) {
-            routes.add(new Route(mount.prefix(), StaticFiles.handler(mount)));
-            log.info("static {} <- {}{}", mount.prefix(), mount.root(), mount.listing() ? " (listing on)" : "");
+            mounts.put(mount, StaticFiles.handler(mount));
+            log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
+                    mount.listing() ? " (listing on)" : "");
         }
-        server.start(new Router(routes));
+        List<Router.VirtualHost> hosts = new ArrayList<>();
+        for (HostSpec host : plan.hosts()) {
+            List<Route> routes = new ArrayList<>();
+            plan.appsOn(host).forEach(app -> routes.add(new Route(app.contextPath(), apps.get(app))));
+            plan.staticsOn(host).forEach(mount -> routes.add(new Route(mount.prefix(), mounts.get(mount))));
+            hosts.add(new Router.VirtualHost(host, routes));
+        }
+        server.start(handlerChain(new Router(hosts)));
         for (URI url : urls()) {
             log.info("listening on {}", url);
         }
     }
 
-    private io.undertow.server.HttpHandler startApp(AppSpec app, ServletContainer servlets, IoResources io) {
+    /** The handlers a request passes, built innermost first so it reads like the request's path. */
+    private HttpHandler handlerChain(Router router) {
+        HttpHandler h = router; // virtual host -> context path
+        if (plan.logging().accessLog().isPresent()) {
+            accessLog = AccessLog.open(plan.logging().accessLog().get());
+            h = accessLog.wrap(h);
+        }
+        return h; // HttpServer puts the graceful-shutdown gate outermost
+    }
+
+    /** "shop:" for an app or mount on named hosts, nothing on the default host (as the log shows them). */
+    private static String hostPrefix(List<String> hostIds) {
+        return hostIds.isEmpty() ? "" : String.join(",", hostIds) + ":";
+    }
+
+    private HttpHandler startApp(AppSpec app, ServletContainer servlets, IoResources io) {
         long began = System.nanoTime();
         WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io);
         try {
             var handler = deployment.start();
             deployments.add(deployment);
-            log.info("app {} <- {} ({} ms)", app.contextPath(), app.source(), (System.nanoTime() - began) / 1_000_000);
+            log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
+                    (System.nanoTime() - began) / 1_000_000);
             return handler;
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
@@ -130,6 +162,9 @@ public final class Container implements AutoCloseable {
         deployments.clear();
         if (server != null) {
             server.stop();
+        }
+        if (accessLog != null) {
+            accessLog.close();
         }
         log.info("stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
     }

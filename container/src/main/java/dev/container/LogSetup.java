@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.LoggerFactory;
 
 /**
  * The container's logging, set up in code: one readable line per event on stderr
@@ -15,6 +16,19 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@code -Dlogback.configurationFile=...} (or a logback-test.xml on the class path) this steps aside.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
+    /** Whether this class configured logging in this JVM (and not a user's or a test's file). */
+    private static volatile boolean configured;
+
+    /**
+     * Sets the root level of the container's log (error, warn, info, debug, trace), when the
+     * logging is ours: a user's own Logback configuration keeps its levels.
+     */
+    static void applyLevel(String level) {
+        if (configured && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null
@@ -48,6 +62,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.apache.jasper.servlet.TldScanner").setLevel(Level.WARN);
         // ServletContext.log() of the apps comes through this category.
         context.getLogger("io.undertow.servlet").setLevel(Level.INFO);
+        configured = true;
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

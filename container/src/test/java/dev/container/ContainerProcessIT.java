@@ -177,6 +177,44 @@ class ContainerProcessIT {
         assertThat(out).isEqualTo("container: --war missing.war: no such file or directory: missing.war\n");
     }
 
+    @Test
+    void config_file_runs_with_flags_on_top_and_routes_by_host() throws Exception {
+        Path conf = java.nio.file.Files.writeString(state.resolve("container.conf"), """
+                listeners = [":8080"]
+                hosts {
+                  main { default = true }
+                  docs { names = [docs.test], headers { X-Served-By = docs } }
+                }
+                apps = [{ war = "%s", hosts = [main] }]
+                static = [{ dir = "%s", hosts = [docs] }]
+                """.formatted(Samples.servletWar(), Samples.site()));
+        URI base = start("run", "--config", conf.toString(), "--listen", "127.0.0.1:0", "--state", state.resolve("state").toString());
+        assertThat(curl(base.resolve("/servlet/hello").toString())).contains("Hello from the servlet sample");
+        assertThat(curl("-i", "-H", "Host: docs.test", base.resolve("/").toString()))
+                .startsWith("HTTP/1.1 200")
+                .contains("X-Served-By: docs")
+                .contains("Static site served by container");
+    }
+
+    @Test
+    void validate_accepts_the_reference_config_and_refuses_a_broken_one() throws Exception {
+        Path reference = Path.of(System.getProperty("conf.dir"), "container.conf");
+        Path broken = java.nio.file.Files.writeString(state.resolve("broken.conf"), "listners = []\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process ok = new ProcessBuilder(java, "-jar", System.getProperty("container.jar"), "validate", reference.toString())
+                .redirectErrorStream(true).start();
+        assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(reference + ": ok: 2 hosts, 3 apps, 2 static mounts, 1 listener\n");
+        assertThat(ok.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ok.exitValue()).isZero();
+        Process bad = new ProcessBuilder(java, "-jar", System.getProperty("container.jar"), "validate", broken.toString())
+                .redirectErrorStream(true).start();
+        assertThat(new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(broken + ":1: listners: unknown key; did you mean 'listeners'?\n1 problem\n");
+        assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(2);
+    }
+
     /** Sends a signal with kill(1): Process.destroy() would also close our end of its output. */
     private void signal(String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();

@@ -54,6 +54,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Where unpacked WARs and other state live. Default ./state.")
     private Path state;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A config file (HOCON, see conf/container.conf). Flags win over it: --listen and "
+                    + "--state replace its settings, --war and --static add to its default host.")
+    private Path config;
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
@@ -84,6 +89,9 @@ final class RunCommand implements Callable<Integer> {
 
     private Plan plan() {
         PlanBuilder builder = new PlanBuilder();
+        if (config != null) {
+            builder.configFile(config);
+        }
         wars.forEach(builder::war);
         statics.forEach(s -> builder.staticDir(s, browse));
         listens.forEach(builder::listen);

@@ -1,29 +1,51 @@
 package dev.container.config;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Collections;
 import java.util.Optional;
 
 /**
  * One web application: a WAR file or an exploded directory, served at {@code contextPath}
- * ("/" for the root app, otherwise "/name" with no trailing slash). {@code name} identifies the
- * app in logs and in the state directory. {@code users} is what the app's security constraints
- * and login-config check logins against; with none, every login fails.
+ * ("/" for the root app, otherwise "/name" with no trailing slash) on the given hosts (by
+ * {@link HostSpec#id()}; none means the default host). {@link #name()} identifies the app in
+ * logs and in the state directory, unique within a plan. {@code contextParams} are set on the
+ * ServletContext and win over the app's own web.xml values of the same name. {@code users} is
+ * what the app's security constraints and login-config check logins against; with none, every
+ * login fails.
  */
-public record AppSpec(Path source, String contextPath, boolean exploded, Optional<Users> users) {
+public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
+                      Map<String, String> contextParams, Optional<Users> users) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
+        hosts = List.copyOf(hosts);
+        contextParams = Collections.unmodifiableMap(new TreeMap<>(contextParams));
     }
 
+    /** An app on the default host with no context params, as a command-line --war gives. */
     public AppSpec(Path source, String contextPath, boolean exploded) {
-        this(source, contextPath, exploded, Optional.empty());
+        this(source, contextPath, exploded, List.of(), Map.of());
+    }
+
+    /** An app without users (until {@link #withUsers}). */
+    public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
+                   Map<String, String> contextParams) {
+        this(source, contextPath, exploded, hosts, contextParams, Optional.empty());
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, users);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, users);
     }
 
-    /** A short, file-name-safe name: "ROOT" for "/", else the context path without its slash. */
+    /**
+     * A short, file-name-safe name: "ROOT" for "/", else the context path without its slash, with
+     * '#' for inner slashes (Tomcat's file names); an app on named hosts is prefixed by the first
+     * host's id and '~', so that "/" of two hosts are two names.
+     */
     public String name() {
-        return contextPath.equals("/") ? "ROOT" : contextPath.substring(1).replace('/', '#');
+        String base = contextPath.equals("/") ? "ROOT" : contextPath.substring(1).replace('/', '#');
+        return hosts.isEmpty() ? base : hosts.get(0) + "~" + base;
     }
 }

@@ -2,19 +2,65 @@ package dev.container.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the server needs to know, validated and immutable. Built from the command line
- * (and later a config file) by {@link PlanBuilder}; the server is built from it and nothing else.
+ * and a config file by {@link PlanBuilder} and {@link ConfigFile}; the server is built from it and
+ * nothing else. Plans are values: two plans from the same input are equal, and so are their
+ * parts, which is what a reload compares to find what changed (the records carry no file
+ * positions for that reason: an app moved three lines down is the same app).
  *
  * @param shutdownTimeout how long in-flight requests may take to finish after SIGTERM
+ * @param hosts the virtual hosts, exactly one of them the default
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
-                   Path stateDir, Duration shutdownTimeout) {
+                   Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
+                   LoggingSpec logging) {
     public Plan {
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
         statics = List.copyOf(statics);
+        hosts = List.copyOf(hosts);
+        if (hosts.stream().filter(HostSpec::isDefault).count() != 1) {
+            throw new IllegalArgumentException("a plan needs exactly one default host, got " + hosts);
+        }
+        Set<String> ids = new HashSet<>();
+        for (HostSpec host : hosts) {
+            if (!ids.add(host.id())) {
+                throw new IllegalArgumentException("host id " + host.id() + " given twice");
+            }
+        }
+        for (AppSpec app : apps) {
+            if (!ids.containsAll(app.hosts())) {
+                throw new IllegalArgumentException("app " + app.contextPath() + " names an unknown host: " + app.hosts());
+            }
+        }
+        for (StaticSpec mount : statics) {
+            if (!ids.containsAll(mount.hosts())) {
+                throw new IllegalArgumentException("static " + mount.prefix() + " names an unknown host: " + mount.hosts());
+            }
+        }
+    }
+
+    /** The host that answers requests for names no other host claims. */
+    public HostSpec defaultHost() {
+        return hosts.stream().filter(HostSpec::isDefault).findFirst().orElseThrow();
+    }
+
+    /** The apps served on host, in plan order. */
+    public List<AppSpec> appsOn(HostSpec host) {
+        return apps.stream().filter(a -> on(a.hosts(), host)).toList();
+    }
+
+    /** The static mounts served on host, in plan order. */
+    public List<StaticSpec> staticsOn(HostSpec host) {
+        return statics.stream().filter(s -> on(s.hosts(), host)).toList();
+    }
+
+    private static boolean on(List<String> hostIds, HostSpec host) {
+        return hostIds.isEmpty() ? host.isDefault() : hostIds.contains(host.id());
     }
 }

@@ -12,17 +12,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Turns what the user wrote ({@code --war shop.war:/store}, {@code --listen 127.0.0.1:8080}, ...)
- * into a validated {@link Plan}. Collects every problem before failing, so one run shows them all.
- * Not thread-safe; use one builder per plan.
+ * into a validated {@link Plan}, optionally on top of a config file ({@link #configFile}): a flag
+ * wins over the file for the same setting ({@code --listen} replaces the file's listeners,
+ * {@code --state} its state directory), and {@code --war}/{@code --static} add to its default host.
+ * Collects every problem before failing, so one run shows them all. Holds the defaults of every
+ * setting the command line and the file share. Not thread-safe; use one builder per plan.
  */
 public final class PlanBuilder {
     public static final int DEFAULT_PORT = 8080;
     public static final String ANY_HOST = "0.0.0.0";
     public static final Path DEFAULT_STATE_DIR = Path.of("state");
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * No body limit (apps and their multipart settings decide); Undertow's 1 MiB for headers;
+     * 60 s for an idle kept-alive connection and 30 s to send a request's headers (slow-loris
+     * clients); accepting pauses at 10,000 connections per listener; 100 HTTP/2 streams, the
+     * least RFC 9113 §6.5.2 recommends.
+     */
+    public static final Limits DEFAULT_LIMITS = new Limits(Limits.UNLIMITED, 1024 * 1024,
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100);
+    public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();
     private final List<ListenerSpec> listeners = new ArrayList<>();
@@ -33,6 +46,42 @@ public final class PlanBuilder {
     private Optional<Users> users = Optional.empty();
     private Path stateDir = DEFAULT_STATE_DIR;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
+    private Limits limits = DEFAULT_LIMITS;
+    private LoggingSpec logging = DEFAULT_LOGGING;
+    /** The listeners came from a config file: the first --listen replaces them. */
+    private boolean listenersFromFile;
+
+    /**
+     * Starts from a config file ({@link ConfigFile}); call it before the flags. Its problems, if
+     * any, are reported with the flags' by {@link #build()}.
+     */
+    public PlanBuilder configFile(Path file) {
+        Plan plan;
+        try {
+            plan = ConfigFile.load(file);
+        } catch (ConfigError e) {
+            problems.addAll(e.problems());
+            return this;
+        }
+        listeners.addAll(plan.listeners());
+        listenersFromFile = true;
+        apps.addAll(plan.apps());
+        statics.addAll(plan.statics());
+        stateDir = plan.stateDir();
+        shutdownTimeout = plan.shutdownTimeout();
+        hosts = plan.hosts();
+        limits = plan.limits();
+        logging = plan.logging();
+        HostSpec defaultHost = plan.defaultHost();
+        for (AppSpec app : plan.appsOn(defaultHost)) {
+            claimedPaths.put(app.contextPath(), "an app in " + file);
+        }
+        for (StaticSpec mount : plan.staticsOn(defaultHost)) {
+            claimedPaths.put(mount.prefix(), "a static mount in " + file);
+        }
+        return this;
+    }
 
     /** {@code PATH[:/ctx]}: a WAR file or exploded directory, optionally with its context path. */
     public PlanBuilder war(String argument) {
@@ -76,21 +125,43 @@ public final class PlanBuilder {
 
     /** {@code [host]:port}, {@code port}, or {@code [v6-literal]:port}; no host means every interface. */
     public PlanBuilder listen(String argument) {
+        if (listenersFromFile) {
+            listeners.clear();
+            listenersFromFile = false;
+        }
+        ListenerSpec spec = parseListen(argument, problem -> problems.add("--listen " + argument + ": " + problem));
+        if (spec == null) {
+            return this;
+        }
+        if (spec.port() != 0 && listeners.contains(spec)) {
+            problems.add("--listen " + argument + ": given twice");
+            return this;
+        }
+        listeners.add(spec);
+        return this;
+    }
+
+    /**
+     * Parses {@code [host]:port}, {@code port} or {@code [v6-literal]:port} (no host: every
+     * interface) and resolves the host once, so a typo fails at start, not at bind time. Returns
+     * null after telling {@code problem} why, when the text is not such an address.
+     */
+    static ListenerSpec parseListen(String argument, Consumer<String> problem) {
         String host;
         String port;
         if (argument.startsWith("[")) {
             int close = argument.indexOf("]:");
             if (close < 0) {
-                problems.add("--listen " + argument + ": expected [ipv6-address]:port");
-                return this;
+                problem.accept("expected [ipv6-address]:port");
+                return null;
             }
             host = argument.substring(1, close);
             port = argument.substring(close + 2);
         } else {
             int colon = argument.lastIndexOf(':');
             if (colon >= 0 && argument.indexOf(':') != colon) {
-                problems.add("--listen " + argument + ": write IPv6 addresses in brackets, e.g. [::1]:8080");
-                return this;
+                problem.accept("write IPv6 addresses in brackets, e.g. [::1]:8080");
+                return null;
             }
             host = colon < 0 ? "" : argument.substring(0, colon);
             port = colon < 0 ? argument : argument.substring(colon + 1);
@@ -99,31 +170,28 @@ public final class PlanBuilder {
         try {
             portNumber = Integer.parseInt(port);
         } catch (NumberFormatException e) {
-            problems.add("--listen " + argument + ": port '" + port + "' is not a number");
-            return this;
+            problem.accept("port '" + port + "' is not a number");
+            return null;
         }
-        if (portNumber < 0 || portNumber > 65_535) {
-            problems.add("--listen " + argument + ": port must be 0..65535, got " + portNumber);
-            return this;
+        return listener(host, portNumber, problem);
+    }
+
+    /** A listener on host ("" for every interface) and port, or null after telling problem why not. */
+    static ListenerSpec listener(String host, int port, Consumer<String> problem) {
+        if (port < 0 || port > 65_535) {
+            problem.accept("port must be 0..65535, got " + port);
+            return null;
         }
         if (host.isEmpty()) {
-            host = ANY_HOST;
-        } else {
-            try {
-                // Resolves names once here, so a typo fails at start, not at bind time.
-                InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                problems.add("--listen " + argument + ": unknown host '" + host + "'");
-                return this;
-            }
+            return new ListenerSpec(ANY_HOST, port);
         }
-        var spec = new ListenerSpec(host, portNumber);
-        if (portNumber != 0 && listeners.contains(spec)) {
-            problems.add("--listen " + argument + ": given twice");
-            return this;
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            problem.accept("unknown host '" + host + "'");
+            return null;
         }
-        listeners.add(spec);
-        return this;
+        return new ListenerSpec(host, port);
     }
 
     /** The users file every app's login checks against (see {@link Users} for its format). */
@@ -161,7 +229,8 @@ public final class PlanBuilder {
         }
         var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
-        return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout);
+        return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
+                logging);
     }
 
     private boolean checkPath(String flag, String argument, String path) {
@@ -187,7 +256,7 @@ public final class PlanBuilder {
         return new String[] {argument.substring(0, at), argument.substring(at + 1)};
     }
 
-    private static boolean isZip(Path file) {
+    static boolean isZip(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(4);
             // Local file header or (for an empty archive) end-of-central-directory signature.

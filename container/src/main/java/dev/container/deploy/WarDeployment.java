@@ -139,6 +139,8 @@ public final class WarDeployment {
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
         WebSockets.apply(index, info, loader, io, appName);
         Logins.apply(info, spec.users(), appName);
+        // The operator's context params win over the app's web.xml: they configure this deployment.
+        spec.contextParams().forEach(info::addInitParameter);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();

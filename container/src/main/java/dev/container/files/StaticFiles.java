@@ -44,14 +44,12 @@ public final class StaticFiles {
     /** hot: makes the table of ready responses for the mount's real root. */
     static HttpHandler handler(StaticSpec spec, SmallFileCache cache, Function<Path, HotFiles> hot) {
         FileResolver files = new FileResolver(spec.root());
-        return handler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing());
-    }
-
-    private static HttpHandler handler(FileResolver files, SmallFileCache cache, HotFiles hot,
-                                       PathResourceManager disk, boolean listing) {
-        HttpHandler handler = new FileHandler(files, cache, hot, disk, listing);
+        HttpHandler handler = new FileHandler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing());
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);
+        if (spec.maxAge().isPresent()) {
+            handler = new CacheControl(spec.maxAge().get(), handler);
+        }
         return handler;
     }
 

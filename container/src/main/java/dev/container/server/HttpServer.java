@@ -1,7 +1,9 @@
 package dev.container.server;
 
 import dev.container.StartupError;
+import dev.container.config.Limits;
 import dev.container.config.ListenerSpec;
+import dev.container.config.PlanBuilder;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
@@ -54,6 +56,7 @@ public final class HttpServer {
     private static final long WORKER_MAX_WAIT_MILLIS = 20;
 
     private final List<ListenerSpec> listeners;
+    private final Limits limits;
     private final List<AcceptingChannel<StreamConnection>> channels = new ArrayList<>();
     private final List<InetSocketAddress> addresses = new ArrayList<>();
     private GracefulShutdownHandler gate;
@@ -62,7 +65,13 @@ public final class HttpServer {
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
 
     public HttpServer(List<ListenerSpec> listeners) {
+        this(listeners, PlanBuilder.DEFAULT_LIMITS);
+    }
+
+    /** Listeners with the given limits; {@link #start} gives the handler. */
+    public HttpServer(List<ListenerSpec> listeners, Limits limits) {
         this.listeners = List.copyOf(listeners);
+        this.limits = limits;
     }
 
     /** The I/O threads: null until {@link #start}, which is before any connection can ask for them. */
@@ -87,8 +96,6 @@ public final class HttpServer {
             worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
                     .populateFromOptions(OptionMap.builder()
                             .set(Options.WORKER_IO_THREADS, cores)
-                            .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
-                            .set(Options.CONNECTION_LOW_WATER, 1_000_000)
                             .set(Options.TCP_NODELAY, true)
                             .set(Options.CORK, true)
                             .getMap())
@@ -104,11 +111,11 @@ public final class HttpServer {
                 .set(Options.BALANCING_TOKENS, 1)
                 .set(Options.BALANCING_CONNECTIONS, 2)
                 .set(Options.BACKLOG, 1000)
+                // accepting pauses at the high mark and resumes below the low one
+                .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+                .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
-        OptionMap serverOptions = OptionMap.builder()
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-                .getMap();
+        OptionMap serverOptions = serverOptions(limits);
         for (ListenerSpec listener : listeners) {
             var open = new HttpOpenListener(buffers, serverOptions);
             open.setRootHandler(gate);
@@ -125,6 +132,26 @@ public final class HttpServer {
                         + e.getMessage(), e);
             }
         }
+    }
+
+    /** Undertow's options for the limits: each an option Undertow enforces on every connection. */
+    static OptionMap serverOptions(Limits limits) {
+        var options = OptionMap.builder()
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .set(UndertowOptions.MAX_HEADER_SIZE, (int) limits.maxHeaderSize())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(limits.idleTimeout()))
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.requestTimeout()))
+                .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits.http2MaxConcurrentStreams());
+        if (limits.maxRequestBody() != Limits.UNLIMITED) {
+            options.set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxRequestBody());
+        }
+        return options.getMap();
+    }
+
+    /** Milliseconds for Undertow, where 0 or less means "no timeout": a zero duration means the same. */
+    private static int millis(Duration d) {
+        long ms = d.toMillis();
+        return ms == 0 ? -1 : (int) Math.min(ms, Integer.MAX_VALUE);
     }
 
     /** The bound address of each listener, in plan order (port 0 resolved to the real port). */

@@ -1,30 +1,108 @@
 package dev.container.server;
 
+import dev.container.config.HostSpec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Longest-prefix routing across apps and static mounts ({@code /} for a static site and
- * {@code /api} for an app together); 404 for what nothing serves. Built once from its routes and
- * never changed, so lookups take no lock and allocate no tables; a reload builds a new Router.
- * Like Undertow's PathHandler (which it uses), it moves the matched prefix from the relative path
- * to the resolved path, which is what servlet deployments expect.
+ * Routes a request to its virtual host by the Host header (an exact name first, then a wildcard
+ * {@code *.example.com} for one label in front of example.com, then the default host), and within
+ * the host to the app or static mount with the longest matching prefix ({@code /} for a static
+ * site and {@code /api} for an app together); 404 for what nothing serves.
+ *
+ * <p>Built once from its hosts and never changed, so lookups take no lock and allocate no tables;
+ * a reload builds a new Router. With one host no Host header is looked at. Like Undertow's
+ * PathHandler (which it uses), it moves the matched prefix from the relative path to the resolved
+ * path, which is what servlet deployments expect.
  */
 public final class Router implements HttpHandler {
-    private final PathHandler paths;
+    /** One virtual host and what it serves; its headers are added to each of its responses. */
+    public record VirtualHost(HostSpec spec, List<Route> routes) {
+        public VirtualHost {
+            routes = List.copyOf(routes);
+        }
+    }
 
-    public Router(List<Route> routes) {
-        paths = new PathHandler(ResponseCodeHandler.HANDLE_404);
-        for (Route route : routes) {
+    private final Map<String, HttpHandler> exact = new HashMap<>();
+    /** By the name after "*.": "example.com" for "*.example.com". */
+    private final Map<String, HttpHandler> wildcard = new HashMap<>();
+    private final HttpHandler fallback;
+    private final boolean single;
+
+    /** One default host serving routes. */
+    public static Router of(List<Route> routes) {
+        return new Router(List.of(new VirtualHost(HostSpec.DEFAULT, routes)));
+    }
+
+    /** @param hosts exactly one of them the default; no two claiming one name */
+    public Router(List<VirtualHost> hosts) {
+        HttpHandler defaultHandler = null;
+        for (VirtualHost host : hosts) {
+            HttpHandler handler = handler(host);
+            if (host.spec().isDefault()) {
+                if (defaultHandler != null) {
+                    throw new IllegalArgumentException("two default hosts");
+                }
+                defaultHandler = handler;
+            }
+            for (String name : host.spec().names()) {
+                var table = name.startsWith("*.") ? wildcard : exact;
+                if (table.put(name.startsWith("*.") ? name.substring(2) : name, handler) != null) {
+                    throw new IllegalArgumentException("host name " + name + " claimed twice");
+                }
+            }
+        }
+        if (defaultHandler == null) {
+            throw new IllegalArgumentException("no default host");
+        }
+        fallback = defaultHandler;
+        single = hosts.size() == 1;
+    }
+
+    private static HttpHandler handler(VirtualHost host) {
+        PathHandler paths = new PathHandler(ResponseCodeHandler.HANDLE_404);
+        for (Route route : host.routes()) {
             paths.addPrefixPath(route.prefix(), route.handler());
         }
+        HostSpec spec = host.spec();
+        if (spec.headers().isEmpty() && spec.hsts().isEmpty()) {
+            return paths;
+        }
+        return new ResponseHeaders(spec.headers(), spec.hsts(), paths);
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        paths.handleRequest(exchange);
+        if (single) {
+            fallback.handleRequest(exchange);
+        } else {
+            hostFor(exchange.getHostName()).handleRequest(exchange);
+        }
+    }
+
+    /** The handler of the host that serves hostName (from a Host header, without the port). */
+    HttpHandler hostFor(String hostName) {
+        String host = hostName.toLowerCase(Locale.ROOT); // no copy when already lower case
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        HttpHandler handler = exact.get(host);
+        if (handler != null) {
+            return handler;
+        }
+        int dot = host.indexOf('.');
+        if (dot > 0 && !wildcard.isEmpty()) {
+            handler = wildcard.get(host.substring(dot + 1));
+            if (handler != null) {
+                return handler;
+            }
+        }
+        return fallback;
     }
 }

@@ -89,4 +89,45 @@ class PlanBuilderTest {
         assertThatThrownBy(() -> new PlanBuilder().listen("::1:8080").build())
                 .hasMessage("--listen ::1:8080: write IPv6 addresses in brackets, e.g. [::1]:8080");
     }
+
+    private Path config(String text) throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        return Files.writeString(dir.resolve("container.conf"), text);
+    }
+
+    @Test
+    void listen_flag_replaces_the_files_listeners() throws Exception {
+        Path conf = config("listeners = [\":9000\", \":9001\"]\nstatic = [site]\n");
+        var plan = new PlanBuilder().configFile(conf).listen("127.0.0.1:9100").listen("127.0.0.1:9101").build();
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec("127.0.0.1", 9100), new ListenerSpec("127.0.0.1", 9101));
+        assertThat(new PlanBuilder().configFile(conf).build().listeners())
+                .containsExactly(new ListenerSpec("0.0.0.0", 9000), new ListenerSpec("0.0.0.0", 9001));
+    }
+
+    @Test
+    void state_flag_wins_over_the_file() throws Exception {
+        Path conf = config("state-dir = from-file\nshutdown-timeout = 3s\n");
+        var plan = new PlanBuilder().configFile(conf).stateDir(dir.resolve("from-flag")).build();
+        assertThat(plan.stateDir()).isEqualTo(dir.resolve("from-flag"));
+        assertThat(plan.shutdownTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    }
+
+    @Test
+    void war_and_static_flags_add_to_the_files_default_host() throws Exception {
+        Path conf = config("""
+                hosts { main { default = true }, other { names = [other.test] } }
+                static = [{ dir = site, hosts = [other] }]
+                """);
+        var plan = new PlanBuilder().configFile(conf).war(war("shop.war").toString()).staticDir(dir.resolve("site").toString(), false).build();
+        assertThat(plan.appsOn(plan.defaultHost())).extracting(AppSpec::contextPath).containsExactly("/shop");
+        assertThat(plan.staticsOn(plan.defaultHost())).extracting(StaticSpec::prefix).containsExactly("/");
+        assertThat(plan.statics()).hasSize(2);
+    }
+
+    @Test
+    void flag_claiming_a_path_the_file_serves_on_the_default_host_is_an_error() throws Exception {
+        Path conf = config("static = [site]\n");
+        assertThatThrownBy(() -> new PlanBuilder().configFile(conf).staticDir(dir.resolve("site").toString(), false).build())
+                .hasMessage("--static " + dir.resolve("site") + ": path / is already served by a static mount in " + conf);
+    }
 }

@@ -1,0 +1,135 @@
+package dev.container.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Valid files read into the plan they describe. */
+class ConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private Plan load(String text) throws Exception {
+        return ConfigFile.load(Files.writeString(dir.resolve("container.conf"), text));
+    }
+
+    @Test
+    void empty_file_gets_every_default() throws Exception {
+        Plan plan = load("# nothing\n");
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 8080));
+        assertThat(plan.stateDir()).isEqualTo(dir.resolve("state"));
+        assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(plan.hosts()).containsExactly(HostSpec.DEFAULT);
+        assertThat(plan.limits()).isEqualTo(PlanBuilder.DEFAULT_LIMITS);
+        assertThat(plan.logging()).isEqualTo(PlanBuilder.DEFAULT_LOGGING);
+        assertThat(plan.apps()).isEmpty();
+        assertThat(plan.statics()).isEmpty();
+    }
+
+    @Test
+    void relative_paths_are_relative_to_the_file_not_the_working_directory() throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        Plan plan = load("static = [site]\nstate-dir = var/state\n");
+        assertThat(plan.statics().get(0).root()).isEqualTo(dir.resolve("site"));
+        assertThat(plan.stateDir()).isEqualTo(dir.resolve("var/state"));
+    }
+
+    @Test
+    void durations_and_sizes_read_as_people_write_them() throws Exception {
+        Plan plan = load("""
+                shutdown-timeout = 4s
+                limits {
+                  max-request-body = 10MiB
+                  max-header-size = 16KiB
+                  idle-timeout = 2m
+                  request-timeout = 500ms
+                  max-connections = 500
+                  http2-max-concurrent-streams = 64
+                }
+                """);
+        assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
+                Duration.ofMillis(500), 500, 64));
+    }
+
+    @Test
+    void environment_variables_substitute_and_optional_ones_keep_the_default() throws Exception {
+        String home = System.getenv("HOME");
+        Plan plan = load("""
+                static = [{ dir = ${HOME}, prefix = /home }]
+                shutdown-timeout = 5s
+                shutdown-timeout = ${?CONTAINER_TEST_SURELY_UNSET}
+                """);
+        assertThat(plan.statics().get(0).root()).isEqualTo(Path.of(home).toAbsolutePath().normalize());
+        assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void listeners_are_strings_or_objects() throws Exception {
+        Plan plan = load("""
+                listeners = [":9000", "127.0.0.1:9001", "[::1]:9002", { host = "127.0.0.1", port = 9003 }, { port = 9004 }]
+                """);
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 9000),
+                new ListenerSpec("127.0.0.1", 9001), new ListenerSpec("::1", 9002),
+                new ListenerSpec("127.0.0.1", 9003), new ListenerSpec("0.0.0.0", 9004));
+    }
+
+    @Test
+    void apps_and_mounts_are_strings_or_objects_on_the_hosts_they_name() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Files.createDirectories(dir.resolve("site"));
+        Plan plan = load("""
+                hosts {
+                  main { names = [Example.COM.], default = true }
+                  shop { names = ["*.shop.example.com"], headers { X-Frame-Options = DENY }, hsts { max-age = 30d } }
+                }
+                apps = [
+                  blog
+                  { war = blog, path = /store, hosts = [shop], context-params { mode = live, retries = 3 } }
+                ]
+                static = [{ dir = site, prefix = /files, hosts = [main, shop], listing = yes, max-age = 1h }]
+                """);
+        assertThat(plan.hosts()).containsExactly(
+                new HostSpec("main", List.of("example.com"), true, List.of(), Optional.empty()),
+                new HostSpec("shop", List.of("*.shop.example.com"), false, List.of(new Header("X-Frame-Options", "DENY")),
+                        Optional.of(new Hsts(Duration.ofDays(30), false, false))));
+        assertThat(plan.apps()).containsExactly(
+                new AppSpec(blog, "/blog", true),
+                new AppSpec(blog, "/store", true, List.of("shop"), Map.of("mode", "live", "retries", "3")));
+        assertThat(plan.statics()).containsExactly(new StaticSpec(dir.resolve("site"), "/files", true,
+                List.of("main", "shop"), Optional.of(Duration.ofHours(1))));
+        assertThat(plan.appsOn(plan.hosts().get(1))).extracting(AppSpec::contextPath).containsExactly("/store");
+        assertThat(plan.apps().get(1).name()).isEqualTo("shop~store");
+    }
+
+    @Test
+    void a_lone_host_is_the_default() throws Exception {
+        Plan plan = load("hosts { only { names = [example.com] } }\n");
+        assertThat(plan.defaultHost().id()).isEqualTo("only");
+    }
+
+    @Test
+    void same_path_on_two_hosts_is_two_apps() throws Exception {
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b"));
+        Plan plan = load("""
+                hosts { one { names = [one.test], default = true }, two { names = [two.test] } }
+                apps = [{ war = a, path = /, hosts = [one] }, { war = b, path = /, hosts = [two] }]
+                """);
+        assertThat(plan.apps()).extracting(AppSpec::name).containsExactly("one~ROOT", "two~ROOT");
+    }
+
+    @Test
+    void includes_are_read_relative_to_the_including_file() throws Exception {
+        Files.writeString(dir.resolve("limits.conf"), "limits { max-connections = 7 }\n");
+        Plan plan = load("include \"limits.conf\"\n");
+        assertThat(plan.limits().maxConnections()).isEqualTo(7);
+    }
+}
