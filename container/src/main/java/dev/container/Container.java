@@ -11,8 +11,10 @@ import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
+import dev.container.server.InFlight;
 import dev.container.server.Route;
 import dev.container.server.Router;
+import dev.container.server.Switch;
 import dev.container.server.Unavailable;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
@@ -23,6 +25,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,15 +36,29 @@ import org.slf4j.LoggerFactory;
  * (a failing app is logged in one line and answers 503; the others go on), then the router and
  * the listeners start. {@link #close()} shuts down gracefully: stop accepting, let in-flight
  * requests finish (bounded by the plan's shutdown timeout), destroy the apps, close the listeners.
+ * {@link #reload} applies a new plan while serving. start, reload and close are called from one
+ * thread at a time (reload and close are synchronized).
  */
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
+    private static final long RETIRE_GRACE_MILLIS = 100;
 
-    private final Plan plan;
-    private final List<WarDeployment> deployments = new ArrayList<>();
+    /** The plan being served: the start's, then each reload's (less what needs a restart). */
+    private Plan plan;
+    /** The running apps in plan order, each with the deployment behind it (none after a failed start). */
+    private final Map<AppSpec, Running> apps = new LinkedHashMap<>();
+    private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
+    private ServletContainer servlets;
+    private IoResources io;
+    private Switch routes;
     private HttpServer server;
     private AccessLog accessLog;
+    private int generation;
     private boolean closed;
+
+    /** An app as it runs: its deployment (null when it failed and answers 503) behind a request counter. */
+    private record Running(String instance, WarDeployment deployment, InFlight handler) {
+    }
 
     private Container(Plan plan) {
         this.plan = plan;
@@ -65,35 +82,170 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
-        ServletContainer servlets = Servlets.newContainer();
+        servlets = Servlets.newContainer();
         server = new HttpServer(plan.listeners(), plan.limits());
-        var io = new IoResources(server.worker(), server.buffers());
-        Map<AppSpec, HttpHandler> apps = new HashMap<>();
+        io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
-            apps.put(app, startApp(app, servlets, io));
+            apps.put(app, startApp(app, app.name()));
         }
-        Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
         for (StaticSpec mount : plan.statics()) {
-            mounts.put(mount, StaticFiles.handler(mount));
-            log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
-                    mount.listing() ? " (listing on)" : "");
+            mounts.put(mount, mount(mount));
         }
-        List<Router.VirtualHost> hosts = new ArrayList<>();
-        for (HostSpec host : plan.hosts()) {
-            List<Route> routes = new ArrayList<>();
-            plan.appsOn(host).forEach(app -> routes.add(new Route(app.contextPath(), apps.get(app))));
-            plan.staticsOn(host).forEach(mount -> routes.add(new Route(mount.prefix(), mounts.get(mount))));
-            hosts.add(new Router.VirtualHost(host, routes));
-        }
-        server.start(handlerChain(new Router(hosts)));
+        routes = new Switch(router(plan));
+        server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
         }
     }
 
+    /**
+     * Serves next instead of the running plan, without a gap: apps and mounts that are new or
+     * changed start beside the running ones, the routes swap at once, and apps no longer in the
+     * plan (or replaced by a changed one) stop after their running requests finish (bounded by the
+     * shutdown timeout). Apps that did not change are not touched: their sessions survive.
+     * Listeners, limits, logging and the state directory take effect at the next start (logged).
+     */
+    public synchronized void reload(Plan next) {
+        if (closed) {
+            return;
+        }
+        long began = System.nanoTime();
+        for (String setting : restartOnly(plan, next)) {
+            log.warn("reload: {} changed; that takes effect at the next start", setting);
+        }
+        generation++;
+        Map<AppSpec, Running> nextApps = new LinkedHashMap<>();
+        int started = 0;
+        for (AppSpec app : next.apps()) {
+            Running running = apps.get(app);
+            if (running == null) {
+                running = startApp(app, instanceName(app));
+                started++;
+            }
+            nextApps.put(app, running);
+        }
+        List<Map.Entry<AppSpec, Running>> retired = apps.entrySet().stream()
+                .filter(e -> !nextApps.containsKey(e.getKey())).toList();
+        Map<StaticSpec, HttpHandler> nextMounts = new HashMap<>();
+        for (StaticSpec mount : next.statics()) {
+            nextMounts.put(mount, mounts.containsKey(mount) ? mounts.get(mount) : mount(mount));
+        }
+        plan = new Plan(plan.listeners(), next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
+                next.hosts(), plan.limits(), plan.logging(), plan.dev());
+        apps.clear();
+        apps.putAll(nextApps);
+        mounts.clear();
+        mounts.putAll(nextMounts);
+        routes.set(router(plan));
+        retire(retired);
+        log.info("reloaded in {} ms: {} app(s) started, {} stopped, {} unchanged", (System.nanoTime() - began) / 1_000_000,
+                started, retired.size(), nextApps.size() - started);
+    }
+
+    /**
+     * Deploys app again from its source (its WAR or classes changed: dev mode) beside the running
+     * deployment and swaps it in; the old one stops once its requests are done. If the new one
+     * fails to start, the old one keeps serving and the failure is logged.
+     */
+    public synchronized void redeploy(AppSpec app) {
+        Running old = apps.get(app);
+        if (closed || old == null) {
+            return;
+        }
+        long began = System.nanoTime();
+        generation++;
+        Running fresh = startApp(app, instanceName(app));
+        if (fresh.deployment() == null && old.deployment() != null) {
+            log.warn("app {}: the new version did not start; the running one stays", app.contextPath());
+            return;
+        }
+        apps.put(app, fresh);
+        routes.set(router(plan));
+        retire(List.of(Map.entry(app, old)));
+        log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
+                (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** The plan being served now (a reload's, less what needs a restart). */
+    public synchronized Plan plan() {
+        return plan;
+    }
+
+    /** Stops apps the routes no longer reach, once their running requests are done. */
+    private void retire(List<Map.Entry<AppSpec, Running>> retired) {
+        try {
+            // A request that read the old routes an instant before the swap has not been counted
+            // yet; this is far longer than that instant.
+            Thread.sleep(RETIRE_GRACE_MILLIS);
+            for (var entry : retired) {
+                Running running = entry.getValue();
+                if (!running.handler().awaitIdle(plan.shutdownTimeout())) {
+                    log.warn("app {}: {} request(s) still running after {} s; stopping it anyway",
+                            entry.getKey().contextPath(), running.handler().running(), plan.shutdownTimeout().toSeconds());
+                }
+                if (running.deployment() != null) {
+                    running.deployment().stop();
+                }
+                log.info("app {}{} stopped ({})", hostPrefix(entry.getKey().hosts()), entry.getKey().contextPath(),
+                        entry.getKey().source());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            retired.forEach(entry -> {
+                if (entry.getValue().deployment() != null) {
+                    entry.getValue().deployment().stop();
+                }
+            });
+        }
+    }
+
+    /** The settings a reload cannot change in a running server, named as in the config file. */
+    private static List<String> restartOnly(Plan running, Plan next) {
+        List<String> changed = new ArrayList<>();
+        if (!running.listeners().equals(next.listeners())) {
+            changed.add("listeners");
+        }
+        if (!running.stateDir().equals(next.stateDir())) {
+            changed.add("state-dir");
+        }
+        if (!running.shutdownTimeout().equals(next.shutdownTimeout())) {
+            changed.add("shutdown-timeout");
+        }
+        if (!running.limits().equals(next.limits())) {
+            changed.add("limits");
+        }
+        if (!running.logging().equals(next.logging())) {
+            changed.add("logging");
+        }
+        return changed;
+    }
+
+    /** The app's own name, or one of its own while a deployment of that name still runs. */
+    private String instanceName(AppSpec app) {
+        boolean taken = apps.values().stream().anyMatch(r -> r.instance().equals(app.name()));
+        return taken ? app.name() + "@" + generation : app.name();
+    }
+
+    private HttpHandler mount(StaticSpec mount) {
+        log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
+                mount.listing() ? " (listing on)" : "");
+        return StaticFiles.handler(mount);
+    }
+
+    private Router router(Plan p) {
+        List<Router.VirtualHost> hosts = new ArrayList<>();
+        for (HostSpec host : p.hosts()) {
+            List<Route> hostRoutes = new ArrayList<>();
+            p.appsOn(host).forEach(app -> hostRoutes.add(new Route(app.contextPath(), apps.get(app).handler())));
+            p.staticsOn(host).forEach(mount -> hostRoutes.add(new Route(mount.prefix(), mounts.get(mount))));
+            hosts.add(new Router.VirtualHost(host, hostRoutes));
+        }
+        return new Router(hosts);
+    }
+
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
-    private HttpHandler handlerChain(Router router) {
-        HttpHandler h = router; // virtual host -> context path
+    private HttpHandler handlerChain(Switch routes) {
+        HttpHandler h = routes; // the current Router: virtual host -> context path
         if (plan.logging().accessLog().isPresent()) {
             accessLog = AccessLog.open(plan.logging().accessLog().get());
             h = accessLog.wrap(h);
@@ -106,19 +258,18 @@ public final class Container implements AutoCloseable {
         return hostIds.isEmpty() ? "" : String.join(",", hostIds) + ":";
     }
 
-    private HttpHandler startApp(AppSpec app, ServletContainer servlets, IoResources io) {
+    private Running startApp(AppSpec app, String instance) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io);
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, instance, plan.dev());
         try {
             var handler = deployment.start();
-            deployments.add(deployment);
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
                     (System.nanoTime() - began) / 1_000_000);
-            return handler;
+            return new Running(instance, deployment, new InFlight(handler));
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);
-            return new Unavailable(app.contextPath());
+            return new Running(instance, null, new InFlight(new Unavailable(app.contextPath())));
         }
     }
 
@@ -156,10 +307,13 @@ public final class Container implements AutoCloseable {
         if (server != null && !server.drain(plan.shutdownTimeout())) {
             log.warn("requests still running after {} s; stopping anyway", plan.shutdownTimeout().toSeconds());
         }
-        for (int i = deployments.size() - 1; i >= 0; i--) {
-            deployments.get(i).stop();
+        List<Running> running = new ArrayList<>(apps.values());
+        for (int i = running.size() - 1; i >= 0; i--) {
+            if (running.get(i).deployment() != null) {
+                running.get(i).deployment().stop();
+            }
         }
-        deployments.clear();
+        apps.clear();
         if (server != null) {
             server.stop();
         }

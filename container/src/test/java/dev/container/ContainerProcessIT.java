@@ -197,6 +197,37 @@ class ContainerProcessIT {
     }
 
     @Test
+    void sighup_applies_a_changed_config_file_and_keeps_the_old_one_when_the_new_is_broken() throws Exception {
+        Path conf = state.resolve("reload.conf");
+        java.nio.file.Files.writeString(conf, "apps = [{ war = \"%s\" }]\n".formatted(Samples.servletWar()));
+        URI base = start("run", "--config", conf.toString(), "--listen", "127.0.0.1:0", "--state", state.resolve("state").toString());
+        assertThat(get(base.resolve("/")).statusCode()).isEqualTo(404);
+
+        java.nio.file.Files.writeString(conf, "apps = [{ war = \"%s\" }]\nstatic = [\"%s\"]\n"
+                .formatted(Samples.servletWar(), Samples.site()));
+        signal("HUP");
+        awaitOutput("reloaded in");
+        assertThat(get(base.resolve("/")).body()).contains("Static site served by container");
+        assertThat(output).anyMatch(l -> l.contains("0 app(s) started, 0 stopped, 1 unchanged"));
+
+        java.nio.file.Files.writeString(conf, "apps = [{ war = /no/such.war }]\n");
+        signal("HUP");
+        awaitOutput("refused");
+        assertThat(output).anyMatch(l -> l.contains("reload.conf:1: apps[0].war: no such file or directory"));
+        assertThat(get(base.resolve("/servlet/hello")).statusCode()).isEqualTo(200);
+        assertThat(get(base.resolve("/")).statusCode()).isEqualTo(200);
+    }
+
+    private void awaitOutput(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (output.stream().noneMatch(l -> l.contains(text))) {
+            assertThat(System.nanoTime()).as("waiting for '%s' in the output:\n%s", text, String.join("\n", output))
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void validate_accepts_the_reference_config_and_refuses_a_broken_one() throws Exception {
         Path reference = Path.of(System.getProperty("conf.dir"), "container.conf");
         Path broken = java.nio.file.Files.writeString(state.resolve("broken.conf"), "listners = []\n");

@@ -1,6 +1,7 @@
 package dev.container.cli;
 
 import dev.container.Container;
+import dev.container.DevWatcher;
 import dev.container.StartupError;
 import dev.container.config.ConfigError;
 import dev.container.config.Plan;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,12 +20,15 @@ import picocli.CommandLine.Option;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {"Serves the given WARs and static directories until stopped (SIGTERM or Ctrl-C).",
-                "With no --listen, plain HTTP on port 8080 of every interface."},
+                "With no --listen, plain HTTP on port 8080 of every interface.",
+                "With --config, SIGHUP (kill -HUP PID) re-reads the file and applies what changed."},
         footer = {"", "Examples:",
                 "  container run --war shop.war --war ROOT.war --static ./public",
                 "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000",
                 "  container run --war admin.war --users conf/users.properties"})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("container");
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -54,9 +60,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Where unpacked WARs and other state live. Default ./state.")
     private Path state;
 
+    @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
+            + "(side by side, no failed request), and show stack traces on error pages.")
+    private boolean dev;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A config file (HOCON, see conf/container.conf). Flags win over it: --listen and "
-                    + "--state replace its settings, --war and --static add to its default host.")
+                    + "--state replace its settings, --war and --static add to its default host. "
+                    + "SIGHUP reloads it without dropping a request.")
     private Path config;
 
     @Override
@@ -82,9 +93,35 @@ final class RunCommand implements Callable<Integer> {
             err.println("container: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
+        signals.onHangup(() -> reload(container));
+        DevWatcher watcher = plan.dev() ? DevWatcher.start(container) : null;
         signals.awaitTermination();
+        if (watcher != null) {
+            watcher.close();
+        }
         container.close();
         return CommandLine.ExitCode.OK;
+    }
+
+    /**
+     * SIGHUP: reads the config file and the flags again, as at start; a valid result replaces
+     * the running plan, an invalid one is logged problem by problem and changes nothing.
+     */
+    private void reload(Container container) {
+        if (config == null) {
+            log.warn("SIGHUP: nothing to reload (no --config file)");
+            return;
+        }
+        Plan next;
+        try {
+            next = plan();
+        } catch (ConfigError e) {
+            log.error("reload of {} refused, the running configuration stays:", config);
+            e.problems().forEach(p -> log.error("  {}", p));
+            return;
+        }
+        log.info("reloading {}", config);
+        container.reload(next);
     }
 
     private Plan plan() {
@@ -101,6 +138,7 @@ final class RunCommand implements Callable<Integer> {
         if (users != null) {
             builder.users(users);
         }
+        builder.dev(dev);
         return builder.build();
     }
 }

@@ -1,11 +1,14 @@
 package dev.container.cli;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import sun.misc.Signal;
 
 /**
  * Turns SIGTERM and SIGINT into a graceful stop with exit status 0 (the JVM's default handling
  * would run shutdown hooks and exit 143 or 130). A second signal while stopping exits at once.
+ * SIGHUP runs the reload action given to {@link #onHangup}, one at a time, off the signal thread.
  */
 final class Signals {
     private final CountDownLatch received = new CountDownLatch(1);
@@ -27,6 +30,23 @@ final class Signals {
             Runtime.getRuntime().halt(128 + signal.getNumber());
         }
         received.countDown();
+    }
+
+    /**
+     * Runs reload on each SIGHUP, on a thread of its own, one reload after another (a second
+     * SIGHUP during a reload runs again after it). Where the platform has no SIGHUP, does nothing.
+     */
+    void onHangup(Runnable reload) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Signal.handle(new Signal("HUP"), signal -> reloads.execute(reload));
+        } catch (IllegalArgumentException e) {
+            reloads.shutdown(); // no SIGHUP here (Windows)
+        }
     }
 
     void awaitTermination() {

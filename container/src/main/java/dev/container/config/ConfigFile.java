@@ -82,6 +82,7 @@ public final class ConfigFile {
     private final Path baseDir;
     private final List<Problem> problems = new ArrayList<>();
     private ConfigObject unresolved;
+    private Optional<Users> users = Optional.empty();
     /** The host ids the file declares, valid or not, for apps and mounts to refer to. */
     private final Set<String> declaredHosts = new TreeSet<>();
 
@@ -94,6 +95,16 @@ public final class ConfigFile {
     /** The plan the file describes, or a {@link ConfigError} with every problem in it. */
     public static Plan load(Path file) {
         return new ConfigFile(file).read(file);
+    }
+
+    /** A file's plan and the users file it names, for flags to add apps to ({@link PlanBuilder}). */
+    record Loaded(Plan plan, Optional<Users> users) {
+    }
+
+    static Loaded loadWithUsers(Path file) {
+        ConfigFile reader = new ConfigFile(file);
+        Plan plan = reader.read(file);
+        return new Loaded(plan, reader.users);
     }
 
     private Plan read(Path file) {
@@ -134,11 +145,27 @@ public final class ConfigFile {
         List<StaticSpec> statics = statics(top, hosts, claims);
         Limits limits = limits(top);
         LoggingSpec logging = logging(top);
+        users = users(top);
         top.finish();
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Plan(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging);
+        List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
+        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging);
+    }
+
+    /** The users file, read and checked now: its bad lines are reported beside the file's own problems. */
+    private Optional<Users> users(Section top) {
+        Optional<Path> file = top.path("users");
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Users.read(file.get()));
+        } catch (ConfigError e) {
+            e.problems().forEach(p -> top.problemAt("users", p));
+            return Optional.empty();
+        }
     }
 
     private List<ListenerSpec> listeners(Section top) {
@@ -762,7 +789,8 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "hosts", "apps", "static", "limits", "logging"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "hosts", "apps", "static", "limits",
+                "logging"));
         keys.put("listeners[]", List.of("host", "port"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));

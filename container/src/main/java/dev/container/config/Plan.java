@@ -15,10 +15,12 @@ import java.util.Set;
  *
  * @param shutdownTimeout how long in-flight requests may take to finish after SIGTERM
  * @param hosts the virtual hosts, exactly one of them the default
+ * @param dev development mode ({@code --dev}): apps redeploy when their WAR or classes change,
+ *            error pages show stack traces
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging) {
+                   LoggingSpec logging, boolean dev) {
     public Plan {
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
@@ -43,6 +45,12 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
                 throw new IllegalArgumentException("static " + mount.prefix() + " names an unknown host: " + mount.hosts());
             }
         }
+    }
+
+    /** A plan for production (not dev mode). */
+    public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
+                Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging) {
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false);
     }
 
     /** The host that answers requests for names no other host claims. */

@@ -44,6 +44,7 @@ public final class PlanBuilder {
     /** context path or prefix -> the argument that claimed it, to name both in a clash. */
     private final Map<String, String> claimedPaths = new HashMap<>();
     private Optional<Users> users = Optional.empty();
+    private boolean dev;
     private Path stateDir = DEFAULT_STATE_DIR;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
@@ -59,7 +60,9 @@ public final class PlanBuilder {
     public PlanBuilder configFile(Path file) {
         Plan plan;
         try {
-            plan = ConfigFile.load(file);
+            ConfigFile.Loaded loaded = ConfigFile.loadWithUsers(file);
+            plan = loaded.plan();
+            users = loaded.users();
         } catch (ConfigError e) {
             problems.addAll(e.problems());
             return this;
@@ -204,6 +207,12 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
+    public PlanBuilder dev(boolean on) {
+        dev = on;
+        return this;
+    }
+
     public PlanBuilder stateDir(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             problems.add("--state " + dir + ": not a directory");
@@ -230,7 +239,7 @@ public final class PlanBuilder {
         var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging);
+                logging, dev);
     }
 
     private boolean checkPath(String flag, String argument, String path) {

@@ -36,6 +36,8 @@ public final class WarDeployment {
     private static final Logger log = LoggerFactory.getLogger(WarDeployment.class);
 
     private final AppSpec spec;
+    private final String instance;
+    private final boolean dev;
     private final Path stateDir;
     private final ServletContainer servletContainer;
     private final IoResources io;
@@ -43,6 +45,19 @@ public final class WarDeployment {
     private WebAppClassLoader loader;
 
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io) {
+        this(spec, stateDir, servletContainer, io, spec.name(), false);
+    }
+
+    /**
+     * @param instance names this deployment's directories in the state dir and its Undertow
+     *                 deployment: the app's name, or a name of its own for a deployment that runs
+     *                 beside an older one of the same app during a reload
+     * @param dev      error pages with stack traces (dev mode); otherwise those are for the log only
+     */
+    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
+                         String instance, boolean dev) {
+        this.instance = instance;
+        this.dev = dev;
         this.spec = spec;
         this.stateDir = stateDir;
         this.servletContainer = servletContainer;
@@ -74,7 +89,7 @@ public final class WarDeployment {
 
     private HttpHandler deploy() throws DeploymentError {
         String appName = spec.name();
-        Path root = spec.exploded() ? spec.source() : WarUnpacker.unpack(spec.source(), stateDir.resolve("apps"), appName);
+        Path root = spec.exploded() ? spec.source() : WarUnpacker.unpack(spec.source(), stateDir.resolve("apps"), instance);
         Path webInf = root.resolve("WEB-INF");
         Path classes = webInf.resolve("classes");
         List<Path> jars = libraryJars(webInf.resolve("lib"));
@@ -98,18 +113,18 @@ public final class WarDeployment {
         FragmentOrder order = Fragments.order(main, fragmentJars);
         WebDescriptor descriptor = order.merged();
 
-        Path tempDir = stateDir.resolve("tmp").resolve(appName);
+        Path tempDir = stateDir.resolve("tmp").resolve(instance);
         createDirectories(tempDir);
-        WebResources resources = WebResources.of(root, jars, stateDir.resolve("resources").resolve(appName));
+        WebResources resources = WebResources.of(root, jars, stateDir.resolve("resources").resolve(instance));
         DeploymentInfo info = Servlets.deployment()
-                .setDeploymentName(appName)
+                .setDeploymentName(instance)
                 .setDisplayName(appName)
                 .setContextPath(spec.contextPath())
                 .setClassLoader(loader)
                 .setResourceManager(resources)
                 .setTempDir(tempDir)
-                // Stack traces are for the log, not for visitors.
-                .setServletStackTraces(ServletStackTraces.NONE)
+                // Stack traces are for the log, not for visitors (in dev mode, the visitor is the developer).
+                .setServletStackTraces(dev ? ServletStackTraces.ALL : ServletStackTraces.NONE)
                 .addServlet(defaultServlet());
         SessionDefaults.apply(info);
 
@@ -175,6 +190,29 @@ public final class WarDeployment {
                 log.debug("{}: closing class loader: {}", spec.name(), e.toString());
             }
             loader = null;
+        }
+        if (!instance.equals(spec.name())) {
+            // A reload's side-by-side copy: the next start unpacks under the app's own name.
+            for (String dir : List.of("apps", "tmp", "resources")) {
+                deleteTree(stateDir.resolve(dir).resolve(instance));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    log.debug("cannot delete {}: {}", path, e.toString());
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.debug("cannot delete {}: {}", dir, e.toString());
         }
     }
 

@@ -34,6 +34,7 @@ class ReferenceConfigTest {
         assertThat(plan.hosts()).extracting(HostSpec::id).containsExactly("main", "api");
         assertThat(plan.apps()).hasSize(3);
         assertThat(plan.statics()).hasSize(2);
+        assertThat(plan.apps()).allSatisfy(app -> assertThat(app.users()).as("users of %s", app.contextPath()).isPresent());
     }
 
     @Test

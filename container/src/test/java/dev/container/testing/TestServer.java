@@ -36,6 +36,10 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Container.start(builder.build()));
     }
 
+    public Container container() {
+        return container;
+    }
+
     public URI uri(String path) {
         return base.resolve(path);
     }
