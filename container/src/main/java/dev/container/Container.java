@@ -20,14 +20,15 @@ import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,8 @@ public final class Container implements AutoCloseable {
      * changed start beside the running ones, the routes swap at once, and apps no longer in the
      * plan (or replaced by a changed one) stop after their running requests finish (bounded by the
      * shutdown timeout). Apps that did not change are not touched: their sessions survive.
-     * Listeners, limits, logging and the state directory take effect at the next start (logged).
+     * Listeners are opened and closed to match (connections open on a closed one finish); limits,
+     * logging and the state directory take effect at the next start (logged).
      */
     public synchronized void reload(Plan next) {
         if (closed) {
@@ -130,7 +132,18 @@ public final class Container implements AutoCloseable {
         for (StaticSpec mount : next.statics()) {
             nextMounts.put(mount, mounts.containsKey(mount) ? mounts.get(mount) : mount(mount));
         }
-        plan = new Plan(plan.listeners(), next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
+        List<ListenerSpec> listeners = next.listeners();
+        if (!listeners.equals(plan.listeners())) {
+            Set<URI> before = new HashSet<>(urls());
+            for (String problem : server.listen(listeners)) {
+                log.error("reload: {}", problem);
+            }
+            listeners = List.copyOf(server.addresses().keySet());
+            Set<URI> after = new HashSet<>(urls());
+            after.stream().filter(url -> !before.contains(url)).forEach(url -> log.info("listening on {}", url));
+            before.stream().filter(url -> !after.contains(url)).forEach(url -> log.info("no longer listening on {}", url));
+        }
+        plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev());
         apps.clear();
         apps.putAll(nextApps);
@@ -202,9 +215,6 @@ public final class Container implements AutoCloseable {
     /** The settings a reload cannot change in a running server, named as in the config file. */
     private static List<String> restartOnly(Plan running, Plan next) {
         List<String> changed = new ArrayList<>();
-        if (!running.listeners().equals(next.listeners())) {
-            changed.add("listeners");
-        }
         if (!running.stateDir().equals(next.stateDir())) {
             changed.add("state-dir");
         }
@@ -284,16 +294,13 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    /** One URL per listener, with the real port: {@code http://localhost:8080/} for a wildcard bind. */
+    /** One URL per open listener, with the real port: {@code http://localhost:8080/} for a wildcard bind. */
     public List<URI> urls() {
         List<URI> urls = new ArrayList<>();
-        List<InetSocketAddress> addresses = server.addresses();
-        for (int i = 0; i < addresses.size(); i++) {
-            ListenerSpec spec = plan.listeners().get(i);
-            InetSocketAddress bound = addresses.get(i);
+        server.addresses().forEach((spec, bound) -> {
             String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : spec.host();
             urls.add(URI.create("http://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/"));
-        }
+        });
         return urls;
     }
 

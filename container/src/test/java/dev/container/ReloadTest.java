@@ -134,6 +134,34 @@ class ReloadTest {
     }
 
     @Test
+    void opens_and_closes_listeners() throws Exception {
+        Path stay = war("stay", "stay");
+        server = TestServer.start(dir.resolve("state"), p -> p.war(stay + ":/stay"));
+        URI first = server.uri("/stay/hello");
+        int second;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            second = probe.getLocalPort();
+        }
+
+        server.container().reload(plan(p -> p.listen("127.0.0.1:" + second).war(stay + ":/stay")));
+
+        assertThat(server.container().urls()).hasSize(2);
+        HttpClient http = HttpClient.newHttpClient();
+        URI added = URI.create("http://127.0.0.1:" + second + "/stay/hello");
+        assertThat(http.send(HttpRequest.newBuilder(added).build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("stay");
+        assertThat(http.send(HttpRequest.newBuilder(first).build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("stay");
+
+        PlanBuilder onlySecond = new PlanBuilder().listen("127.0.0.1:" + second).stateDir(dir.resolve("state"))
+                .shutdownTimeout(Duration.ofSeconds(5)).war(stay + ":/stay");
+        server.container().reload(onlySecond.build());
+
+        assertThat(server.container().urls()).containsExactly(URI.create("http://127.0.0.1:" + second + "/"));
+        HttpClient fresh = HttpClient.newHttpClient();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(first).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
     void leaves_unchanged_apps_running_with_their_sessions() throws Exception {
         Path stay = war("stay", "stay");
         server = TestServer.start(dir.resolve("state"), p -> p.war(stay + ":/stay"));

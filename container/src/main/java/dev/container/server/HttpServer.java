@@ -16,7 +16,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,8 +59,8 @@ public final class HttpServer {
 
     private final List<ListenerSpec> listeners;
     private final Limits limits;
-    private final List<AcceptingChannel<StreamConnection>> channels = new ArrayList<>();
-    private final List<InetSocketAddress> addresses = new ArrayList<>();
+    /** The open listeners, in the order they were opened (the plan's). */
+    private final Map<ListenerSpec, AcceptingChannel<StreamConnection>> channels = new LinkedHashMap<>();
     private GracefulShutdownHandler gate;
     private volatile XnioWorker worker;
     private WorkerPool workers;
@@ -105,6 +107,18 @@ public final class HttpServer {
             workers.shutdownNow();
             throw new StartupError("cannot start the I/O threads: " + e.getMessage(), e);
         }
+        for (ListenerSpec listener : listeners) {
+            try {
+                open(listener);
+            } catch (IOException e) {
+                stop();
+                throw new StartupError("cannot listen on " + listener.authority(listener.port()) + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void open(ListenerSpec listener) throws IOException {
         OptionMap socketOptions = OptionMap.builder()
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.REUSE_ADDRESSES, true)
@@ -115,23 +129,39 @@ public final class HttpServer {
                 .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
-        OptionMap serverOptions = serverOptions(limits);
-        for (ListenerSpec listener : listeners) {
-            var open = new HttpOpenListener(buffers, serverOptions);
-            open.setRootHandler(gate);
-            try {
-                var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
-                AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(
-                        address, ChannelListeners.openListenerAdapter(open), socketOptions);
-                channel.resumeAccepts();
-                channels.add(channel);
-                addresses.add(channel.getLocalAddress(InetSocketAddress.class));
-            } catch (IOException e) {
-                stop();
-                throw new StartupError("cannot listen on " + listener.authority(listener.port()) + ": "
-                        + e.getMessage(), e);
+        var open = new HttpOpenListener(buffers, serverOptions(limits));
+        open.setRootHandler(gate);
+        var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
+        AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(
+                address, ChannelListeners.openListenerAdapter(open), socketOptions);
+        channel.resumeAccepts();
+        channels.put(listener, channel);
+    }
+
+    /**
+     * Makes the open listeners those of next (a reload): opens the new ones, closes the listening
+     * sockets of those gone (their open connections finish what they are doing), leaves the rest.
+     *
+     * @return a problem line for each listener that could not be opened (the others are)
+     */
+    public synchronized List<String> listen(List<ListenerSpec> next) {
+        List<String> problems = new ArrayList<>();
+        for (var open : List.copyOf(channels.entrySet())) {
+            if (!next.contains(open.getKey())) {
+                IoUtils.safeClose(open.getValue());
+                channels.remove(open.getKey());
             }
         }
+        for (ListenerSpec listener : next) {
+            if (!channels.containsKey(listener)) {
+                try {
+                    open(listener);
+                } catch (IOException e) {
+                    problems.add("cannot listen on " + listener.authority(listener.port()) + ": " + e.getMessage());
+                }
+            }
+        }
+        return problems;
     }
 
     /** Undertow's options for the limits: each an option Undertow enforces on every connection. */
@@ -154,9 +184,11 @@ public final class HttpServer {
         return ms == 0 ? -1 : (int) Math.min(ms, Integer.MAX_VALUE);
     }
 
-    /** The bound address of each listener, in plan order (port 0 resolved to the real port). */
-    public List<InetSocketAddress> addresses() {
-        return List.copyOf(addresses);
+    /** The bound address of each open listener, in plan order (port 0 resolved to the real port). */
+    public synchronized Map<ListenerSpec, InetSocketAddress> addresses() {
+        Map<ListenerSpec, InetSocketAddress> bound = new LinkedHashMap<>();
+        channels.forEach((spec, channel) -> bound.put(spec, channel.getLocalAddress(InetSocketAddress.class)));
+        return bound;
     }
 
     /**
@@ -166,7 +198,7 @@ public final class HttpServer {
      * @return false if requests were still running at the deadline
      */
     public boolean drain(Duration timeout) {
-        channels.forEach(IoUtils::safeClose);
+        channels.values().forEach(IoUtils::safeClose);
         channels.clear();
         if (gate == null) {
             return true;
@@ -182,7 +214,7 @@ public final class HttpServer {
 
     /** Closes the listeners and every connection, and stops the I/O threads. Safe to call twice. */
     public void stop() {
-        channels.forEach(IoUtils::safeClose);
+        channels.values().forEach(IoUtils::safeClose);
         channels.clear();
         if (worker != null) {
             worker.shutdownNow();
