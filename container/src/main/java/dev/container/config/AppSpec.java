@@ -14,14 +14,16 @@ import java.util.Optional;
  * logs and in the state directory, unique within a plan. {@code contextParams} are set on the
  * ServletContext and win over the app's own web.xml values of the same name. {@code users} is
  * what the app's security constraints and login-config check logins against; with none, every
- * login fails.
+ * login fails. {@code envEntries} are the app's {@code java:comp/env} names (String, Integer,
+ * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
-                      Map<String, String> contextParams, Optional<Users> users) {
+                      Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
         contextParams = Collections.unmodifiableMap(new TreeMap<>(contextParams));
+        envEntries = Collections.unmodifiableMap(new TreeMap<>(envEntries));
     }
 
     /** An app on the default host with no context params, as a command-line --war gives. */
@@ -29,14 +31,14 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
         this(source, contextPath, exploded, List.of(), Map.of());
     }
 
-    /** An app without users (until {@link #withUsers}). */
+    /** An app without env entries or users (until {@link #withUsers}). */
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams) {
-        this(source, contextPath, exploded, hosts, contextParams, Optional.empty());
+        this(source, contextPath, exploded, hosts, contextParams, Map.of(), Optional.empty());
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, users);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users);
     }
 
     /**

@@ -154,6 +154,19 @@ public final class ConfigFile {
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging);
     }
 
+    /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
+    private static Object envValue(Object unwrapped) {
+        if (unwrapped instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && !(n instanceof Double && String.valueOf(n).contains("."))) {
+                long l = n.longValue();
+                return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : (Object) l;
+            }
+            return d;
+        }
+        return unwrapped instanceof Boolean ? unwrapped : String.valueOf(unwrapped);
+    }
+
     /** The users file, read and checked now: its bad lines are reported beside the file's own problems. */
     private Optional<Users> users(Section top) {
         Optional<Path> file = top.path("users");
@@ -325,10 +338,16 @@ public final class ConfigFile {
             }
             List<String> hostIds = app == null ? List.of() : hostIds(app);
             Map<String, String> params = new LinkedHashMap<>();
+            Map<String, Object> envEntries = new LinkedHashMap<>();
             if (app != null) {
                 app.object("context-params", "an object of parameter names and values", (name, v, paramAt) -> {
                     if (scalar(v, paramAt, "a parameter value (a string)")) {
                         params.put(name, String.valueOf(v.unwrapped()));
+                    }
+                });
+                app.object("env-entries", "an object of java:comp/env names and values", (name, v, entryAt) -> {
+                    if (scalar(v, entryAt, "a string, number or boolean")) {
+                        envEntries.put(name, envValue(v.unwrapped()));
                     }
                 });
                 app.finish();
@@ -346,7 +365,7 @@ public final class ConfigFile {
                 return;
             }
             if (claim(claims, hosts, hostIds, contextPath, at, value, "app")) {
-                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params));
+                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty()));
             }
         });
         return apps;
@@ -794,7 +813,7 @@ public final class ConfigFile {
         keys.put("listeners[]", List.of("host", "port"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
-        keys.put("apps[]", List.of("war", "path", "hosts", "context-params"));
+        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
                 "max-connections", "http2-max-concurrent-streams"));

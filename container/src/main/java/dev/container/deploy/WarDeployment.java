@@ -102,6 +102,9 @@ public final class WarDeployment {
             urls.add(url(jar));
         }
         loader = new WebAppClassLoader(appName, urls, WarDeployment.class.getClassLoader());
+        if (!spec.envEntries().isEmpty()) {
+            Jndi.register(loader, spec.envEntries());
+        }
 
         String source = spec.source().getFileName().toString();
         WebDescriptor main = readDescriptor(webInf.resolve("web.xml"), source + "!/WEB-INF/web.xml");
@@ -184,6 +187,7 @@ public final class WarDeployment {
             manager = null;
         }
         if (loader != null) {
+            Jndi.unregister(loader);
             try {
                 loader.close();
             } catch (IOException e) {

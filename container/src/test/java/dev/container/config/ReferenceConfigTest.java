@@ -77,7 +77,7 @@ class ReferenceConfigTest {
             String child = section.isEmpty() ? key : section + "." + key;
             if (child.equals("hosts")) {
                 ((ConfigObject) value).values().forEach(host -> collect((ConfigObject) host, "hosts.*", found));
-            } else if (child.equals("hosts.*.headers") || child.equals("apps[].context-params")) {
+            } else if (child.equals("hosts.*.headers") || child.equals("apps[].context-params") || child.equals("apps[].env-entries")) {
                 continue; // the user's own names
             } else if (value instanceof ConfigObject o) {
                 collect(o, child, found);
