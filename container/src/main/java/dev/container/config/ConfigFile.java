@@ -393,6 +393,7 @@ public final class ConfigFile {
             String prefix = mount == null || mount.has("prefix") == null ? "/" : mount.contextPath("prefix");
             List<String> hostIds = mount == null ? List.of() : hostIds(mount);
             boolean listing = mount != null && mount.bool("listing").orElse(false);
+            boolean compression = mount == null || mount.bool("compression").orElse(true);
             Optional<Duration> maxAge = mount == null ? Optional.empty() : mount.duration("max-age");
             if (mount != null) {
                 mount.finish();
@@ -405,7 +406,7 @@ public final class ConfigFile {
             } else if (!Files.isDirectory(root)) {
                 problem(dirAt, dir, "not a directory: " + root);
             } else if (claim(claims, hosts, hostIds, prefix, at, value, "static mount")) {
-                statics.add(new StaticSpec(root, prefix, listing, hostIds, maxAge));
+                statics.add(new StaticSpec(root, prefix, listing, hostIds, maxAge, compression));
             }
         });
         return statics;
@@ -814,7 +815,7 @@ public final class ConfigFile {
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
-        keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age"));
+        keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
                 "max-connections", "http2-max-concurrent-streams"));
         keys.put("logging", List.of("level", "access-log"));

@@ -59,9 +59,13 @@ final class FileHandler implements HttpHandler {
     private final HotFiles hot;
     private final PathResourceManager disk;
     private final boolean listing;
+    /** Off: no gzip on the fly and no precompressed siblings; every file goes as it is. */
+    private final boolean compression;
     private final GzipEncodingProvider gzip = new GzipEncodingProvider();
 
-    FileHandler(FileResolver files, SmallFileCache cache, HotFiles hot, PathResourceManager disk, boolean listing) {
+    FileHandler(FileResolver files, SmallFileCache cache, HotFiles hot, PathResourceManager disk, boolean listing,
+                boolean compression) {
+        this.compression = compression;
         this.files = files;
         this.cache = cache;
         this.hot = hot;
@@ -186,7 +190,8 @@ final class FileHandler implements HttpHandler {
         }
         boolean gzipWorthy = type.compressible() && attributes.size() >= GZIP_MIN_BYTES;
         hot.remember(hotKey, new HotFiles.Response(variant.file(), body, type.header(), etag, lastModified,
-                attributes.lastModifiedTime(), attributes.size(), attributes.fileKey(), siblings || gzipWorthy, now));
+                attributes.lastModifiedTime(), attributes.size(), attributes.fileKey(), compression && (siblings || gzipWorthy),
+                now));
     }
 
     /** Sends the body (for GET) or ends the headers (for HEAD): whole, gzipped, one range or many. */
@@ -227,6 +232,9 @@ final class FileHandler implements HttpHandler {
      * leftover of an earlier build, and serving it would undo an edit, so it is passed over.
      */
     private Variant choose(HttpServerExchange exchange, Path file, BasicFileAttributes attributes, ContentTypes.Type type) {
+        if (!compression) {
+            return new Variant(file, attributes, null, false);
+        }
         List<String> codings = AcceptEncoding.acceptable(exchange.getRequestHeaders().get(Headers.ACCEPT_ENCODING));
         for (String coding : codings) {
             Path sibling = files.confine(file.resolveSibling(file.getFileName() + SIBLING_SUFFIX.get(coding)));

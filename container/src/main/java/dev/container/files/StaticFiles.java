@@ -44,7 +44,8 @@ public final class StaticFiles {
     /** hot: makes the table of ready responses for the mount's real root. */
     static HttpHandler handler(StaticSpec spec, SmallFileCache cache, Function<Path, HotFiles> hot) {
         FileResolver files = new FileResolver(spec.root());
-        HttpHandler handler = new FileHandler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing());
+        HttpHandler handler = new FileHandler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing(),
+                spec.compression());
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);
         if (spec.maxAge().isPresent()) {

@@ -39,6 +39,22 @@ class StaticFilesCompressionTest {
     }
 
     @Test
+    void sends_files_as_they_are_when_the_mount_turns_compression_off() {
+        TestSite.write(root, "x.css", CSS);
+        TestSite.write(root, "x.css.br", BROTLI);
+        TestSite.write(root, "y.css", CSS);
+        StaticSpec plain = new StaticSpec(root, "/", false, java.util.List.of(), java.util.Optional.empty(), false);
+        try (var server = UndertowFixture.mount("/", Storage.MEMORY.handler(plain))) {
+            for (String file : java.util.List.of("/x.css", "/y.css", "/y.css")) {
+                var response = server.get(file, "Accept-Encoding", "gzip, br");
+
+                assertThat(response.headers().firstValue("Content-Encoding")).as(file).isEmpty();
+                assertThat(new String(response.body(), StandardCharsets.UTF_8)).as(file).isEqualTo(CSS);
+            }
+        }
+    }
+
+    @Test
     void serves_precompressed_brotli_sibling_when_accepted() {
         TestSite.write(root, "x.css", CSS);
         TestSite.write(root, "x.css.br", BROTLI);
