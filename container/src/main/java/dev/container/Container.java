@@ -11,6 +11,8 @@ import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
+import dev.container.tls.KeyedCertificate;
+import dev.container.tls.TlsContext;
 import dev.container.server.InFlight;
 import dev.container.server.Route;
 import dev.container.server.Router;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +87,9 @@ public final class Container implements AutoCloseable {
         LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
         servlets = Servlets.newContainer();
-        server = new HttpServer(plan.listeners(), plan.limits());
+        SSLContext tls = plan.certs().isEmpty() ? null : TlsContext.build(plan.certs().stream()
+                .map(c -> KeyedCertificate.read(c.cert(), c.key())).toList());
+        server = new HttpServer(plan.listeners(), plan.limits(), tls);
         io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
             apps.put(app, startApp(app, app.name()));
@@ -144,7 +149,7 @@ public final class Container implements AutoCloseable {
             before.stream().filter(url -> !after.contains(url)).forEach(url -> log.info("no longer listening on {}", url));
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev());
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), plan.certs());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -299,7 +304,7 @@ public final class Container implements AutoCloseable {
         List<URI> urls = new ArrayList<>();
         server.addresses().forEach((spec, bound) -> {
             String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : spec.host();
-            urls.add(URI.create("http://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/"));
+            urls.add(URI.create(spec.scheme() + "://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/"));
         });
         return urls;
     }

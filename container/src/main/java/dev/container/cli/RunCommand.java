@@ -60,6 +60,20 @@ final class RunCommand implements Callable<Integer> {
             description = "Where unpacked WARs and other state live. Default ./state.")
     private Path state;
 
+    @Option(names = "--https", paramLabel = "[HOST]:PORT",
+            description = "Address to serve HTTPS on (repeatable): TLS 1.2/1.3 through Conscrypt (BoringSSL), "
+                    + "HTTP/2 by ALPN, HTTP/1.1 for clients without it. Needs --cert and --key.")
+    private List<String> httpsListens = new ArrayList<>();
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "A PEM certificate chain, leaf first (repeatable, paired with --key in order); "
+                    + "the names it covers select it by SNI, the first one is the default.")
+    private List<Path> certs = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "The PEM private key of the --cert at the same position (PKCS#8, RSA or EC).")
+    private List<Path> keys = new ArrayList<>();
+
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
@@ -132,6 +146,14 @@ final class RunCommand implements Callable<Integer> {
         wars.forEach(builder::war);
         statics.forEach(s -> builder.staticDir(s, browse));
         listens.forEach(builder::listen);
+        httpsListens.forEach(builder::https);
+        if (certs.size() != keys.size()) {
+            throw new ConfigError("--cert and --key come in pairs: got " + certs.size() + " --cert and "
+                    + keys.size() + " --key");
+        }
+        for (int i = 0; i < certs.size(); i++) {
+            builder.cert(certs.get(i), keys.get(i));
+        }
         if (state != null) {
             builder.stateDir(state);
         }

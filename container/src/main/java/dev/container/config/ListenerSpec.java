@@ -1,10 +1,11 @@
 package dev.container.config;
 
 /**
- * One plain-HTTP listener. {@code host} is an IP literal or name to bind ("0.0.0.0" for all
- * IPv4 interfaces, "::" for all); {@code port} 0 asks the OS for a free port.
+ * One listener. {@code host} is an IP literal or name to bind ("0.0.0.0" for all IPv4
+ * interfaces, "::" for all); {@code port} 0 asks the OS for a free port; {@code tls} makes it
+ * HTTPS (HTTP/2 by ALPN, HTTP/1.1 otherwise) with the plan's certificates.
  */
-public record ListenerSpec(String host, int port) {
+public record ListenerSpec(String host, int port, boolean tls) {
     public ListenerSpec {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("listener host must not be empty");
@@ -12,6 +13,19 @@ public record ListenerSpec(String host, int port) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
+    }
+
+    /** A plain-HTTP listener. */
+    public ListenerSpec(String host, int port) {
+        this(host, port, false);
+    }
+
+    public ListenerSpec withTls() {
+        return new ListenerSpec(host, port, true);
+    }
+
+    public String scheme() {
+        return tls ? "https" : "http";
     }
 
     /** The address as a user would write it in a URL authority: IPv6 literals in brackets. */

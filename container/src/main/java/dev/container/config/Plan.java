@@ -17,11 +17,13 @@ import java.util.Set;
  * @param hosts the virtual hosts, exactly one of them the default
  * @param dev development mode ({@code --dev}): apps redeploy when their WAR or classes change,
  *            error pages show stack traces
+ * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging, boolean dev) {
+                   LoggingSpec logging, boolean dev, List<CertSpec> certs) {
     public Plan {
+        certs = List.copyOf(certs);
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
         statics = List.copyOf(statics);
@@ -50,7 +52,7 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
     /** A plan for production (not dev mode). */
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging) {
-        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false);
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
     }
 
     /** The host that answers requests for names no other host claims. */

@@ -45,6 +45,7 @@ public final class PlanBuilder {
     private final Map<String, String> claimedPaths = new HashMap<>();
     private Optional<Users> users = Optional.empty();
     private boolean dev;
+    private final List<CertSpec> certs = new ArrayList<>();
     private Path stateDir = DEFAULT_STATE_DIR;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
@@ -207,6 +208,37 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code [host]:port} served over HTTPS (HTTP/2 by ALPN) with the certificates of {@link #cert}. */
+    public PlanBuilder https(String argument) {
+        if (listenersFromFile) {
+            listeners.clear();
+            listenersFromFile = false;
+        }
+        ListenerSpec spec = parseListen(argument, problem -> problems.add("--https " + argument + ": " + problem));
+        if (spec != null) {
+            listeners.add(spec.withTls());
+        }
+        return this;
+    }
+
+    /** A PEM certificate chain and its PEM private key, for the HTTPS listeners. */
+    public PlanBuilder cert(Path cert, Path key) {
+        boolean ok = true;
+        for (var file : List.of(Map.entry("--cert", cert), Map.entry("--key", key))) {
+            if (!Files.isRegularFile(file.getValue())) {
+                problems.add(file.getKey() + " " + file.getValue() + ": no such file");
+                ok = false;
+            } else if (!Files.isReadable(file.getValue())) {
+                problems.add(file.getKey() + " " + file.getValue() + ": not readable");
+                ok = false;
+            }
+        }
+        if (ok) {
+            certs.add(new CertSpec(cert.toAbsolutePath().normalize(), key.toAbsolutePath().normalize()));
+        }
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -233,13 +265,20 @@ public final class PlanBuilder {
 
     /** The plan, or a {@link ConfigError} listing every problem found. */
     public Plan build() {
+        boolean https = listeners.stream().anyMatch(ListenerSpec::tls);
+        if (https && certs.isEmpty()) {
+            problems.add("--https needs a certificate: give --cert FILE --key FILE");
+        }
+        if (!https && !certs.isEmpty()) {
+            problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigError(problems);
         }
         var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev);
+                logging, dev, certs);
     }
 
     private boolean checkPath(String flag, String argument, String path) {

@@ -10,7 +10,13 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import dev.container.tls.TlsContext;
+import javax.net.ssl.SSLContext;
+import org.xnio.Sequence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,8 +65,9 @@ public final class HttpServer {
 
     private final List<ListenerSpec> listeners;
     private final Limits limits;
+    private final SSLContext tls;
     /** The open listeners, in the order they were opened (the plan's). */
-    private final Map<ListenerSpec, AcceptingChannel<StreamConnection>> channels = new LinkedHashMap<>();
+    private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
     private GracefulShutdownHandler gate;
     private volatile XnioWorker worker;
     private WorkerPool workers;
@@ -72,8 +79,14 @@ public final class HttpServer {
 
     /** Listeners with the given limits; {@link #start} gives the handler. */
     public HttpServer(List<ListenerSpec> listeners, Limits limits) {
+        this(listeners, limits, null);
+    }
+
+    /** @param tls the context of the HTTPS listeners; null when there are none */
+    public HttpServer(List<ListenerSpec> listeners, Limits limits, SSLContext tls) {
         this.listeners = List.copyOf(listeners);
         this.limits = limits;
+        this.tls = tls;
     }
 
     /** The I/O threads: null until {@link #start}, which is before any connection can ask for them. */
@@ -129,11 +142,28 @@ public final class HttpServer {
                 .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
-        var open = new HttpOpenListener(buffers, serverOptions(limits));
-        open.setRootHandler(gate);
+        OptionMap options = serverOptions(limits);
+        var http1 = new HttpOpenListener(buffers, options);
+        http1.setRootHandler(gate);
         var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
-        AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(
-                address, ChannelListeners.openListenerAdapter(open), socketOptions);
+        AcceptingChannel<? extends StreamConnection> channel;
+        if (listener.tls()) {
+            if (tls == null) {
+                throw new IOException("an HTTPS listener needs certificates");
+            }
+            // ALPN: h2 when the client offers it, else HTTP/1.1 (Undertow's own wiring, as its builder does)
+            var http2 = new Http2OpenListener(buffers, options, "h2");
+            http2.setRootHandler(gate);
+            var alpn = new AlpnOpenListener(buffers, options, http1);
+            alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
+            var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
+            OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
+                    .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(TlsContext.PROTOCOLS))
+                    .getMap();
+            channel = ssl.createSslConnectionServer(worker, address, ChannelListeners.openListenerAdapter(alpn), sslOptions);
+        } else {
+            channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(http1), socketOptions);
+        }
         channel.resumeAccepts();
         channels.put(listener, channel);
     }

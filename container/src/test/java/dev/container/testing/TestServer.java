@@ -40,6 +40,13 @@ public final class TestServer implements AutoCloseable {
         return container;
     }
 
+    /** A server whose listeners are all the plan's own (no plain 127.0.0.1:0 added), e.g. HTTPS only. */
+    public static TestServer startWith(Path stateDir, Consumer<PlanBuilder> plan) {
+        PlanBuilder builder = new PlanBuilder().stateDir(stateDir).shutdownTimeout(Duration.ofSeconds(5));
+        plan.accept(builder);
+        return new TestServer(Container.start(builder.build()));
+    }
+
     public URI uri(String path) {
         return base.resolve(path);
     }

@@ -1,0 +1,130 @@
+package dev.container.tls;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Picks the certificate for a handshake by the name the client sent (SNI): an exact name first,
+ * then a wildcard {@code *.example.com} for one label in front, then the first certificate
+ * given, which is also what clients without SNI get. Among certificates for the same name, one
+ * of the key type the handshake asks for (ECDSA first where both could do). Immutable; aliases
+ * are the certificates' positions.
+ */
+final class SniKeyManager extends X509ExtendedKeyManager {
+    private final List<KeyedCertificate> certificates;
+
+    SniKeyManager(List<KeyedCertificate> certificates) {
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("no certificates");
+        }
+        this.certificates = List.copyOf(certificates);
+    }
+
+    /** The alias of the certificate for hostName (null: no SNI) and key type ("RSA", "EC"). */
+    String choose(String hostName, String keyType) {
+        List<Integer> candidates = new ArrayList<>();
+        if (hostName != null) {
+            String host = hostName.toLowerCase(Locale.ROOT);
+            addMatching(candidates, host);
+            int dot = host.indexOf('.');
+            if (candidates.isEmpty() && dot > 0) {
+                addMatching(candidates, "*" + host.substring(dot));
+            }
+        }
+        if (candidates.isEmpty()) {
+            candidates.add(0);
+        }
+        for (int i : candidates) {
+            if (keyType == null || keyType.equals(certificates.get(i).key().getAlgorithm())) {
+                return Integer.toString(i);
+            }
+        }
+        return keyType == null ? Integer.toString(candidates.get(0)) : null;
+    }
+
+    private void addMatching(List<Integer> candidates, String name) {
+        // EC before RSA, as Mozilla's guidelines prefer ECDSA where the client takes it
+        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+            for (int i = 0; i < certificates.size(); i++) {
+                KeyedCertificate c = certificates.get(i);
+                if (c.names().contains(name) && c.key().getAlgorithm().equals(algorithm)) {
+                    candidates.add(i);
+                }
+            }
+        }
+    }
+
+    private static String requestedName(SSLSession session) {
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName host) {
+                    return host.getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return choose(engine == null ? null : requestedName(engine.getHandshakeSession()), keyType);
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return choose(null, keyType);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        KeyedCertificate c = byAlias(alias);
+        return c == null ? null : c.chain().toArray(X509Certificate[]::new);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        KeyedCertificate c = byAlias(alias);
+        return c == null ? null : c.key();
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        List<String> aliases = new ArrayList<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            if (keyType == null || keyType.equals(certificates.get(i).key().getAlgorithm())) {
+                aliases.add(Integer.toString(i));
+            }
+        }
+        return aliases.toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return null;
+    }
+
+    private KeyedCertificate byAlias(String alias) {
+        try {
+            int i = Integer.parseInt(alias);
+            return i >= 0 && i < certificates.size() ? certificates.get(i) : null;
+        } catch (NumberFormatException | NullPointerException e) {
+            return null;
+        }
+    }
+}
