@@ -146,12 +146,17 @@ public final class ConfigFile {
         Limits limits = limits(top);
         LoggingSpec logging = logging(top);
         users = users(top);
+        List<CertSpec> certs = certificates(top);
+        if (certs.isEmpty() && listeners.stream().anyMatch(ListenerSpec::tls)) {
+            problem(top.at.child("listeners"), top.object.get("listeners"),
+                    "a listener with tls = true needs certificates = [{ cert = FILE, key = FILE }]");
+        }
         top.finish();
         if (!problems.isEmpty()) {
             return null;
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
-        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging);
+        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -165,6 +170,33 @@ public final class ConfigFile {
             return d;
         }
         return unwrapped instanceof Boolean ? unwrapped : String.valueOf(unwrapped);
+    }
+
+    /** The certificates of the HTTPS listeners: PEM files that must exist (their contents are checked at start). */
+    private List<CertSpec> certificates(Section top) {
+        List<CertSpec> result = new ArrayList<>();
+        top.list("certificates", "a list of { cert = FILE, key = FILE }", (value, at) -> {
+            if (value.valueType() != ConfigValueType.OBJECT) {
+                problem(at, value, "expected { cert = FILE, key = FILE }, got " + describe(value));
+                return;
+            }
+            Section entry = new Section((ConfigObject) value, at, "certificates[]");
+            Optional<Path> cert = entry.path("cert");
+            Optional<Path> key = entry.path("key");
+            entry.finish();
+            for (var file : List.of(Map.entry("cert", cert), Map.entry("key", key))) {
+                if (file.getValue().isEmpty()) {
+                    problem(at, value, "a certificate needs " + file.getKey() + " = FILE (PEM)");
+                } else if (!Files.isRegularFile(file.getValue().get())) {
+                    problem(at.child(file.getKey()), ((ConfigObject) value).get(file.getKey()),
+                            "no such file: " + file.getValue().get());
+                }
+            }
+            if (cert.isPresent() && key.isPresent()) {
+                result.add(new CertSpec(cert.get(), key.get()));
+            }
+        });
+        return result;
     }
 
     /** The users file, read and checked now: its bad lines are reported beside the file's own problems. */
@@ -195,10 +227,14 @@ public final class ConfigFile {
                 if (port.isEmpty() && listener.has("port") == null) {
                     problem(at, value, "a listener needs a port");
                 }
+                boolean tls = listener.bool("tls").orElse(false);
                 listener.finish();
                 spec = port.isEmpty() ? null : PlanBuilder.listener(
                         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host,
                         port.get(), p -> problem(at, value, p));
+                if (spec != null && tls) {
+                    spec = spec.withTls();
+                }
             } else {
                 problem(at, value, "expected \"[host]:port\" or { host = ..., port = ... }, got " + describe(value));
                 return;
@@ -809,9 +845,10 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "hosts", "apps", "static", "limits",
-                "logging"));
-        keys.put("listeners[]", List.of("host", "port"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "hosts", "apps",
+                "static", "limits", "logging"));
+        keys.put("listeners[]", List.of("host", "port", "tls"));
+        keys.put("certificates[]", List.of("cert", "key"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));

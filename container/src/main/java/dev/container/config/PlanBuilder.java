@@ -46,6 +46,7 @@ public final class PlanBuilder {
     private Optional<Users> users = Optional.empty();
     private boolean dev;
     private final List<CertSpec> certs = new ArrayList<>();
+    private boolean certsFromFlags;
     private Path stateDir = DEFAULT_STATE_DIR;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
@@ -70,6 +71,7 @@ public final class PlanBuilder {
         }
         listeners.addAll(plan.listeners());
         listenersFromFile = true;
+        certs.addAll(plan.certs());
         apps.addAll(plan.apps());
         statics.addAll(plan.statics());
         stateDir = plan.stateDir();
@@ -235,6 +237,7 @@ public final class PlanBuilder {
         }
         if (ok) {
             certs.add(new CertSpec(cert.toAbsolutePath().normalize(), key.toAbsolutePath().normalize()));
+            certsFromFlags = true;
         }
         return this;
     }
@@ -269,7 +272,7 @@ public final class PlanBuilder {
         if (https && certs.isEmpty()) {
             problems.add("--https needs a certificate: give --cert FILE --key FILE");
         }
-        if (!https && !certs.isEmpty()) {
+        if (!https && certsFromFlags) {
             problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
         }
         if (!problems.isEmpty()) {

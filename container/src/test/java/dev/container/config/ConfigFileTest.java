@@ -1,6 +1,7 @@
 package dev.container.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,34 @@ class ConfigFileTest {
         assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 9000),
                 new ListenerSpec("127.0.0.1", 9001), new ListenerSpec("::1", 9002),
                 new ListenerSpec("127.0.0.1", 9003), new ListenerSpec("0.0.0.0", 9004));
+    }
+
+    @Test
+    void https_listeners_take_the_certificates_of_the_file() throws Exception {
+        Files.writeString(dir.resolve("site.crt"), "pem");
+        Files.writeString(dir.resolve("site.key"), "pem");
+        Plan plan = load("""
+                listeners = [":8080", { port = 8443, tls = true }]
+                certificates = [{ cert = site.crt, key = site.key }]
+                """);
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 8080),
+                new ListenerSpec("0.0.0.0", 8443, true));
+        assertThat(plan.certs()).containsExactly(new CertSpec(dir.resolve("site.crt"), dir.resolve("site.key")));
+    }
+
+    @Test
+    void an_https_listener_without_certificates_or_a_missing_file_is_a_problem_at_its_line() throws Exception {
+        assertThatThrownBy(() -> load("""
+                listeners = [{ port = 8443, tls = true }]
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":1: listeners: a listener with tls = true needs certificates = [{ cert = FILE, key = FILE }]");
+        assertThatThrownBy(() -> load("""
+                listeners = [{ port = 8443, tls = true }]
+                certificates = [
+                  { cert = nope.crt, key = nope.key }
+                ]
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":3: certificates[0].cert: no such file: " + dir.resolve("nope.crt"));
     }
 
     @Test
