@@ -168,6 +168,34 @@ class HttpsTest {
     }
 
     @Test
+    void sends_hsts_over_https_only() throws Exception {
+        var cert = TestCerts.write(dir, "localhost", "EC", "localhost");
+        Files.createDirectories(dir.resolve("site"));
+        Files.writeString(dir.resolve("site/index.html"), "hi");
+        Path conf = Files.writeString(dir.resolve("tls.conf"), """
+                listeners = ["127.0.0.1:0", { host = 127.0.0.1, port = 0, tls = true }]
+                certificates = [{ cert = localhost.crt, key = localhost.key }]
+                hosts { main { default = true, hsts { max-age = 1d } } }
+                static = [{ dir = site, hosts = [main] }]
+                """);
+        server = TestServer.startWith(dir.resolve("state"), p -> p.configFile(conf));
+        List<URI> urls = server.container().urls();
+        URI plain = urls.stream().filter(u -> u.getScheme().equals("http")).findFirst().orElseThrow();
+        URI secure = urls.stream().filter(u -> u.getScheme().equals("https")).findFirst().orElseThrow();
+
+        HttpResponse<String> overTls = HttpClient.newBuilder().sslContext(TestCerts.trusting(cert.certificate())).build()
+                .send(HttpRequest.newBuilder(URI.create("https://localhost:" + secure.getPort() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> overPlain = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(plain).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(overTls.body()).isEqualTo("hi");
+        assertThat(overTls.headers().firstValue("strict-transport-security")).hasValue("max-age=86400");
+        assertThat(overPlain.body()).isEqualTo("hi");
+        assertThat(overPlain.headers().firstValue("strict-transport-security")).isEmpty();
+    }
+
+    @Test
     void https_without_a_certificate_is_a_usage_error() {
         assertThatThrownBy(() -> new dev.container.config.PlanBuilder().https("127.0.0.1:0").staticDir(dir.toString(), false).build())
                 .isInstanceOf(ConfigError.class)
