@@ -255,7 +255,7 @@ public final class Container implements AutoCloseable {
             p.staticsOn(host).forEach(mount -> hostRoutes.add(new Route(mount.prefix(), mounts.get(mount))));
             hosts.add(new Router.VirtualHost(host, hostRoutes));
         }
-        return new Router(hosts);
+        return new Router(hosts, this::httpsPort);
     }
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
@@ -297,6 +297,12 @@ public final class Container implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupError("state directory " + plan.stateDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The bound port of the first HTTPS listener (443 when there is none). */
+    private int httpsPort() {
+        return server.addresses().entrySet().stream().filter(e -> e.getKey().tls())
+                .mapToInt(e -> e.getValue().getPort()).findFirst().orElse(443);
     }
 
     /** One URL per open listener, with the real port: {@code http://localhost:8080/} for a wildcard bind. */

@@ -83,6 +83,8 @@ public final class ConfigFile {
     private final List<Problem> problems = new ArrayList<>();
     private ConfigObject unresolved;
     private Optional<Users> users = Optional.empty();
+    /** Whether the file has an HTTPS listener (what a host's https-redirect needs). */
+    private boolean tlsListeners;
     /** The host ids the file declares, valid or not, for apps and mounts to refer to. */
     private final Set<String> declaredHosts = new TreeSet<>();
 
@@ -139,6 +141,7 @@ public final class ConfigFile {
         List<ListenerSpec> listeners = listeners(top);
         Path stateDir = top.path("state-dir").orElse(baseDir.resolve(PlanBuilder.DEFAULT_STATE_DIR));
         Duration shutdownTimeout = top.duration("shutdown-timeout").orElse(PlanBuilder.DEFAULT_SHUTDOWN_TIMEOUT);
+        tlsListeners = listeners.stream().anyMatch(ListenerSpec::tls);
         List<HostSpec> hosts = hosts(top);
         Map<String, String> claims = new HashMap<>();
         List<AppSpec> apps = apps(top, hosts, claims);
@@ -323,6 +326,10 @@ public final class ConfigFile {
                 s.finish();
                 return h;
             });
+            boolean httpsRedirect = host.bool("https-redirect").orElse(false);
+            if (httpsRedirect && !tlsListeners) {
+                host.problemAt("https-redirect", "needs a listener with tls = true to redirect to");
+            }
             host.finish();
             if (isDefault) {
                 defaults.add(id + " (" + origin(hostAt, hostValue) + ")");
@@ -333,7 +340,7 @@ public final class ConfigFile {
             if (!isDefault && names.isEmpty()) {
                 continue; // its names were wrong, and said so
             }
-            hosts.add(new HostSpec(id, names, isDefault, headers, hsts));
+            hosts.add(new HostSpec(id, names, isDefault, headers, hsts, httpsRedirect));
         }
         if (defaults.isEmpty()) {
             problem(at, value, "one host must say default = true: it answers requests for names no host claims");
@@ -849,7 +856,7 @@ public final class ConfigFile {
                 "static", "limits", "logging"));
         keys.put("listeners[]", List.of("host", "port", "tls"));
         keys.put("certificates[]", List.of("cert", "key"));
-        keys.put("hosts.*", List.of("names", "default", "headers", "hsts"));
+        keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression"));

@@ -7,11 +7,18 @@ import java.util.Optional;
 /**
  * A virtual host: the names it answers to (exact, or a wildcard {@code *.example.com} for any one
  * label in front of {@code example.com}), whether it takes requests no other host claims, and
- * the headers it adds to its responses. Apps and static mounts name it by {@code id}.
+ * the headers it adds to its responses, and whether it sends plain-HTTP requests to HTTPS (a 308,
+ * which keeps the method and body). Apps and static mounts name it by {@code id}.
  */
-public record HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts) {
+public record HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts,
+                       boolean httpsRedirect) {
     /** The only host of a plan that does not configure hosts: no names, takes every request. */
     public static final HostSpec DEFAULT = new HostSpec("default", List.of(), true, List.of(), Optional.empty());
+
+    /** A host that serves plain HTTP as it comes. */
+    public HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts) {
+        this(id, names, isDefault, headers, hsts, false);
+    }
 
     public HostSpec {
         names = List.copyOf(names);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * Routes a request to its virtual host by the Host header (an exact name first, then a wildcard
@@ -42,9 +43,17 @@ public final class Router implements HttpHandler {
 
     /** @param hosts exactly one of them the default; no two claiming one name */
     public Router(List<VirtualHost> hosts) {
+        this(hosts, () -> 443);
+    }
+
+    /**
+     * @param httpsPort the port of the HTTPS listener, for hosts that redirect plain HTTP to it
+     *                  (asked per redirect: a listener on port 0 knows its port once it is open)
+     */
+    public Router(List<VirtualHost> hosts, IntSupplier httpsPort) {
         HttpHandler defaultHandler = null;
         for (VirtualHost host : hosts) {
-            HttpHandler handler = handler(host);
+            HttpHandler handler = handler(host, httpsPort);
             if (host.spec().isDefault()) {
                 if (defaultHandler != null) {
                     throw new IllegalArgumentException("two default hosts");
@@ -65,16 +74,17 @@ public final class Router implements HttpHandler {
         single = hosts.size() == 1;
     }
 
-    private static HttpHandler handler(VirtualHost host) {
+    private static HttpHandler handler(VirtualHost host, IntSupplier httpsPort) {
         PathHandler paths = new PathHandler(ResponseCodeHandler.HANDLE_404);
         for (Route route : host.routes()) {
             paths.addPrefixPath(route.prefix(), route.handler());
         }
         HostSpec spec = host.spec();
-        if (spec.headers().isEmpty() && spec.hsts().isEmpty()) {
-            return paths;
+        HttpHandler handler = paths;
+        if (!spec.headers().isEmpty() || spec.hsts().isPresent()) {
+            handler = new ResponseHeaders(spec.headers(), spec.hsts(), handler);
         }
-        return new ResponseHeaders(spec.headers(), spec.hsts(), paths);
+        return spec.httpsRedirect() ? new HttpsRedirect(httpsPort, handler) : handler;
     }
 
     @Override

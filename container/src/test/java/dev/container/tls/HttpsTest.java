@@ -196,6 +196,48 @@ class HttpsTest {
     }
 
     @Test
+    void redirects_plain_http_to_https_with_308_keeping_path_and_query() throws Exception {
+        var cert = TestCerts.write(dir, "localhost", "EC", "localhost");
+        Files.createDirectories(dir.resolve("site"));
+        Files.writeString(dir.resolve("site/index.html"), "hi");
+        Path conf = Files.writeString(dir.resolve("tls.conf"), """
+                listeners = ["127.0.0.1:0", { host = 127.0.0.1, port = 0, tls = true }]
+                certificates = [{ cert = localhost.crt, key = localhost.key }]
+                hosts { main { default = true, https-redirect = true } }
+                static = [{ dir = site, hosts = [main] }]
+                """);
+        server = TestServer.startWith(dir.resolve("state"), p -> p.configFile(conf));
+        List<URI> urls = server.container().urls();
+        URI plain = urls.stream().filter(u -> u.getScheme().equals("http")).findFirst().orElseThrow();
+        int httpsPort = urls.stream().filter(u -> u.getScheme().equals("https")).findFirst().orElseThrow().getPort();
+
+        HttpResponse<String> get = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(plain.resolve("/index.html?a=1&b=%20")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain.resolve("/form"))
+                .POST(HttpRequest.BodyPublishers.ofString("x=1")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> overTls = HttpClient.newBuilder().sslContext(TestCerts.trusting(cert.certificate())).build()
+                .send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/index.html")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(get.statusCode()).isEqualTo(308);
+        assertThat(get.headers().firstValue("location")).hasValue("https://127.0.0.1:" + httpsPort + "/index.html?a=1&b=%20");
+        assertThat(post.statusCode()).isEqualTo(308);
+        assertThat(overTls.statusCode()).isEqualTo(200);
+        assertThat(overTls.body()).isEqualTo("hi");
+    }
+
+    @Test
+    void https_redirect_without_an_https_listener_is_a_config_problem() throws Exception {
+        Path conf = Files.writeString(dir.resolve("plain.conf"), """
+                hosts {
+                  main { default = true, https-redirect = true }
+                }
+                """);
+        assertThatThrownBy(() -> dev.container.config.ConfigFile.load(conf))
+                .hasMessageContaining(conf + ":2: hosts.main.https-redirect: needs a listener with tls = true to redirect to");
+    }
+
+    @Test
     void https_without_a_certificate_is_a_usage_error() {
         assertThatThrownBy(() -> new dev.container.config.PlanBuilder().https("127.0.0.1:0").staticDir(dir.toString(), false).build())
                 .isInstanceOf(ConfigError.class)
