@@ -11,7 +11,7 @@ import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
-import dev.container.tls.KeyedCertificate;
+import dev.container.tls.CertificateStore;
 import dev.container.tls.TlsContext;
 import dev.container.server.InFlight;
 import dev.container.server.Route;
@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
     private static final long RETIRE_GRACE_MILLIS = 100;
+    /** How often the certificate files are checked for a change on disk. */
+    private static final java.time.Duration CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
     /** The plan being served: the start's, then each reload's (less what needs a restart). */
     private Plan plan;
@@ -57,6 +59,8 @@ public final class Container implements AutoCloseable {
     private Switch routes;
     private HttpServer server;
     private AccessLog accessLog;
+    /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
+    private CertificateStore certificates;
     private int generation;
     private boolean closed;
 
@@ -87,8 +91,12 @@ public final class Container implements AutoCloseable {
         LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
         servlets = Servlets.newContainer();
-        SSLContext tls = plan.certs().isEmpty() ? null : TlsContext.build(plan.certs().stream()
-                .map(c -> KeyedCertificate.read(c.cert(), c.key())).toList());
+        SSLContext tls = null;
+        if (!plan.certs().isEmpty()) {
+            certificates = new CertificateStore(plan.certs());
+            certificates.watch(CERTIFICATE_CHECK);
+            tls = TlsContext.build(certificates);
+        }
         server = new HttpServer(plan.listeners(), plan.limits(), tls);
         io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
@@ -148,8 +156,16 @@ public final class Container implements AutoCloseable {
             after.stream().filter(url -> !before.contains(url)).forEach(url -> log.info("listening on {}", url));
             before.stream().filter(url -> !after.contains(url)).forEach(url -> log.info("no longer listening on {}", url));
         }
+        List<dev.container.config.CertSpec> certs = plan.certs();
+        if (!next.certs().equals(certs)) {
+            if (certificates == null || next.certs().isEmpty()) {
+                log.warn("reload: certificates changed; turning HTTPS on or off takes effect at the next start");
+            } else if (certificates.replace(next.certs())) {
+                certs = next.certs(); // else logged, and the running ones stay
+            }
+        }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), plan.certs());
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs);
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -337,6 +353,9 @@ public final class Container implements AutoCloseable {
         }
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (certificates != null) {
+            certificates.close();
         }
         log.info("stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
     }

@@ -22,24 +22,30 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * are the certificates' positions.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
-    private final List<KeyedCertificate> certificates;
+    private final CertificateStore store;
 
-    SniKeyManager(List<KeyedCertificate> certificates) {
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("no certificates");
-        }
-        this.certificates = List.copyOf(certificates);
+    SniKeyManager(CertificateStore store) {
+        this.store = store;
     }
 
-    /** The alias of the certificate for hostName (null: no SNI) and key type ("RSA", "EC"). */
+    /**
+     * The alias of the certificate for hostName (null: no SNI) and key type ("RSA", "EC"):
+     * "GENERATION/INDEX", so that the chain and key are taken from the same snapshot.
+     */
     String choose(String hostName, String keyType) {
+        CertificateStore.Snapshot snapshot = store.current();
+        String index = choose(snapshot.certificates(), hostName, keyType);
+        return index == null ? null : snapshot.generation() + "/" + index;
+    }
+
+    private static String choose(List<KeyedCertificate> certificates, String hostName, String keyType) {
         List<Integer> candidates = new ArrayList<>();
         if (hostName != null) {
             String host = hostName.toLowerCase(Locale.ROOT);
-            addMatching(candidates, host);
+            addMatching(certificates, candidates, host);
             int dot = host.indexOf('.');
             if (candidates.isEmpty() && dot > 0) {
-                addMatching(candidates, "*" + host.substring(dot));
+                addMatching(certificates, candidates, "*" + host.substring(dot));
             }
         }
         if (candidates.isEmpty()) {
@@ -53,7 +59,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         return keyType == null ? Integer.toString(candidates.get(0)) : null;
     }
 
-    private void addMatching(List<Integer> candidates, String name) {
+    private static void addMatching(List<KeyedCertificate> certificates, List<Integer> candidates, String name) {
         // EC before RSA, as Mozilla's guidelines prefer ECDSA where the client takes it
         for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
             for (int i = 0; i < certificates.size(); i++) {
@@ -100,10 +106,11 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
+        CertificateStore.Snapshot snapshot = store.current();
         List<String> aliases = new ArrayList<>();
-        for (int i = 0; i < certificates.size(); i++) {
-            if (keyType == null || keyType.equals(certificates.get(i).key().getAlgorithm())) {
-                aliases.add(Integer.toString(i));
+        for (int i = 0; i < snapshot.certificates().size(); i++) {
+            if (keyType == null || keyType.equals(snapshot.certificates().get(i).key().getAlgorithm())) {
+                aliases.add(snapshot.generation() + "/" + i);
             }
         }
         return aliases.toArray(String[]::new);
@@ -121,10 +128,12 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     private KeyedCertificate byAlias(String alias) {
         try {
-            int i = Integer.parseInt(alias);
-            return i >= 0 && i < certificates.size() ? certificates.get(i) : null;
-        } catch (NumberFormatException | NullPointerException e) {
-            return null;
+            int slash = alias.indexOf('/');
+            CertificateStore.Snapshot snapshot = store.snapshot(Integer.parseInt(alias.substring(0, slash)));
+            int i = Integer.parseInt(alias.substring(slash + 1));
+            return snapshot != null && i >= 0 && i < snapshot.certificates().size() ? snapshot.certificates().get(i) : null;
+        } catch (RuntimeException e) {
+            return null; // not one of our aliases
         }
     }
 }

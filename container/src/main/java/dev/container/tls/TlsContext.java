@@ -22,7 +22,7 @@ public final class TlsContext {
     private TlsContext() {
     }
 
-    public static SSLContext build(List<KeyedCertificate> certificates) {
+    public static SSLContext build(CertificateStore certificates) {
         Provider provider = null;
         if (Conscrypt.isAvailable()) {
             provider = Conscrypt.newProvider();

@@ -238,6 +238,38 @@ class HttpsTest {
     }
 
     @Test
+    void serves_a_certificate_replaced_on_disk_to_the_next_new_connection() throws Exception {
+        var first = TestCerts.write(dir, "site", "EC", "localhost");
+        server = TestServer.startWith(dir.resolve("state"), p -> p.https("127.0.0.1:0").cert(first.cert(), first.key())
+                .staticDir(dir.toString(), false));
+        Path next = Files.createDirectories(dir.resolve("next"));
+        var second = TestCerts.write(next, "site", "EC", "localhost");
+        X509Certificate[] both = {first.certificate(), second.certificate()};
+        assertThat(served(both, "localhost")).isEqualTo(first.certificate());
+
+        // as a renewal does it: the new files renamed over the old ones
+        Files.move(second.key(), first.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(second.cert(), first.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!served(both, "localhost").equals(second.certificate())) {
+            assertThat(System.nanoTime()).as("the new certificate is served").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void keeps_serving_the_running_certificate_when_the_new_files_do_not_match() throws Exception {
+        var first = TestCerts.write(dir, "site", "EC", "localhost");
+        var other = TestCerts.write(Files.createDirectories(dir.resolve("other")), "site", "EC", "localhost");
+        CertificateStore store = new CertificateStore(List.of(new dev.container.config.CertSpec(first.cert(), first.key())));
+        Files.copy(other.key(), first.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(store.replace(List.of(new dev.container.config.CertSpec(first.cert(), first.key())))).isFalse();
+        assertThat(store.current().certificates().get(0).leaf()).isEqualTo(first.certificate());
+    }
+
+    @Test
     void https_without_a_certificate_is_a_usage_error() {
         assertThatThrownBy(() -> new dev.container.config.PlanBuilder().https("127.0.0.1:0").staticDir(dir.toString(), false).build())
                 .isInstanceOf(ConfigError.class)
