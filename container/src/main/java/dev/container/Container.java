@@ -13,7 +13,6 @@ import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.TlsContext;
-import dev.container.server.InFlight;
 import dev.container.server.Route;
 import dev.container.server.Router;
 import dev.container.server.Switch;
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
-    private static final long RETIRE_GRACE_MILLIS = 100;
     /** How often the certificate files are checked for a change on disk. */
     private static final java.time.Duration CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
@@ -65,7 +63,7 @@ public final class Container implements AutoCloseable {
     private boolean closed;
 
     /** An app as it runs: its deployment (null when it failed and answers 503) behind a request counter. */
-    private record Running(String instance, WarDeployment deployment, InFlight handler) {
+    private record Running(String instance, WarDeployment deployment, HttpHandler handler) {
     }
 
     private Container(Plan plan) {
@@ -170,8 +168,7 @@ public final class Container implements AutoCloseable {
         apps.putAll(nextApps);
         mounts.clear();
         mounts.putAll(nextMounts);
-        routes.set(router(plan));
-        retire(retired);
+        retire(retired, routes.set(router(plan)));
         log.info("reloaded in {} ms: {} app(s) started, {} stopped, {} unchanged", (System.nanoTime() - began) / 1_000_000,
                 started, retired.size(), nextApps.size() - started);
     }
@@ -194,8 +191,7 @@ public final class Container implements AutoCloseable {
             return;
         }
         apps.put(app, fresh);
-        routes.set(router(plan));
-        retire(List.of(Map.entry(app, old)));
+        retire(List.of(Map.entry(app, old)), routes.set(router(plan)));
         log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
                 (System.nanoTime() - began) / 1_000_000);
     }
@@ -205,31 +201,25 @@ public final class Container implements AutoCloseable {
         return plan;
     }
 
-    /** Stops apps the routes no longer reach, once their running requests are done. */
-    private void retire(List<Map.Entry<AppSpec, Running>> retired) {
+    /** Stops apps the new routes no longer reach, once the requests on the old routes are done. */
+    private void retire(List<Map.Entry<AppSpec, Running>> retired, Switch.Routes old) {
+        if (retired.isEmpty()) {
+            return;
+        }
         try {
-            // A request that read the old routes an instant before the swap has not been counted
-            // yet; this is far longer than that instant.
-            Thread.sleep(RETIRE_GRACE_MILLIS);
-            for (var entry : retired) {
-                Running running = entry.getValue();
-                if (!running.handler().awaitIdle(plan.shutdownTimeout())) {
-                    log.warn("app {}: {} request(s) still running after {} s; stopping it anyway",
-                            entry.getKey().contextPath(), running.handler().running(), plan.shutdownTimeout().toSeconds());
-                }
-                if (running.deployment() != null) {
-                    running.deployment().stop();
-                }
-                log.info("app {}{} stopped ({})", hostPrefix(entry.getKey().hosts()), entry.getKey().contextPath(),
-                        entry.getKey().source());
+            if (!old.awaitIdle(plan.shutdownTimeout())) {
+                log.warn("reload: {} request(s) still running after {} s; stopping the old apps anyway",
+                        old.running(), plan.shutdownTimeout().toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            retired.forEach(entry -> {
-                if (entry.getValue().deployment() != null) {
-                    entry.getValue().deployment().stop();
-                }
-            });
+        }
+        for (var entry : retired) {
+            if (entry.getValue().deployment() != null) {
+                entry.getValue().deployment().stop();
+            }
+            log.info("app {}{} stopped ({})", hostPrefix(entry.getKey().hosts()), entry.getKey().contextPath(),
+                    entry.getKey().source());
         }
     }
 
@@ -296,11 +286,11 @@ public final class Container implements AutoCloseable {
             var handler = deployment.start();
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
                     (System.nanoTime() - began) / 1_000_000);
-            return new Running(instance, deployment, new InFlight(handler));
+            return new Running(instance, deployment, handler);
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);
-            return new Running(instance, null, new InFlight(new Unavailable(app.contextPath())));
+            return new Running(instance, null, new Unavailable(app.contextPath()));
         }
     }
 

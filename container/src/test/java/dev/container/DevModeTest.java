@@ -70,12 +70,14 @@ class DevModeTest {
         List<String> failures = new CopyOnWriteArrayList<>();
         List<String> bodies = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
         Thread client = new Thread(() -> {
             HttpClient http = HttpClient.newHttpClient();
             while (running.get()) {
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/app/hello")).build(),
                             HttpResponse.BodyHandlers.ofString());
+                    answered.incrementAndGet();
                     if (r.statusCode() != 200) {
                         failures.add(r.statusCode() + " " + r.body());
                     } else if (bodies.isEmpty() || !bodies.get(bodies.size() - 1).equals(r.body())) {
@@ -89,7 +91,7 @@ class DevModeTest {
             }
         });
         client.start();
-        Thread.sleep(200);
+        ReloadTest.awaitMore(answered, 20);
 
         Path next = war("next", "two");
         Files.move(next, deployed, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -99,7 +101,7 @@ class DevModeTest {
             assertThat(System.nanoTime()).as("the new WAR is served").isLessThan(deadline);
             Thread.sleep(50);
         }
-        Thread.sleep(200);
+        ReloadTest.awaitMore(answered, 20);
         running.set(false);
         client.join(10_000);
         assertThat(failures).isEmpty();

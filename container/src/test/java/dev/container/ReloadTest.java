@@ -80,6 +80,7 @@ class ReloadTest {
         List<String> failures = new CopyOnWriteArrayList<>();
         Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Thread client = new Thread(() -> {
@@ -91,6 +92,7 @@ class ReloadTest {
                             HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri(path))
                                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                             String answer = path + " " + response.statusCode() + " " + response.body();
+                            answered.incrementAndGet();
                             answers.computeIfAbsent(answer.length() > 40 ? path + " " + response.statusCode() : answer,
                                     k -> new AtomicInteger()).incrementAndGet();
                             if (path.equals("/stay/hello") && response.statusCode() != 200) {
@@ -110,18 +112,18 @@ class ReloadTest {
             client.start();
             clients.add(client);
         }
-        Thread.sleep(300);
+        awaitMore(answered, 100);
 
         server.container().reload(plan(p -> p.war(stay + ":/stay").war(moving + ":/old").war(added + ":/added")));
         assertThat(server.get("/added/hello").body()).isEqualTo("added");
-        Thread.sleep(300);
+        awaitMore(answered, 100);
         server.container().reload(plan(p -> p.war(stay + ":/stay").war(moving + ":/new").war(added + ":/added")));
         assertThat(server.get("/new/hello").body()).isEqualTo("moving");
         assertThat(server.get("/old/hello").statusCode()).isEqualTo(404);
-        Thread.sleep(300);
+        awaitMore(answered, 100);
         server.container().reload(plan(p -> p.war(stay + ":/stay").war(moving + ":/new")));
         assertThat(server.get("/added/hello").statusCode()).isEqualTo(404);
-        Thread.sleep(300);
+        awaitMore(answered, 100);
 
         running.set(false);
         for (Thread client : clients) {
@@ -131,6 +133,16 @@ class ReloadTest {
         assertThat(answers.get("/stay/hello 200 stay")).as("answers: %s", answers).isNotNull();
         assertThat(answers.get("/stay/hello 200 stay").get()).isGreaterThan(20);
         assertThat(answers).containsKeys("/old/hello 200 moving", "/new/hello 200 moving", "/added/hello 200 added");
+    }
+
+    /** Lets the clients answer n more requests: each phase of the test runs under load. */
+    static void awaitMore(AtomicInteger answered, int n) throws InterruptedException {
+        int target = answered.get() + n;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (answered.get() < target) {
+            assertThat(System.nanoTime()).as("%d more requests answered", n).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test

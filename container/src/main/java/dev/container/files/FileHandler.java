@@ -179,6 +179,9 @@ final class FileHandler implements HttpHandler {
     private void remember(String hotKey, Variant variant, ContentTypes.Type type, String etag, String lastModified)
             throws IOException {
         BasicFileAttributes attributes = variant.attributes();
+        if (hot.isCurrent(hotKey, attributes)) {
+            return; // conditional and ranged requests come here each time: nothing to redo
+        }
         byte[] body = cache.bytes(variant.file(), attributes);
         if (body == null && attributes.size() <= StaticFiles.CACHE_MAX_FILE_BYTES) {
             return; // small but not settled yet (just written): the full path decides again next time
@@ -189,7 +192,7 @@ final class FileHandler implements HttpHandler {
             siblings |= files.confine(variant.file().resolveSibling(variant.file().getFileName() + suffix)) != null;
         }
         boolean gzipWorthy = type.compressible() && attributes.size() >= GZIP_MIN_BYTES;
-        hot.remember(hotKey, new HotFiles.Response(variant.file(), body, type.header(), etag, lastModified,
+        hot.remember(hotKey, new HotFiles.Response(body, type.header(), etag, lastModified,
                 attributes.lastModifiedTime(), attributes.size(), attributes.fileKey(), compression && (siblings || gzipWorthy),
                 now));
     }

@@ -29,16 +29,26 @@ final class FileResolver {
 
     /** The real path that relativePath names under the root, or null if none exists there. */
     Path resolve(String relativePath) {
+        try {
+            return confine(unresolved(relativePath));
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /**
+     * relativePath below the root as it is written, links not followed and nothing confined:
+     * for a {@code stat} whose file key is then compared with one already confined.
+     *
+     * @throws InvalidPathException for a name the file system cannot have
+     */
+    Path unresolved(String relativePath) {
         int start = 0;
         // "//etc/passwd" must not become an absolute path for Path.resolve
         while (start < relativePath.length() && relativePath.charAt(start) == '/') {
             start++;
         }
-        try {
-            return confine(root.resolve(relativePath.substring(start)));
-        } catch (InvalidPathException e) {
-            return null;
-        }
+        return root.resolve(relativePath.substring(start));
     }
 
     /** The real path of candidate if it exists and lies under the root, else null. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -44,7 +45,7 @@ final class HotFiles {
      * A ready response: every header value, formatted once, and the body, or null for a file too
      * large to keep in memory, which is sent from disk (zero-copy) without a hop to a worker.
      */
-    record Response(Path file, byte[] body, String contentType, String etag, String lastModified,
+    record Response(byte[] body, String contentType, String etag, String lastModified,
                     FileTime modified, long size, Object fileKey, boolean encodingMatters, long siblingsCheckedAt) {
         /** What the entry costs in the budget: its body, or a nominal 1 KiB for a file on disk. */
         long charge() {
@@ -57,14 +58,14 @@ final class HotFiles {
         }
     }
 
-    private final Path root;
+    private final FileResolver files;
     private final long maxTotalBytes;
     private final LinkedHashMap<String, Response> entries = new LinkedHashMap<>(64, 0.75f, true);
     private final LongAdder hits = new LongAdder();
     private long totalBytes;
 
-    HotFiles(Path root, long maxTotalBytes) {
-        this.root = root;
+    HotFiles(FileResolver files, long maxTotalBytes) {
+        this.files = files;
         this.maxTotalBytes = maxTotalBytes;
     }
 
@@ -80,7 +81,12 @@ final class HotFiles {
         if (response == null || !plain(exchange, response)) {
             return false;
         }
-        Path requested = unresolved(relativePath);
+        Path requested;
+        try {
+            requested = files.unresolved(relativePath);
+        } catch (InvalidPathException e) {
+            return false;
+        }
         BasicFileAttributes attributes = attributes(requested);
         if (attributes == null || !attributes.isRegularFile() || !response.matches(attributes)) {
             forget(relativePath, response);
@@ -129,6 +135,13 @@ final class HotFiles {
         return hits.sum();
     }
 
+    /** Whether the table holds relativePath for the file with these attributes, siblings checked recently. */
+    synchronized boolean isCurrent(String relativePath, BasicFileAttributes attributes) {
+        Response response = entries.get(relativePath);
+        return response != null && response.matches(attributes)
+                && System.currentTimeMillis() - response.siblingsCheckedAt() < SIBLING_CHECK_MILLIS;
+    }
+
     synchronized boolean contains(String relativePath) {
         return entries.containsKey(relativePath);
     }
@@ -155,14 +168,6 @@ final class HotFiles {
         }
         return !response.encodingMatters()
                 && System.currentTimeMillis() - response.siblingsCheckedAt() < SIBLING_CHECK_MILLIS;
-    }
-
-    private Path unresolved(String relativePath) {
-        int start = 0;
-        while (start < relativePath.length() && relativePath.charAt(start) == '/') {
-            start++;
-        }
-        return root.resolve(relativePath.substring(start));
     }
 
     private static BasicFileAttributes attributes(Path path) {

@@ -38,13 +38,13 @@ public final class StaticFiles {
     }
 
     static HttpHandler handler(StaticSpec spec, SmallFileCache cache) {
-        return handler(spec, cache, root -> new HotFiles(root, HOT_MAX_TOTAL_BYTES));
+        return handler(spec, cache, files -> new HotFiles(files, HOT_MAX_TOTAL_BYTES));
     }
 
-    /** hot: makes the table of ready responses for the mount's real root. */
-    static HttpHandler handler(StaticSpec spec, SmallFileCache cache, Function<Path, HotFiles> hot) {
+    /** hot: makes the table of ready responses for the mount's files. */
+    static HttpHandler handler(StaticSpec spec, SmallFileCache cache, Function<FileResolver, HotFiles> hot) {
         FileResolver files = new FileResolver(spec.root());
-        HttpHandler handler = new FileHandler(files, cache, hot.apply(files.root()), disk(files.root()), spec.listing(),
+        HttpHandler handler = new FileHandler(files, cache, hot.apply(files), disk(files.root()), spec.listing(),
                 spec.compression());
         handler = new PathGuard(handler);
         handler = new GetOrHeadOnly(handler);

@@ -3,7 +3,6 @@ package dev.container.server;
 import dev.container.StartupError;
 import dev.container.config.Limits;
 import dev.container.config.ListenerSpec;
-import dev.container.config.PlanBuilder;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
@@ -73,16 +72,11 @@ public final class HttpServer {
     private WorkerPool workers;
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
 
-    public HttpServer(List<ListenerSpec> listeners) {
-        this(listeners, PlanBuilder.DEFAULT_LIMITS);
-    }
-
-    /** Listeners with the given limits; {@link #start} gives the handler. */
-    public HttpServer(List<ListenerSpec> listeners, Limits limits) {
-        this(listeners, limits, null);
-    }
-
-    /** @param tls the context of the HTTPS listeners; null when there are none */
+    /**
+     * Listeners with the given limits; {@link #start} gives the handler.
+     *
+     * @param tls the context of the HTTPS listeners; null when there are none
+     */
     public HttpServer(List<ListenerSpec> listeners, Limits limits, SSLContext tls) {
         this.listeners = List.copyOf(listeners);
         this.limits = limits;

@@ -36,11 +36,6 @@ public final class Router implements HttpHandler {
     private final HttpHandler fallback;
     private final boolean single;
 
-    /** One default host serving routes. */
-    public static Router of(List<Route> routes) {
-        return new Router(List.of(new VirtualHost(HostSpec.DEFAULT, routes)));
-    }
-
     /** @param hosts exactly one of them the default; no two claiming one name */
     public Router(List<VirtualHost> hosts) {
         this(hosts, () -> 443);

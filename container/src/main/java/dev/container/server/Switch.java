@@ -2,25 +2,77 @@ package dev.container.server;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The handler a reload swaps: each request reads the current one once (a volatile read) and
- * goes on with it, so a request sees the old routes or the new ones, never a mix and never a
- * gap. Thread-safe.
+ * The handler a reload swaps: each request goes on with the routes that were current when it
+ * arrived, so it sees the old routes or the new ones, never a mix and never a gap. Each set of
+ * routes counts its running requests, so that a reload can wait for the old set to drain before
+ * it stops the apps only the old set reached. Thread-safe.
  */
 public final class Switch implements HttpHandler {
-    private volatile HttpHandler current;
+    /** One set of routes and the requests running on it. */
+    public static final class Routes {
+        private final HttpHandler handler;
+        private final AtomicInteger running = new AtomicInteger();
 
-    public Switch(HttpHandler initial) {
-        this.current = initial;
+        private Routes(HttpHandler handler) {
+            this.handler = handler;
+        }
+
+        public int running() {
+            return running.get();
+        }
+
+        /**
+         * Waits until no request runs on these routes (they must be retired: no new request can
+         * join), or the timeout passes; true when idle. Polls every 10 ms: it runs once per reload.
+         */
+        public boolean awaitIdle(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (running.get() > 0) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(10);
+            }
+            return true;
+        }
     }
 
-    public void set(HttpHandler next) {
-        current = next;
+    private volatile Routes current;
+
+    public Switch(HttpHandler initial) {
+        this.current = new Routes(initial);
+    }
+
+    /** Makes next the routes of every new request; returns the ones it replaced. */
+    public Routes set(HttpHandler next) {
+        Routes old = current;
+        current = new Routes(next);
+        return old;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        current.handleRequest(exchange);
+        Routes routes;
+        while (true) {
+            routes = current;
+            routes.running.incrementAndGet();
+            // Counted before checking that they are still current: a reload that swapped them
+            // meanwhile either sees this request in the count or the request backs out here and
+            // takes the new routes; it never stops apps under a request it did not count.
+            if (routes == current) {
+                break;
+            }
+            routes.running.decrementAndGet();
+        }
+        Routes counted = routes;
+        exchange.addExchangeCompleteListener((done, next) -> {
+            counted.running.decrementAndGet();
+            next.proceed();
+        });
+        routes.handler.handleRequest(exchange);
     }
 }

@@ -27,8 +27,8 @@ public final class TlsContext {
         if (Conscrypt.isAvailable()) {
             provider = Conscrypt.newProvider();
         } else {
-            log.warn("Conscrypt's native library cannot load here ({}); TLS uses the JDK's provider, which is slower",
-                    Conscrypt.isAvailable() ? "" : System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+            log.warn("Conscrypt's native library cannot load here ({}/{}); TLS uses the JDK's provider, which is slower",
+                    System.getProperty("os.name"), System.getProperty("os.arch"));
         }
         try {
             SSLContext context = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);

@@ -29,7 +29,7 @@ class StaticFilesHotTest {
         root = Files.createDirectories(dir.resolve("root")).toRealPath();
         SmallFileCache cache = new SmallFileCache(StaticFiles.CACHE_MAX_FILE_BYTES, StaticFiles.CACHE_MAX_TOTAL_BYTES);
         return UndertowFixture.mount("/", StaticFiles.handler(new StaticSpec(root, "/", false), cache,
-                real -> hot = new HotFiles(real, StaticFiles.HOT_MAX_TOTAL_BYTES)));
+                files -> hot = new HotFiles(files, StaticFiles.HOT_MAX_TOTAL_BYTES)));
     }
 
     @Test
@@ -176,9 +176,9 @@ class StaticFilesHotTest {
 
     @Test
     void drops_the_eldest_responses_beyond_its_budget() throws IOException {
-        HotFiles small = new HotFiles(dir, 250);
+        HotFiles small = new HotFiles(new FileResolver(dir), 250);
         for (String name : List.of("a", "b", "c")) {
-            small.remember("/" + name, new HotFiles.Response(dir.resolve(name), new byte[100], "text/plain", "\"e\"",
+            small.remember("/" + name, new HotFiles.Response(new byte[100], "text/plain", "\"e\"",
                     "date", java.nio.file.attribute.FileTime.fromMillis(0), 100, null, false, 0));
         }
 
