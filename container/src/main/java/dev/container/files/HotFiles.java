@@ -13,9 +13,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,8 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * precompressed sibling (x.css.gz) is noticed up to {@link #SIBLING_CHECK_MILLIS} late, and only
  * by clients that accept that coding; until then they get the identity bytes, which are correct.
  *
- * <p>Bounded by a byte budget, least recently used out first. Thread-safe: one lock guards the
- * map and is never held during I/O.
+ * <p>Bounded by a byte budget, least recently used out first ({@link BoundedLru}). Thread-safe;
+ * its lock is never held during I/O.
  */
 final class HotFiles {
     /** How long the absence of .br and .gz siblings, checked on the full path, is trusted. */
@@ -59,14 +56,12 @@ final class HotFiles {
     }
 
     private final FileResolver files;
-    private final long maxTotalBytes;
-    private final LinkedHashMap<String, Response> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private final BoundedLru<String, Response> entries;
     private final LongAdder hits = new LongAdder();
-    private long totalBytes;
 
     HotFiles(FileResolver files, long maxTotalBytes) {
         this.files = files;
-        this.maxTotalBytes = maxTotalBytes;
+        this.entries = new BoundedLru<>(maxTotalBytes, Response::charge);
     }
 
     /**
@@ -74,10 +69,7 @@ final class HotFiles {
      * touched nothing) when the request must take the full path.
      */
     boolean tryServe(HttpServerExchange exchange, String relativePath) {
-        Response response;
-        synchronized (this) {
-            response = entries.get(relativePath);
-        }
+        Response response = entries.get(relativePath);
         if (response == null || !plain(exchange, response)) {
             return false;
         }
@@ -119,15 +111,7 @@ final class HotFiles {
 
     /** Remembers the response the full path just chose for relativePath: the whole file, identity. */
     void remember(String relativePath, Response response) {
-        synchronized (this) {
-            Response replaced = entries.put(relativePath, response);
-            totalBytes += response.charge() - (replaced == null ? 0 : replaced.charge());
-            Iterator<Map.Entry<String, Response>> eldestFirst = entries.entrySet().iterator();
-            while (totalBytes > maxTotalBytes && eldestFirst.hasNext()) {
-                totalBytes -= eldestFirst.next().getValue().charge();
-                eldestFirst.remove();
-            }
-        }
+        entries.put(relativePath, response);
     }
 
     /** How many requests were answered from the table. */
@@ -136,20 +120,18 @@ final class HotFiles {
     }
 
     /** Whether the table holds relativePath for the file with these attributes, siblings checked recently. */
-    synchronized boolean isCurrent(String relativePath, BasicFileAttributes attributes) {
+    boolean isCurrent(String relativePath, BasicFileAttributes attributes) {
         Response response = entries.get(relativePath);
         return response != null && response.matches(attributes)
                 && System.currentTimeMillis() - response.siblingsCheckedAt() < SIBLING_CHECK_MILLIS;
     }
 
-    synchronized boolean contains(String relativePath) {
-        return entries.containsKey(relativePath);
+    boolean contains(String relativePath) {
+        return entries.contains(relativePath);
     }
 
-    private synchronized void forget(String relativePath, Response response) {
-        if (entries.remove(relativePath, response)) {
-            totalBytes -= response.charge();
-        }
+    private void forget(String relativePath, Response response) {
+        entries.remove(relativePath, response);
     }
 
     /**

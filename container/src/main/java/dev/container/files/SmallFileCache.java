@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,7 +14,7 @@ import java.util.Objects;
  * reloaded at once. Undertow's CachingResourceManager only re-checks after a max age, which
  * would serve stale bytes in between; hence this class.
  *
- * <p>Thread-safe: one lock guards the map and is never held during I/O.
+ * <p>Thread-safe: the table's lock is never held during I/O.
  */
 final class SmallFileCache {
     /**
@@ -36,13 +33,11 @@ final class SmallFileCache {
     }
 
     private final int maxFileBytes;
-    private final long maxTotalBytes;
-    private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-    private long totalBytes;
+    private final BoundedLru<Path, Entry> entries;
 
     SmallFileCache(int maxFileBytes, long maxTotalBytes) {
         this.maxFileBytes = maxFileBytes;
-        this.maxTotalBytes = maxTotalBytes;
+        this.entries = new BoundedLru<>(maxTotalBytes, entry -> entry.bytes().length);
     }
 
     /**
@@ -55,11 +50,9 @@ final class SmallFileCache {
         if (attributes.size() > maxFileBytes) {
             return null;
         }
-        synchronized (this) {
-            Entry entry = entries.get(file);
-            if (entry != null && entry.matches(attributes)) {
-                return entry.bytes();
-            }
+        Entry entry = entries.get(file);
+        if (entry != null && entry.matches(attributes)) {
+            return entry.bytes();
         }
         if (attributes.lastModifiedTime().toMillis() > System.currentTimeMillis() - RACY_MILLIS) {
             return null;
@@ -70,25 +63,15 @@ final class SmallFileCache {
         if (bytes.length != after.size() || !loaded.matches(attributes)) {
             return null; // changed while we read it; the disk path will serve the current state
         }
-        put(file, loaded);
+        entries.put(file, loaded);
         return bytes;
     }
 
-    synchronized boolean contains(Path file) {
-        return entries.containsKey(file);
+    boolean contains(Path file) {
+        return entries.contains(file);
     }
 
-    synchronized long totalBytes() {
-        return totalBytes;
-    }
-
-    private synchronized void put(Path file, Entry entry) {
-        Entry replaced = entries.put(file, entry);
-        totalBytes += entry.bytes().length - (replaced == null ? 0 : replaced.bytes().length);
-        Iterator<Map.Entry<Path, Entry>> eldestFirst = entries.entrySet().iterator();
-        while (totalBytes > maxTotalBytes && eldestFirst.hasNext()) {
-            totalBytes -= eldestFirst.next().getValue().bytes().length;
-            eldestFirst.remove();
-        }
+    long totalBytes() {
+        return entries.total();
     }
 }
