@@ -1,6 +1,7 @@
 package dev.container;
 
 import dev.container.config.AppSpec;
+import dev.container.config.CertSpec;
 import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
@@ -11,7 +12,9 @@ import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
+import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
+import dev.container.tls.LocalCa;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.server.Router;
@@ -22,6 +25,7 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -59,6 +64,8 @@ public final class Container implements AutoCloseable {
     private AccessLog accessLog;
     /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
     private CertificateStore certificates;
+    /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
+    private Optional<CertSpec> localCertificate = Optional.empty();
     private int generation;
     private boolean closed;
 
@@ -90,8 +97,12 @@ public final class Container implements AutoCloseable {
         prepareStateDir();
         servlets = Servlets.newContainer();
         SSLContext tls = null;
-        if (!plan.certs().isEmpty()) {
-            certificates = new CertificateStore(plan.certs());
+        if (localTls(plan)) {
+            localCertificate = Optional.of(localCertificate(plan));
+        }
+        if (!plan.certs().isEmpty() || localCertificate.isPresent()) {
+            CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
+            certificates = new CertificateStore(served(plan));
             certificates.watch(CERTIFICATE_CHECK);
             tls = TlsContext.build(certificates);
         }
@@ -154,11 +165,11 @@ public final class Container implements AutoCloseable {
             after.stream().filter(url -> !before.contains(url)).forEach(url -> log.info("listening on {}", url));
             before.stream().filter(url -> !after.contains(url)).forEach(url -> log.info("no longer listening on {}", url));
         }
-        List<dev.container.config.CertSpec> certs = plan.certs();
+        List<CertSpec> certs = plan.certs();
         if (!next.certs().equals(certs)) {
-            if (certificates == null || next.certs().isEmpty()) {
+            if (certificates == null || served(next).isEmpty()) {
                 log.warn("reload: certificates changed; turning HTTPS on or off takes effect at the next start");
-            } else if (certificates.replace(next.certs())) {
+            } else if (certificates.replace(served(next))) {
                 certs = next.certs(); // else logged, and the running ones stay
             }
         }
@@ -292,6 +303,37 @@ public final class Container implements AutoCloseable {
             log.debug("app {} start failure", app.contextPath(), e);
             return new Running(instance, null, new Unavailable(app.contextPath()));
         }
+    }
+
+    /**
+     * Whether HTTPS is served with a certificate from the local CA: in dev mode, for HTTPS
+     * listeners that were given no certificate.
+     */
+    private static boolean localTls(Plan p) {
+        return p.dev() && p.certs().isEmpty() && p.listeners().stream().anyMatch(ListenerSpec::tls);
+    }
+
+    /** The local CA's certificate for localhost and the plan's host names; how to trust it, the first time. */
+    private static CertSpec localCertificate(Plan p) {
+        LocalCa ca = LocalCa.in(p.stateDir());
+        boolean created = !ca.exists();
+        List<String> names = p.hosts().stream().flatMap(h -> h.names().stream()).filter(n -> !n.startsWith("*.")).toList();
+        CertSpec spec = ca.certificateFor(names);
+        log.info("TLS: local certificate {} from the local CA {}", spec.cert(), ca.caFile());
+        if (created) {
+            log.warn("TLS: created a local CA for development HTTPS: {}\n{}", ca.caFile(), ca.trustInstructions());
+        }
+        return spec;
+    }
+
+    /** The certificates to serve for p: its own, then the local one (dev mode). */
+    private List<CertSpec> served(Plan p) {
+        if (localCertificate.isEmpty()) {
+            return p.certs();
+        }
+        List<CertSpec> all = new ArrayList<>(p.certs());
+        all.add(localCertificate.get());
+        return all;
     }
 
     private void prepareStateDir() {

@@ -3,12 +3,14 @@ package dev.container.cli;
 import dev.container.Container;
 import dev.container.DevWatcher;
 import dev.container.StartupError;
+import dev.container.config.CertSpec;
 import dev.container.config.ConfigError;
 import dev.container.config.Plan;
 import dev.container.config.PlanBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ import picocli.CommandLine.Option;
                 "  container run --war admin.war --users conf/users.properties"})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("container");
+    static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -66,13 +69,20 @@ final class RunCommand implements Callable<Integer> {
     private List<String> httpsListens = new ArrayList<>();
 
     @Option(names = "--cert", paramLabel = "FILE",
-            description = "A PEM certificate chain, leaf first (repeatable, paired with --key in order); "
-                    + "the names it covers select it by SNI, the first one is the default.")
+            description = "A PEM certificate chain, leaf first, paired with a --key in order; or a PKCS#12 "
+                    + "file (.p12/.pfx) holding chain and key, without --key (repeatable). The names it covers "
+                    + "select it by SNI; the first one is the default. A PKCS#12 password or an encrypted "
+                    + "key's is read from the environment variable " + CERT_PASSWORD_ENV + ".")
     private List<Path> certs = new ArrayList<>();
 
     @Option(names = "--key", paramLabel = "FILE",
-            description = "The PEM private key of the --cert at the same position (PKCS#8, RSA or EC).")
+            description = "The PEM private key of the next PEM --cert (PKCS#8, RSA or EC; encrypted or not).")
     private List<Path> keys = new ArrayList<>();
+
+    @Option(names = "--h2c", description = "Speak HTTP/2 in cleartext as well as HTTP/1.1 on the plain listeners "
+            + "(prior knowledge, and Upgrade: h2c): for a proxy in front that talks h2c, or for trying HTTP/2 "
+            + "without certificates. HTTPS listeners always offer h2 by ALPN.")
+    private boolean h2c;
 
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
@@ -147,12 +157,15 @@ final class RunCommand implements Callable<Integer> {
         statics.forEach(s -> builder.staticDir(s, browse));
         listens.forEach(builder::listen);
         httpsListens.forEach(builder::https);
-        if (certs.size() != keys.size()) {
-            throw new ConfigError("--cert and --key come in pairs: got " + certs.size() + " --cert and "
-                    + keys.size() + " --key");
+        List<Path> pems = certs.stream().filter(c -> !CertSpec.looksLikePkcs12(c)).toList();
+        if (pems.size() != keys.size()) {
+            throw new ConfigError("each PEM --cert needs its --key (a PKCS#12 --cert needs none): got " + pems.size()
+                    + " PEM --cert and " + keys.size() + " --key");
         }
-        for (int i = 0; i < certs.size(); i++) {
-            builder.cert(certs.get(i), keys.get(i));
+        Optional<String> password = Optional.ofNullable(System.getenv(CERT_PASSWORD_ENV));
+        int nextKey = 0;
+        for (Path cert : certs) {
+            builder.cert(cert, CertSpec.looksLikePkcs12(cert) ? null : keys.get(nextKey++), password);
         }
         if (state != null) {
             builder.stateDir(state);
@@ -161,6 +174,7 @@ final class RunCommand implements Callable<Integer> {
             builder.users(users);
         }
         builder.dev(dev);
+        builder.h2c(h2c);
         return builder.build();
     }
 }

@@ -3,7 +3,10 @@ package dev.container.cli;
 import dev.container.config.ConfigError;
 import dev.container.config.ConfigFile;
 import dev.container.config.Plan;
+import dev.container.tls.CertificateCheck;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,9 +40,17 @@ final class ValidateCommand implements Callable<Integer> {
             err.println(e.problems().size() == 1 ? "1 problem" : e.problems().size() + " problems");
             return CommandLine.ExitCode.USAGE;
         }
+        List<String> certificates = CertificateCheck.check(plan, Instant.now()).all();
+        if (!certificates.isEmpty()) {
+            var err = spec.commandLine().getErr();
+            certificates.forEach(p -> err.println(file + ": certificates: " + p));
+            err.println(certificates.size() == 1 ? "1 problem" : certificates.size() + " problems");
+            return CommandLine.ExitCode.USAGE;
+        }
         spec.commandLine().getOut().println(file + ": ok: " + count(plan.hosts().size(), "host") + ", "
                 + count(plan.apps().size(), "app") + ", " + count(plan.statics().size(), "static mount") + ", "
-                + count(plan.listeners().size(), "listener"));
+                + count(plan.listeners().size(), "listener")
+                + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate")));
         return CommandLine.ExitCode.OK;
     }
 

@@ -150,7 +150,10 @@ public final class ConfigFile {
         LoggingSpec logging = logging(top);
         users = users(top);
         List<CertSpec> certs = certificates(top);
-        if (certs.isEmpty() && listeners.stream().anyMatch(ListenerSpec::tls)) {
+        ConfigValue certificatesGiven = top.object.get("certificates");
+        boolean noCertificates = certificatesGiven == null
+                || certificatesGiven instanceof ConfigList list && list.isEmpty();
+        if (noCertificates && listeners.stream().anyMatch(ListenerSpec::tls)) {
             problem(top.at.child("listeners"), top.object.get("listeners"),
                     "a listener with tls = true needs certificates = [{ cert = FILE, key = FILE }]");
         }
@@ -175,28 +178,46 @@ public final class ConfigFile {
         return unwrapped instanceof Boolean ? unwrapped : String.valueOf(unwrapped);
     }
 
-    /** The certificates of the HTTPS listeners: PEM files that must exist (their contents are checked at start). */
+    /**
+     * The certificates of the HTTPS listeners: PEM pairs, or PKCS#12 files alone, that must exist
+     * (their contents are checked at start, and by {@code container validate}).
+     */
     private List<CertSpec> certificates(Section top) {
         List<CertSpec> result = new ArrayList<>();
-        top.list("certificates", "a list of { cert = FILE, key = FILE }", (value, at) -> {
+        String shape = "{ cert = FILE, key = FILE } or { cert = FILE.p12, password = \"...\" }";
+        top.list("certificates", "a list of " + shape, (value, at) -> {
             if (value.valueType() != ConfigValueType.OBJECT) {
-                problem(at, value, "expected { cert = FILE, key = FILE }, got " + describe(value));
+                problem(at, value, "expected " + shape + ", got " + describe(value));
                 return;
             }
-            Section entry = new Section((ConfigObject) value, at, "certificates[]");
+            ConfigObject object = (ConfigObject) value;
+            Section entry = new Section(object, at, "certificates[]");
             Optional<Path> cert = entry.path("cert");
             Optional<Path> key = entry.path("key");
+            Optional<String> password = entry.string("password");
             entry.finish();
-            for (var file : List.of(Map.entry("cert", cert), Map.entry("key", key))) {
-                if (file.getValue().isEmpty()) {
-                    problem(at, value, "a certificate needs " + file.getKey() + " = FILE (PEM)");
-                } else if (!Files.isRegularFile(file.getValue().get())) {
-                    problem(at.child(file.getKey()), ((ConfigObject) value).get(file.getKey()),
-                            "no such file: " + file.getValue().get());
-                }
+            if (cert.isEmpty()) {
+                problem(at, value, "a certificate needs cert = FILE (PEM, or PKCS#12 with its password)");
+                return;
             }
-            if (cert.isPresent() && key.isPresent()) {
-                result.add(new CertSpec(cert.get(), key.get()));
+            if (!Files.isRegularFile(cert.get())) {
+                problem(at.child("cert"), object.get("cert"), "no such file: " + cert.get());
+                return;
+            }
+            boolean pkcs12 = CertSpec.looksLikePkcs12(cert.get());
+            if (key.isEmpty()) {
+                if (pkcs12) {
+                    result.add(CertSpec.pkcs12(cert.get(), password));
+                } else {
+                    problem(at, value, "a PEM certificate needs key = FILE (only a PKCS#12 file holds its own key)");
+                }
+            } else if (pkcs12) {
+                problem(at.child("key"), object.get("key"), cert.get().getFileName()
+                        + " is a PKCS#12 file, which holds its own key: leave key out");
+            } else if (!Files.isRegularFile(key.get())) {
+                problem(at.child("key"), object.get("key"), "no such file: " + key.get());
+            } else {
+                result.add(new CertSpec(cert.get(), key.get(), password));
             }
         });
         return result;
@@ -231,19 +252,28 @@ public final class ConfigFile {
                     problem(at, value, "a listener needs a port");
                 }
                 boolean tls = listener.bool("tls").orElse(false);
+                boolean h2c = listener.bool("h2c").orElse(false);
+                if (tls && h2c) {
+                    problem(at.child("h2c"), ((ConfigObject) value).get("h2c"),
+                            "h2c is for plain listeners: a tls = true listener speaks h2 by ALPN");
+                    h2c = false;
+                }
                 listener.finish();
                 spec = port.isEmpty() ? null : PlanBuilder.listener(
                         host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host,
                         port.get(), p -> problem(at, value, p));
                 if (spec != null && tls) {
                     spec = spec.withTls();
+                } else if (spec != null && h2c) {
+                    spec = spec.withH2c();
                 }
             } else {
                 problem(at, value, "expected \"[host]:port\" or { host = ..., port = ... }, got " + describe(value));
                 return;
             }
             if (spec != null) {
-                if (spec.port() != 0 && result.contains(spec)) {
+                ListenerSpec s = spec;
+                if (spec.port() != 0 && result.stream().anyMatch(l -> l.host().equals(s.host()) && l.port() == s.port())) {
                     problem(at, value, "listener " + spec.authority(spec.port()) + " given twice");
                 } else {
                     result.add(spec);
@@ -854,8 +884,8 @@ public final class ConfigFile {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "hosts", "apps",
                 "static", "limits", "logging"));
-        keys.put("listeners[]", List.of("host", "port", "tls"));
-        keys.put("certificates[]", List.of("cert", "key"));
+        keys.put("listeners[]", List.of("host", "port", "tls", "h2c"));
+        keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));

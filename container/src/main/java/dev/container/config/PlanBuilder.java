@@ -25,6 +25,9 @@ import java.util.function.Consumer;
 public final class PlanBuilder {
     public static final int DEFAULT_PORT = 8080;
     public static final String ANY_HOST = "0.0.0.0";
+    /** Where --dev serves HTTPS with the local CA's certificate when no listener is given. */
+    public static final String LOCALHOST = "localhost";
+    public static final int DEV_HTTPS_PORT = 8443;
     public static final Path DEFAULT_STATE_DIR = Path.of("state");
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -45,6 +48,7 @@ public final class PlanBuilder {
     private final Map<String, String> claimedPaths = new HashMap<>();
     private Optional<Users> users = Optional.empty();
     private boolean dev;
+    private boolean h2c;
     private final List<CertSpec> certs = new ArrayList<>();
     private boolean certsFromFlags;
     private Path stateDir = DEFAULT_STATE_DIR;
@@ -225,20 +229,41 @@ public final class PlanBuilder {
 
     /** A PEM certificate chain and its PEM private key, for the HTTPS listeners. */
     public PlanBuilder cert(Path cert, Path key) {
-        boolean ok = true;
-        for (var file : List.of(Map.entry("--cert", cert), Map.entry("--key", key))) {
-            if (!Files.isRegularFile(file.getValue())) {
-                problems.add(file.getKey() + " " + file.getValue() + ": no such file");
-                ok = false;
-            } else if (!Files.isReadable(file.getValue())) {
-                problems.add(file.getKey() + " " + file.getValue() + ": not readable");
-                ok = false;
-            }
+        return cert(cert, key, Optional.empty());
+    }
+
+    /**
+     * A certificate for the HTTPS listeners: a PEM chain and its PEM key (key not null), or a
+     * PKCS#12 file holding both (key null); password opens the PKCS#12 file or an encrypted key.
+     */
+    public PlanBuilder cert(Path cert, Path key, Optional<String> password) {
+        boolean ok = readable("--cert", cert);
+        if (key != null) {
+            ok &= readable("--key", key);
         }
         if (ok) {
-            certs.add(new CertSpec(cert.toAbsolutePath().normalize(), key.toAbsolutePath().normalize()));
+            Path c = cert.toAbsolutePath().normalize();
+            certs.add(key == null ? CertSpec.pkcs12(c, password)
+                    : new CertSpec(c, key.toAbsolutePath().normalize(), password));
             certsFromFlags = true;
         }
+        return this;
+    }
+
+    private boolean readable(String flag, Path file) {
+        if (!Files.isRegularFile(file)) {
+            problems.add(flag + " " + file + ": no such file");
+            return false;
+        } else if (!Files.isReadable(file)) {
+            problems.add(flag + " " + file + ": not readable");
+            return false;
+        }
+        return true;
+    }
+
+    /** HTTP/2 in cleartext (prior knowledge and Upgrade: h2c) on every plain listener as well as HTTP/1.1. */
+    public PlanBuilder h2c(boolean on) {
+        h2c = on;
         return this;
     }
 
@@ -269,8 +294,8 @@ public final class PlanBuilder {
     /** The plan, or a {@link ConfigError} listing every problem found. */
     public Plan build() {
         boolean https = listeners.stream().anyMatch(ListenerSpec::tls);
-        if (https && certs.isEmpty()) {
-            problems.add("--https needs a certificate: give --cert FILE --key FILE");
+        if (https && certs.isEmpty() && !dev) {
+            problems.add("--https needs a certificate: give --cert FILE --key FILE (or --dev for a local one)");
         }
         if (!https && certsFromFlags) {
             problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
@@ -278,10 +303,18 @@ public final class PlanBuilder {
         if (!problems.isEmpty()) {
             throw new ConfigError(problems);
         }
-        var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
+        var ls = (listeners.isEmpty() ? defaultListeners() : listeners).stream()
+                .map(l -> h2c && !l.tls() ? l.withH2c() : l)
+                .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
                 logging, dev, certs);
+    }
+
+    /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */
+    private List<ListenerSpec> defaultListeners() {
+        var plain = new ListenerSpec(ANY_HOST, DEFAULT_PORT);
+        return dev && certs.isEmpty() ? List.of(plain, new ListenerSpec(LOCALHOST, DEV_HTTPS_PORT).withTls()) : List.of(plain);
     }
 
     private boolean checkPath(String flag, String argument, String path) {

@@ -13,6 +13,7 @@ import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import dev.container.tls.TlsContext;
 import javax.net.ssl.SSLContext;
 import org.xnio.Sequence;
@@ -137,8 +138,12 @@ public final class HttpServer {
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
         OptionMap options = serverOptions(limits);
+        if (listener.h2c()) {
+            // prior knowledge: Undertow's HTTP/1.1 parser switches to HTTP/2 on the "PRI *" preface when enabled
+            options = OptionMap.builder().addAll(options).set(UndertowOptions.ENABLE_HTTP2, true).getMap();
+        }
         var http1 = new HttpOpenListener(buffers, options);
-        http1.setRootHandler(gate);
+        http1.setRootHandler(listener.h2c() ? new Http2UpgradeHandler(gate) : gate);
         var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
         AcceptingChannel<? extends StreamConnection> channel;
         if (listener.tls()) {

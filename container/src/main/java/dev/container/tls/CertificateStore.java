@@ -115,7 +115,7 @@ public final class CertificateStore implements AutoCloseable {
     }
 
     private static List<KeyedCertificate> read(List<CertSpec> specs) {
-        return specs.stream().map(s -> KeyedCertificate.read(s.cert(), s.key())).toList();
+        return specs.stream().map(s -> KeyedCertificate.read(s)).toList();
     }
 
     private static List<String> stamps(List<CertSpec> specs) {

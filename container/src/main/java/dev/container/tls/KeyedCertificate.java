@@ -15,7 +15,16 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.time.Instant;
+import dev.container.config.CertSpec;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -28,8 +37,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * A certificate chain and its private key, read from PEM files (the chain, leaf first; the key as
- * PKCS#8, PKCS#1 RSA or SEC1 EC), with the host names it covers (DNS subject alternative names,
- * else the subject's CN). Immutable.
+ * PKCS#8, PKCS#1 RSA or SEC1 EC, encrypted or not) or from one PKCS#12 file, with the host names it
+ * covers (DNS subject alternative names, else the subject's CN). Immutable.
  */
 public record KeyedCertificate(Path certFile, List<X509Certificate> chain, PrivateKey key, Set<String> names) {
     public KeyedCertificate {
@@ -41,8 +50,21 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         return chain.get(0);
     }
 
-    /** Reads and checks the pair; a {@link StartupError} names the file and what is wrong with it. */
+    /** Reads and checks what spec names; a {@link StartupError} names the file and what is wrong with it. */
+    public static KeyedCertificate read(CertSpec spec) {
+        return spec.isPkcs12() ? Pkcs12.read(spec.cert(), spec.password())
+                : read(spec.cert(), spec.key(), spec.password());
+    }
+
+    /** Reads and checks a PEM pair with an unencrypted key. */
     public static KeyedCertificate read(Path certFile, Path keyFile) {
+        return read(certFile, keyFile, Optional.empty());
+    }
+
+    private static KeyedCertificate read(Path certFile, Path keyFile, Optional<String> password) {
+        if (CertSpec.looksLikePkcs12(certFile)) {
+            throw new StartupError(certFile + ": this is a PKCS#12 file, not PEM: give it alone, without a key file", null);
+        }
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter certs = new JcaX509CertificateConverter();
         for (Object o : pemObjects(certFile)) {
@@ -61,6 +83,11 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
         try {
             for (Object o : pemObjects(keyFile)) {
+                if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+                    o = decrypt(keyFile, encrypted, password);
+                } else if (o instanceof PEMEncryptedKeyPair encrypted) {
+                    o = decrypt(keyFile, encrypted, password);
+                }
                 if (o instanceof PrivateKeyInfo info) {
                     key = keys.getPrivateKey(info);
                 } else if (o instanceof PEMKeyPair pair) {
@@ -73,14 +100,61 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
             throw new StartupError(keyFile + ": not a usable private key: " + e.getMessage(), e);
         }
         if (key == null) {
-            throw new StartupError(keyFile + ": no private key in it (expected PEM: PRIVATE KEY, RSA PRIVATE KEY or "
-                    + "EC PRIVATE KEY, unencrypted)", null);
+            throw new StartupError(keyFile + ": no private key in it (expected PEM: PRIVATE KEY, RSA PRIVATE KEY, "
+                    + "EC PRIVATE KEY or ENCRYPTED PRIVATE KEY)", null);
         }
+        return checked(certFile, keyFile, chain, key);
+    }
+
+    /** The pair, once the key is shown to belong to the leaf certificate. */
+    static KeyedCertificate checked(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key) {
         if (!key.getAlgorithm().equals(chain.get(0).getPublicKey().getAlgorithm())
                 || !Keys.match(key, chain.get(0).getPublicKey())) {
-            throw new StartupError(keyFile + ": this key does not belong to the certificate in " + certFile, null);
+            throw new StartupError(keyFile.equals(certFile)
+                    ? certFile + ": its private key does not belong to its certificate"
+                    : keyFile + ": this key does not belong to the certificate in " + certFile, null);
         }
         return new KeyedCertificate(certFile, chain, key, names(chain.get(0)));
+    }
+
+    private static PrivateKeyInfo decrypt(Path keyFile, PKCS8EncryptedPrivateKeyInfo encrypted, Optional<String> password) {
+        char[] secret = secret(keyFile, password);
+        try {
+            return encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                    .setProvider(Bc.PROVIDER).build(secret));
+        } catch (OperatorCreationException | PKCSException e) {
+            throw new StartupError(keyFile + ": wrong password for the encrypted key (or an unsupported cipher)", e);
+        }
+    }
+
+    private static PEMKeyPair decrypt(Path keyFile, PEMEncryptedKeyPair encrypted, Optional<String> password) {
+        char[] secret = secret(keyFile, password);
+        try {
+            return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(secret));
+        } catch (IOException e) {
+            throw new StartupError(keyFile + ": wrong password for the encrypted key (or an unsupported cipher)", e);
+        }
+    }
+
+    private static char[] secret(Path keyFile, Optional<String> password) {
+        return password.orElseThrow(() -> new StartupError(keyFile
+                + ": the key is encrypted: give its password (password = \"...\" beside key in certificates)", null))
+                .toCharArray();
+    }
+
+    /** When the leaf certificate stops being valid. */
+    public Instant notAfter() {
+        return leaf().getNotAfter().toInstant();
+    }
+
+    /** Whether the leaf certificate covers host (exactly, or by a wildcard for its first label). */
+    public boolean covers(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (names.contains(h)) {
+            return true;
+        }
+        int dot = h.indexOf('.');
+        return dot > 0 && names.contains("*" + h.substring(dot));
     }
 
     private static List<Object> pemObjects(Path file) {

@@ -17,9 +17,14 @@ public final class WebSocketClient {
 
     /** Sends {@code message} to the endpoint at {@code uri} (ws://...) and returns what it answers. */
     public static String roundTrip(URI uri, String message) throws Exception {
+        return roundTrip(CLIENT, uri, message);
+    }
+
+    /** The same through client (e.g. one trusting a test CA, for wss://). */
+    public static String roundTrip(HttpClient client, URI uri, String message) throws Exception {
         var reply = new CompletableFuture<String>();
         var text = new StringBuilder();
-        WebSocket socket = CLIENT.newWebSocketBuilder()
+        WebSocket socket = client.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new WebSocket.Listener() {
                     @Override

@@ -36,6 +36,13 @@ public final class TestCerts {
 
     /** An EC (P-256) or RSA certificate for names (DNS names, or IP literals), valid from an hour ago for a day. */
     public static Files2 write(Path dir, String base, String algorithm, String... names) throws Exception {
+        Instant now = Instant.now();
+        return write(dir, base, algorithm, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), names);
+    }
+
+    /** An EC (P-256) or RSA certificate for names, valid from notBefore to notAfter. */
+    public static Files2 write(Path dir, String base, String algorithm, Instant notBefore, Instant notAfter,
+                               String... names) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("EC")) {
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -43,10 +50,9 @@ public final class TestCerts {
             generator.initialize(2048);
         }
         KeyPair pair = generator.generateKeyPair();
-        Instant now = Instant.now();
         X500Name subject = new X500Name("CN=" + names[0]);
-        var builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, pair.getPublic());
+        var builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(System.nanoTime()),
+                Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
         GeneralName[] alternatives = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
             boolean ip = names[i].matches("[0-9.]+|.*:.*");

@@ -1,0 +1,250 @@
+package dev.container.tls;
+
+import dev.container.StartupError;
+import dev.container.config.CertSpec;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A certificate authority of this machine's own, for HTTPS in development, as mkcert and Caddy
+ * make one: created once under the state directory ({@code tls/local/ca.crt}, its key 0600) and
+ * kept, so that trusting it once (see {@link #trustInstructions}) makes every later certificate
+ * trusted; and a server certificate from it for localhost, 127.0.0.1, ::1 and the plan's own names,
+ * issued again when the names change or a month before it expires. Not thread-safe: call from the
+ * start-up thread.
+ */
+public final class LocalCa {
+    /** Browsers refuse server certificates valid for longer than 398 days. */
+    static final Duration LEAF_LIFETIME = Duration.ofDays(397);
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    static final Duration CA_LIFETIME = Duration.ofDays(10 * 365);
+    static final List<String> ALWAYS = List.of("localhost", "127.0.0.1", "::1");
+
+    private final Path dir;
+
+    private LocalCa(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The local CA of a state directory (made on first use). */
+    public static LocalCa in(Path stateDir) {
+        return new LocalCa(stateDir.resolve("tls").resolve("local"));
+    }
+
+    /** The CA certificate, the file to trust. */
+    public Path caFile() {
+        return dir.resolve("ca.crt");
+    }
+
+    /** Whether the CA exists already (false: the next {@link #certificateFor} creates it). */
+    public boolean exists() {
+        return Files.isRegularFile(caFile()) && Files.isRegularFile(dir.resolve("ca.key"));
+    }
+
+    /**
+     * A certificate for localhost and the given extra names (host names or IP literals), issued
+     * now if there is none for exactly these names valid for another month.
+     */
+    public CertSpec certificateFor(List<String> extraNames) {
+        Set<String> names = new LinkedHashSet<>(ALWAYS);
+        extraNames.forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
+        Path cert = dir.resolve("localhost.crt");
+        Path key = dir.resolve("localhost.key");
+        try {
+            KeyedCertificate ca = ca();
+            if (!current(cert, key, ca, names)) {
+                issue(ca, names, cert, key);
+            }
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new StartupError("local CA in " + dir + ": " + e.getMessage(), e);
+        }
+        return new CertSpec(cert, key);
+    }
+
+    /** How to trust the CA once, on the common systems and clients. */
+    public String trustInstructions() {
+        String ca = caFile().toAbsolutePath().toString();
+        return String.join("\n",
+                "To trust it once on this machine (then every local certificate it issues is trusted):",
+                "  Debian/Ubuntu: sudo cp " + ca + " /usr/local/share/ca-certificates/container-local-ca.crt"
+                        + " && sudo update-ca-certificates",
+                "  Fedora/RHEL:   sudo cp " + ca + " /etc/pki/ca-trust/source/anchors/container-local-ca.crt"
+                        + " && sudo update-ca-trust",
+                "  macOS:         sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain "
+                        + ca,
+                "  Chrome/Firefox on Linux: certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n container-local-ca -i " + ca,
+                "  Java:          keytool -importcert -cacerts -alias container-local-ca -file " + ca,
+                "  curl:          curl --cacert " + ca + " https://localhost:8443/");
+    }
+
+    private KeyedCertificate ca() throws IOException, GeneralSecurityException, OperatorCreationException {
+        Path cert = caFile();
+        Path key = dir.resolve("ca.key");
+        if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
+            return KeyedCertificate.read(cert, key);
+        }
+        Files.createDirectories(dir);
+        KeyPair pair = ecKeyPair();
+        X500Name name = new X500Name("CN=container local CA " + hostName() + ",O=container local development CA");
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(CA_LIFETIME)), name, pair.getPublic());
+        var extensions = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+        X509Certificate certificate = sign(builder, pair.getPrivate());
+        write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
+        write(cert, pem(certificate), false);
+        return KeyedCertificate.read(cert, key);
+    }
+
+    /** Whether cert is this CA's, for exactly names, and valid beyond the renewal month. */
+    private static boolean current(Path cert, Path key, KeyedCertificate ca, Set<String> names) {
+        if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+            return false;
+        }
+        try {
+            KeyedCertificate leaf = KeyedCertificate.read(cert, key);
+            leaf.leaf().verify(ca.leaf().getPublicKey());
+            return leaf.notAfter().isAfter(Instant.now().plus(RENEW_BEFORE)) && alternativeNames(leaf.leaf()).equals(names);
+        } catch (StartupError | GeneralSecurityException e) {
+            return false; // unreadable, or from an older CA: issue a new one
+        }
+    }
+
+    private static Set<String> alternativeNames(X509Certificate certificate) {
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            if (certificate.getSubjectAlternativeNames() != null) {
+                for (List<?> alternative : certificate.getSubjectAlternativeNames()) {
+                    names.add(alternative.get(1).toString().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            return Set.of();
+        }
+        Set<String> normalized = new LinkedHashSet<>();
+        for (String n : names) {
+            normalized.add(n.equals("0:0:0:0:0:0:0:1") ? "::1" : n);
+        }
+        return normalized;
+    }
+
+    private void issue(KeyedCertificate ca, Set<String> names, Path cert, Path key)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        KeyPair pair = ecKeyPair();
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(ca.leaf(), serial(), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(LEAF_LIFETIME)), new X500Name("O=container local development certificate"),
+                pair.getPublic());
+        List<GeneralName> alternatives = new ArrayList<>();
+        for (String name : names) {
+            boolean ip = name.contains(":") || name.matches("[0-9.]+");
+            alternatives.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
+        }
+        var extensions = new JcaX509ExtensionUtils();
+        builder.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(alternatives.toArray(GeneralName[]::new)));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(Extension.authorityKeyIdentifier, false,
+                extensions.createAuthorityKeyIdentifier(ca.leaf()));
+        X509Certificate certificate = sign(builder, ca.key());
+        write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
+        // the chain: the leaf, then the CA (clients that trust the CA need nothing else)
+        write(cert, pem(certificate) + pem(ca.leaf()), false);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws OperatorCreationException, GeneralSecurityException {
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    }
+
+    private static KeyPair ecKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(128, new SecureRandom());
+    }
+
+    private static String hostName() {
+        try {
+            return System.getProperty("user.name") + "@" + InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return System.getProperty("user.name");
+        }
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        }
+        return out.toString();
+    }
+
+    /** Writes a file whole or not at all (temp file, fsync, rename); secret ones readable by the owner only. */
+    private static void write(Path file, String text, boolean secret) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        if (secret) {
+            try {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(temp); // not a POSIX file system
+            }
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(StandardCharsets.US_ASCII.encode(text));
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
