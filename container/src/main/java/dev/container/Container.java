@@ -5,6 +5,7 @@ import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
+import dev.container.config.TlsProvider;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
@@ -29,8 +30,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class Container implements AutoCloseable {
     private AccessLog accessLog;
     /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
     private CertificateStore certificates;
+    /** The HTTPS listeners' TLS; null without HTTPS. */
+    private TlsContext tls;
     private int generation;
     private boolean closed;
 
@@ -89,13 +92,12 @@ public final class Container implements AutoCloseable {
         LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
         servlets = Servlets.newContainer();
-        SSLContext tls = null;
         if (!plan.certs().isEmpty()) {
             certificates = new CertificateStore(plan.certs());
             certificates.watch(CERTIFICATE_CHECK);
-            tls = TlsContext.build(certificates);
+            tls = TlsContext.build(certificates, plan.tlsProvider());
         }
-        server = new HttpServer(plan.listeners(), plan.limits(), tls);
+        server = new HttpServer(plan.listeners(), plan.limits(), tls == null ? null : tls.sslContext());
         io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
             apps.put(app, startApp(app, app.name()));
@@ -163,7 +165,7 @@ public final class Container implements AutoCloseable {
             }
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs);
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -194,6 +196,11 @@ public final class Container implements AutoCloseable {
         retire(List.of(Map.entry(app, old)), routes.set(router(plan)));
         log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
                 (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** The TLS provider the HTTPS listeners use (conscrypt or jdk, never auto); empty without HTTPS. */
+    public Optional<TlsProvider> tlsProvider() {
+        return Optional.ofNullable(tls).map(TlsContext::provider);
     }
 
     /** The plan being served now (a reload's, less what needs a restart). */
@@ -237,6 +244,9 @@ public final class Container implements AutoCloseable {
         }
         if (!running.logging().equals(next.logging())) {
             changed.add("logging");
+        }
+        if (running.tlsProvider() != next.tlsProvider()) {
+            changed.add("tls-provider");
         }
         return changed;
     }

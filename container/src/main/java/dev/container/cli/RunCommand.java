@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The PEM private key of the --cert at the same position (PKCS#8, RSA or EC).")
     private List<Path> keys = new ArrayList<>();
 
+    @Option(names = "--tls-provider", paramLabel = "auto|conscrypt|jdk",
+            description = "The TLS implementation of the HTTPS listeners: auto (the default) takes Conscrypt "
+                    + "(BoringSSL) where its native library loads, else the JDK's with a warning; conscrypt "
+                    + "refuses to start without it; jdk always uses the JDK's.")
+    private String tlsProvider;
+
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
@@ -159,6 +165,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (users != null) {
             builder.users(users);
+        }
+        if (tlsProvider != null) {
+            builder.tlsProvider(tlsProvider);
         }
         builder.dev(dev);
         return builder.build();

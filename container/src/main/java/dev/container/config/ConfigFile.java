@@ -150,6 +150,8 @@ public final class ConfigFile {
         LoggingSpec logging = logging(top);
         users = users(top);
         List<CertSpec> certs = certificates(top);
+        TlsProvider tlsProvider = top.choice("tls-provider", TlsProvider.NAMES).flatMap(TlsProvider::named)
+                .orElse(TlsProvider.AUTO);
         if (certs.isEmpty() && listeners.stream().anyMatch(ListenerSpec::tls)) {
             problem(top.at.child("listeners"), top.object.get("listeners"),
                     "a listener with tls = true needs certificates = [{ cert = FILE, key = FILE }]");
@@ -159,7 +161,8 @@ public final class ConfigFile {
             return null;
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
-        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs);
+        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
+                tlsProvider);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -852,8 +855,8 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "hosts", "apps",
-                "static", "limits", "logging"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
+                "hosts", "apps", "static", "limits", "logging"));
         keys.put("listeners[]", List.of("host", "port", "tls"));
         keys.put("certificates[]", List.of("cert", "key"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));
