@@ -6,6 +6,7 @@ import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
+import dev.container.config.TlsProvider;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
@@ -35,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +66,8 @@ public final class Container implements AutoCloseable {
     private CertificateStore certificates;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
+    /** The HTTPS listeners' TLS; null without HTTPS. */
+    private TlsContext tls;
     private int generation;
     private boolean closed;
 
@@ -96,7 +98,6 @@ public final class Container implements AutoCloseable {
         LogSetup.applyLevel(plan.logging().level());
         prepareStateDir();
         servlets = Servlets.newContainer();
-        SSLContext tls = null;
         if (localTls(plan)) {
             localCertificate = Optional.of(localCertificate(plan));
         }
@@ -104,9 +105,9 @@ public final class Container implements AutoCloseable {
             CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
             certificates = new CertificateStore(served(plan));
             certificates.watch(CERTIFICATE_CHECK);
-            tls = TlsContext.build(certificates);
+            tls = TlsContext.build(certificates, plan.tlsProvider());
         }
-        server = new HttpServer(plan.listeners(), plan.limits(), tls);
+        server = new HttpServer(plan.listeners(), plan.limits(), tls == null ? null : tls.sslContext());
         io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
             apps.put(app, startApp(app, app.name()));
@@ -174,7 +175,7 @@ public final class Container implements AutoCloseable {
             }
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs);
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -205,6 +206,11 @@ public final class Container implements AutoCloseable {
         retire(List.of(Map.entry(app, old)), routes.set(router(plan)));
         log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
                 (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** The TLS provider the HTTPS listeners use (conscrypt or jdk, never auto); empty without HTTPS. */
+    public Optional<TlsProvider> tlsProvider() {
+        return Optional.ofNullable(tls).map(TlsContext::provider);
     }
 
     /** The plan being served now (a reload's, less what needs a restart). */
@@ -248,6 +254,9 @@ public final class Container implements AutoCloseable {
         }
         if (!running.logging().equals(next.logging())) {
             changed.add("logging");
+        }
+        if (running.tlsProvider() != next.tlsProvider()) {
+            changed.add("tls-provider");
         }
         return changed;
     }

@@ -84,6 +84,12 @@ final class RunCommand implements Callable<Integer> {
             + "without certificates. HTTPS listeners always offer h2 by ALPN.")
     private boolean h2c;
 
+    @Option(names = "--tls-provider", paramLabel = "auto|conscrypt|jdk",
+            description = "The TLS implementation of the HTTPS listeners: auto (the default) takes Conscrypt "
+                    + "(BoringSSL) where its native library loads, else the JDK's with a warning; conscrypt "
+                    + "refuses to start without it; jdk always uses the JDK's.")
+    private String tlsProvider;
+
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
@@ -172,6 +178,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (users != null) {
             builder.users(users);
+        }
+        if (tlsProvider != null) {
+            builder.tlsProvider(tlsProvider);
         }
         builder.dev(dev);
         builder.h2c(h2c);

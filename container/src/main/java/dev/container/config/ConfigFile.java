@@ -150,6 +150,8 @@ public final class ConfigFile {
         LoggingSpec logging = logging(top);
         users = users(top);
         List<CertSpec> certs = certificates(top);
+        TlsProvider tlsProvider = top.choice("tls-provider", TlsProvider.NAMES).flatMap(TlsProvider::named)
+                .orElse(TlsProvider.AUTO);
         ConfigValue certificatesGiven = top.object.get("certificates");
         boolean noCertificates = certificatesGiven == null
                 || certificatesGiven instanceof ConfigList list && list.isEmpty();
@@ -162,7 +164,8 @@ public final class ConfigFile {
             return null;
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
-        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs);
+        return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
+                tlsProvider);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -882,8 +885,8 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "hosts", "apps",
-                "static", "limits", "logging"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
+                "hosts", "apps", "static", "limits", "logging"));
         keys.put("listeners[]", List.of("host", "port", "tls", "h2c"));
         keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -18,12 +19,14 @@ import java.util.Set;
  * @param dev development mode ({@code --dev}): apps redeploy when their WAR or classes change,
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
+ * @param tlsProvider the TLS implementation of the HTTPS listeners
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging, boolean dev, List<CertSpec> certs) {
+                   LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider) {
     public Plan {
         certs = List.copyOf(certs);
+        Objects.requireNonNull(tlsProvider, "tlsProvider");
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
         statics = List.copyOf(statics);
@@ -53,6 +56,13 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
+    }
+
+    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads ({@link TlsProvider#AUTO}). */
+    public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
+                Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
+                List<CertSpec> certs) {
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO);
     }
 
     /** The host that answers requests for names no other host claims. */

@@ -56,6 +56,7 @@ public final class PlanBuilder {
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
+    private TlsProvider tlsProvider = TlsProvider.AUTO;
     /** The listeners came from a config file: the first --listen replaces them. */
     private boolean listenersFromFile;
 
@@ -83,6 +84,7 @@ public final class PlanBuilder {
         hosts = plan.hosts();
         limits = plan.limits();
         logging = plan.logging();
+        tlsProvider = plan.tlsProvider();
         HostSpec defaultHost = plan.defaultHost();
         for (AppSpec app : plan.appsOn(defaultHost)) {
             claimedPaths.put(app.contextPath(), "an app in " + file);
@@ -267,6 +269,13 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code auto}, {@code conscrypt} or {@code jdk} ({@link TlsProvider}): replaces the config file's. */
+    public PlanBuilder tlsProvider(String name) {
+        TlsProvider.named(name).ifPresentOrElse(p -> tlsProvider = p, () -> problems.add("--tls-provider " + name
+                + ": expected one of " + String.join(", ", TlsProvider.NAMES)));
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -308,7 +317,7 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs);
+                logging, dev, certs, tlsProvider);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */
