@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,11 +19,18 @@ import java.util.Set;
  * @param dev development mode ({@code --dev}): apps redeploy when their WAR or classes change,
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
+ * @param jobs the scheduled jobs, unique by name
+ * @param admin where the admin channel listens (a loopback address), or empty for none
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging, boolean dev, List<CertSpec> certs) {
+                   LoggingSpec logging, boolean dev, List<CertSpec> certs, List<JobSpec> jobs,
+                   Optional<ListenerSpec> admin) {
     public Plan {
+        jobs = List.copyOf(jobs);
+        if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
+            throw new IllegalArgumentException("two jobs of one name: " + jobs.stream().map(JobSpec::name).toList());
+        }
         certs = List.copyOf(certs);
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
@@ -53,6 +61,14 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
+    }
+
+    /** A plan without jobs and without an admin channel. */
+    public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
+                Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
+                List<CertSpec> certs) {
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, List.of(),
+                Optional.empty());
     }
 
     /** The host that answers requests for names no other host claims. */

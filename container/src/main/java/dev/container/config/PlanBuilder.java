@@ -52,6 +52,10 @@ public final class PlanBuilder {
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
+    private final List<JobSpec> jobs = new ArrayList<>();
+    /** --job arguments, read in build() once every --war is known (a class job may name one). */
+    private final List<String> jobFlags = new ArrayList<>();
+    private Optional<ListenerSpec> admin = Optional.of(JobsSection.DEFAULT_ADMIN);
     /** The listeners came from a config file: the first --listen replaces them. */
     private boolean listenersFromFile;
 
@@ -79,6 +83,8 @@ public final class PlanBuilder {
         hosts = plan.hosts();
         limits = plan.limits();
         logging = plan.logging();
+        jobs.addAll(plan.jobs());
+        admin = plan.admin();
         HostSpec defaultHost = plan.defaultHost();
         for (AppSpec app : plan.appsOn(defaultHost)) {
             claimedPaths.put(app.contextPath(), "an app in " + file);
@@ -242,6 +248,33 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code --job 'NAME every 5m http GET /app/tick'}: one job in a line ({@link JobFlag}). */
+    public PlanBuilder job(String argument) {
+        jobFlags.add(argument);
+        return this;
+    }
+
+    /** Where the admin channel listens (a loopback address), or empty for none. */
+    public PlanBuilder admin(Optional<ListenerSpec> where) {
+        admin = where;
+        return this;
+    }
+
+    /** {@code --admin HOST:PORT} on a loopback address, or {@code off}. */
+    public PlanBuilder admin(String argument) {
+        if (argument.equals("off")) {
+            admin = Optional.empty();
+            return this;
+        }
+        ListenerSpec spec = parseListen(argument, p -> problems.add("--admin " + argument + ": " + p));
+        if (spec != null && !JobsSection.isLoopback(spec.host())) {
+            problems.add("--admin " + argument + ": the admin channel listens on a loopback address only, such as 127.0.0.1:0");
+        } else if (spec != null) {
+            admin = Optional.of(spec);
+        }
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -275,13 +308,21 @@ public final class PlanBuilder {
         if (!https && certsFromFlags) {
             problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
         }
+        for (String flag : jobFlags) {
+            JobSpec job = JobFlag.parse(flag, apps, p -> problems.add("--job " + flag + ": " + p));
+            if (job != null && jobs.stream().anyMatch(j -> j.name().equals(job.name()))) {
+                problems.add("--job " + flag + ": there is already a job named " + job.name());
+            } else if (job != null) {
+                jobs.add(job);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigError(problems);
         }
         var ls = listeners.isEmpty() ? List.of(new ListenerSpec(ANY_HOST, DEFAULT_PORT)) : listeners;
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs);
+                logging, dev, certs, jobs, admin);
     }
 
     private boolean checkPath(String flag, String argument, String path) {
