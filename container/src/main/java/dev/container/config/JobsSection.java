@@ -314,15 +314,17 @@ final class JobsSection {
         Optional<String> appRef = s.string("app");
         AppSpec app = appRef.map(ref -> app(ref, s, hosts, apps)).orElse(null);
         List<Path> jars = new ArrayList<>();
+        boolean[] badJar = {false};
         s.list("jars", "a list of jar files", (jv, jat) -> {
             Path jar = file.path(jv, jat);
             if (jar == null) {
-                return;
-            }
-            if (!Files.isRegularFile(jar)) {
+                badJar[0] = true;
+            } else if (!Files.isRegularFile(jar)) {
                 file.problem(jat, jv, "no such file: " + jar);
+                badJar[0] = true;
             } else if (!PlanBuilder.isZip(jar)) {
                 file.problem(jat, jv, "not a jar (zip) file: " + jar);
+                badJar[0] = true;
             } else {
                 jars.add(jar);
             }
@@ -337,7 +339,7 @@ final class JobsSection {
             }
         });
         s.finish();
-        if (!nameOk || (appRef.isPresent() && app == null)) {
+        if (!nameOk || (appRef.isPresent() && app == null) || badJar[0]) {
             return null;
         }
         String className = name.get().trim();
