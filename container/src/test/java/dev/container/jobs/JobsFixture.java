@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Waiting for jobs to have run: polls the history until a condition holds or a deadline passes. */
-final class JobsFixture {
+public final class JobsFixture {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     private JobsFixture() {
@@ -21,7 +21,7 @@ final class JobsFixture {
         return awaitRuns(server.container().jobs(), name, n, condition);
     }
 
-    static List<JobRun> awaitRuns(Jobs jobs, String name, int n, Predicate<JobRun> condition) {
+    public static List<JobRun> awaitRuns(Jobs jobs, String name, int n, Predicate<JobRun> condition) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<JobRun> runs = List.of();
         while (System.nanoTime() < deadline) {
