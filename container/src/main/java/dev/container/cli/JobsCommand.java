@@ -48,14 +48,26 @@ final class JobsCommand implements Callable<Integer> {
             out.printf("%-16s %-22s %-22s %s%n", "NAME", "SCHEDULE", "NEXT", "LAST");
             for (JsonNode job : jobs) {
                 out.printf("%-16s %-22s %-22s %s%n", job.path("name").asText(), job.path("schedule").asText(),
-                        job.path("running").asBoolean() ? "running now" : job.path("next").asText("-"),
+                        job.path("running").asBoolean() ? "running now" : time(job.path("next")),
                         job.path("runs").isEmpty() ? "never run" : summary(job.path("runs").get(0)));
             }
         });
     }
 
+    /** An ISO-8601 instant to the second, as people read it: 2026-12-02T00:47:34Z. */
+    static String time(JsonNode instant) {
+        if (!instant.isTextual()) {
+            return "-";
+        }
+        try {
+            return Instant.parse(instant.asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant.asText();
+        }
+    }
+
     static String summary(JsonNode run) {
-        return run.path("result").asText().toLowerCase().replace('_', ' ') + " at " + run.path("start").asText()
+        return run.path("result").asText().toLowerCase().replace('_', ' ') + " at " + time(run.path("start"))
                 + " in " + run.path("millis").asLong() + " ms: " + run.path("detail").asText()
                 + (run.path("manual").asBoolean() ? " (by hand)" : "");
     }
@@ -110,7 +122,7 @@ final class JobsCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 JsonNode job = client.get("jobs/" + name);
                 out.println(job.path("name").asText() + ": " + job.path("schedule").asText() + ", " + job.path("action").asText());
-                out.println("next: " + (job.path("running").asBoolean() ? "running now" : job.path("next").asText("-")));
+                out.println("next: " + (job.path("running").asBoolean() ? "running now" : time(job.path("next"))));
                 for (JsonNode run : job.path("runs")) {
                     out.println("  " + summary(run));
                     String output = run.path("output").asText();

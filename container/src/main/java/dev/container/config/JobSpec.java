@@ -98,7 +98,9 @@ public record JobSpec(String name, Schedule schedule, Action action, Duration ti
 
         @Override
         public String describe() {
-            return "command " + argv;
+            String text = "command " + argv;
+            // a script in one argument can be long; the log and the listing need only its start
+            return text.length() <= 100 ? text : text.substring(0, 97).replace('\n', ' ') + "...";
         }
     }
 
