@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +99,7 @@ final class CommandTask implements Task {
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
         boolean interrupted = Thread.interrupted();
-        while (System.nanoTime() < deadline && (process.isAlive() || tree.stream().anyMatch(ProcessHandle::isAlive))) {
+        while (System.nanoTime() < deadline && (process.isAlive() || tree.stream().anyMatch(CommandTask::alive))) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -112,6 +113,24 @@ final class CommandTask implements Task {
         late.forEach(ProcessHandle::destroyForcibly);
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether the process still runs. ProcessHandle counts a zombie as alive, and a killed
+     * grandchild stays one until its new parent reaps it, which in a container's init may be never:
+     * on Linux the state in /proc says which it is.
+     */
+    static boolean alive(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive(); // no /proc (not Linux), or it has just gone
         }
     }
 }

@@ -16,6 +16,9 @@ final class JobHistory {
 
     /** A history of a new capacity with the runs of this one (a changed job keeps its past). */
     JobHistory resized(int newCapacity) {
+        if (newCapacity == capacity) {
+            return this; // shared: the replaced job's last run, ending after the swap, lands here too
+        }
         JobHistory next = new JobHistory(newCapacity);
         List<JobRun> old = runs();
         for (int i = old.size() - 1; i >= 0; i--) {

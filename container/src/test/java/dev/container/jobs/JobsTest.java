@@ -263,17 +263,17 @@ class JobsTest {
         assertThat(run.detail()).startsWith("killed after 1000 ms");
         long child = Long.parseLong(Files.readString(dir.resolve("state/child.pid")).trim());
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+        while (ProcessHandle.of(child).map(CommandTask::alive).orElse(false) && System.nanoTime() < deadline) {
             JobsFixture.sleep(50);
         }
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("child %d alive", child).isFalse();
+        assertThat(ProcessHandle.of(child).map(CommandTask::alive).orElse(false)).as("child %d alive", child).isFalse();
     }
 
     @Test
     void runs_of_one_job_never_overlap() throws Exception {
         start("""
                 static = [{ dir = site, create = true }]
-                jobs { long { every = 1s, command = [sh, -c, "sleep 1.5"] } }
+                jobs { long { every = 500ms, command = [sh, -c, "sleep 1"] } }
                 """);
         List<JobRun> runs = awaitRuns(server, "long", 3, r -> r.result() == JobRun.Result.OK).stream()
                 .sorted(Comparator.comparing(JobRun::start)).toList();
@@ -328,7 +328,7 @@ class JobsTest {
         Jobs jobs = server.container().jobs();
         server.close();
         server = null;
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(CommandTask::alive).orElse(false)).isFalse();
         assertThat(jobs.status("sleeper").orElseThrow().runs().get(0).result()).isEqualTo(JobRun.Result.INTERRUPTED);
     }
 }
