@@ -110,9 +110,12 @@ public final class Jobs implements AutoCloseable {
     }
 
     private Date schedule(ScheduledJob job) throws SchedulerException {
-        Scheduler s = scheduler();
-        JobSpec spec = job.spec;
-        JobDetail detail = JobBuilder.newJob(QuartzJob.class).withIdentity(spec.name(), GROUP).storeDurably().build();
+        JobDetail detail = JobBuilder.newJob(QuartzJob.class).withIdentity(job.spec.name(), GROUP).storeDurably().build();
+        return scheduler().scheduleJob(detail, trigger(job.spec));
+    }
+
+    /** The Quartz trigger of a job's schedule, with the misfire policy that skips missed runs. */
+    static Trigger trigger(JobSpec spec) {
         TriggerBuilder<Trigger> trigger = TriggerBuilder.newTrigger().withIdentity(spec.name(), GROUP);
         Trigger built;
         if (spec.schedule() instanceof JobSpec.Every every) {
@@ -129,7 +132,7 @@ public final class Jobs implements AutoCloseable {
                             .withMisfireHandlingInstructionDoNothing())
                     .build();
         }
-        return s.scheduleJob(detail, built);
+        return built;
     }
 
     /** Stops the job's schedule and interrupts a run in progress (which records itself as interrupted). */
