@@ -7,6 +7,9 @@ import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
 import dev.container.config.TlsProvider;
+import dev.container.admin.AdminServer;
+import dev.container.jobs.JobContext;
+import dev.container.jobs.Jobs;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
@@ -25,8 +28,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,8 +59,8 @@ public final class Container implements AutoCloseable {
     /** How often the certificate files are checked for a change on disk. */
     private static final java.time.Duration CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
-    /** The plan being served: the start's, then each reload's (less what needs a restart). */
-    private Plan plan;
+    /** The plan being served: the start's, then each reload's (less what needs a restart). Read by job threads. */
+    private volatile Plan plan;
     /** The running apps in plan order, each with the deployment behind it (none after a failed start). */
     private final Map<AppSpec, Running> apps = new LinkedHashMap<>();
     private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
@@ -70,6 +77,15 @@ public final class Container implements AutoCloseable {
     private TlsContext tls;
     private int generation;
     private boolean closed;
+    /** The scheduled jobs; started once the apps and listeners are up. */
+    private Jobs jobs;
+    /** The admin channel, or null when the plan has none. */
+    private AdminServer admin;
+    /**
+     * The running apps' deployments, republished whole after each change, for job threads: they
+     * must not take this object's lock, which close() holds while it waits for them.
+     */
+    private volatile Map<AppSpec, WarDeployment> deployed = Map.of();
 
     /** An app as it runs: its deployment (null when it failed and answers 503) behind a request counter. */
     private record Running(String instance, WarDeployment deployment, HttpHandler handler) {
@@ -119,6 +135,18 @@ public final class Container implements AutoCloseable {
         server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
+        }
+        publishDeployments();
+        // after the apps and listeners: a job may call the apps or use their classes at once
+        jobs = new Jobs(new RunningContext());
+        jobs.update(plan.jobs());
+        if (plan.admin().isPresent()) {
+            try {
+                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), jobs);
+            } catch (IOException e) {
+                throw new StartupError("admin channel on " + plan.admin().get().authority(plan.admin().get().port())
+                        + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -175,12 +203,16 @@ public final class Container implements AutoCloseable {
             }
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider());
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
+                plan.admin());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
         mounts.putAll(nextMounts);
-        retire(retired, routes.set(router(plan)));
+        Switch.Routes old = routes.set(router(plan));
+        publishDeployments();
+        jobs.update(plan.jobs());
+        retire(retired, old);
         log.info("reloaded in {} ms: {} app(s) started, {} stopped, {} unchanged", (System.nanoTime() - began) / 1_000_000,
                 started, retired.size(), nextApps.size() - started);
     }
@@ -203,7 +235,9 @@ public final class Container implements AutoCloseable {
             return;
         }
         apps.put(app, fresh);
-        retire(List.of(Map.entry(app, old)), routes.set(router(plan)));
+        Switch.Routes oldRoutes = routes.set(router(plan));
+        publishDeployments();
+        retire(List.of(Map.entry(app, old)), oldRoutes);
         log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
                 (System.nanoTime() - began) / 1_000_000);
     }
@@ -258,6 +292,9 @@ public final class Container implements AutoCloseable {
         if (running.tlsProvider() != next.tlsProvider()) {
             changed.add("tls-provider");
         }
+        if (!running.admin().equals(next.admin())) {
+            changed.add("admin");
+        }
         return changed;
     }
 
@@ -268,6 +305,14 @@ public final class Container implements AutoCloseable {
     }
 
     private HttpHandler mount(StaticSpec mount) {
+        if (!Files.exists(mount.root())) {
+            // a mount with create = true: the directory a job writes into, say
+            try {
+                Files.createDirectories(mount.root());
+            } catch (IOException e) {
+                throw new StartupError("static " + mount.prefix() + ": cannot create " + mount.root() + ": " + e.getMessage(), e);
+            }
+        }
         log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
                 mount.listing() ? " (listing on)" : "");
         return StaticFiles.handler(mount);
@@ -372,6 +417,65 @@ public final class Container implements AutoCloseable {
         return urls;
     }
 
+    /** The scheduled jobs (for the admin channel and tests). */
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    /** The admin channel's URL, if it runs. */
+    public Optional<String> adminUrl() {
+        return Optional.ofNullable(admin).map(AdminServer::url);
+    }
+
+    private void publishDeployments() {
+        Map<AppSpec, WarDeployment> now = new LinkedHashMap<>();
+        apps.forEach((spec, running) -> {
+            if (running.deployment() != null) {
+                now.put(spec, running.deployment());
+            }
+        });
+        deployed = Map.copyOf(now);
+    }
+
+    /** What jobs see of this container: lock-free reads of the current plan, listeners and apps. */
+    private final class RunningContext implements JobContext {
+        @Override
+        public Path stateDir() {
+            return plan.stateDir();
+        }
+
+        @Override
+        public Optional<InetSocketAddress> plainHttp() {
+            return server.addresses().entrySet().stream().filter(e -> !e.getKey().tls()).findFirst().map(e -> {
+                InetSocketAddress bound = e.getValue();
+                if (bound.getAddress().isAnyLocalAddress()) {
+                    return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+                }
+                return bound;
+            });
+        }
+
+        @Override
+        public String hostHeader(Optional<String> host) {
+            Plan p = plan;
+            HostSpec target = host.flatMap(id -> p.hosts().stream().filter(h -> h.id().equals(id)).findFirst())
+                    .orElse(p.defaultHost());
+            return target.names().stream().filter(n -> !n.startsWith("*.")).findFirst()
+                    .or(() -> target.names().stream().findFirst().map(n -> "job" + n.substring(1)))
+                    .orElse("localhost");
+        }
+
+        @Override
+        public Optional<ClassLoader> appClassLoader(String contextPath, Optional<String> host) {
+            Plan p = plan;
+            String hostId = host.orElse(p.defaultHost().id());
+            return deployed.entrySet().stream()
+                    .filter(e -> e.getKey().contextPath().equals(contextPath))
+                    .filter(e -> e.getKey().hosts().isEmpty() ? hostId.equals(p.defaultHost().id()) : e.getKey().hosts().contains(hostId))
+                    .findFirst().map(e -> e.getValue().classLoader());
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -379,6 +483,12 @@ public final class Container implements AutoCloseable {
         }
         closed = true;
         long began = System.nanoTime();
+        if (admin != null) {
+            admin.close();
+        }
+        if (jobs != null) {
+            jobs.close(); // before the apps: a job may be using them
+        }
         if (server != null && !server.drain(plan.shutdownTimeout())) {
             log.warn("requests still running after {} s; stopping anyway", plan.shutdownTimeout().toSeconds());
         }
@@ -389,6 +499,7 @@ public final class Container implements AutoCloseable {
             }
         }
         apps.clear();
+        deployed = Map.of();
         if (server != null) {
             server.stop();
         }

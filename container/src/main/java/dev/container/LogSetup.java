@@ -55,6 +55,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.xnio").setLevel(Level.WARN);
         context.getLogger("org.jboss").setLevel(Level.WARN);
         context.getLogger("io.undertow").setLevel(Level.WARN);
+        // Quartz reports its set-up (version, thread pool, store, a multi-line summary) at INFO;
+        // the container logs one line per job itself.
+        context.getLogger("org.quartz").setLevel(Level.WARN);
         // Jasper's XML reader warns at start-up that it has no copies of the XML Schema DTDs, which
         // it would only need to validate TLDs (off, as on Tomcat).
         context.getLogger("org.apache.tomcat.util.descriptor.DigesterFactory").setLevel(Level.ERROR);

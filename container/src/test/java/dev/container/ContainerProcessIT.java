@@ -235,7 +235,7 @@ class ContainerProcessIT {
         Process ok = new ProcessBuilder(java, "-jar", System.getProperty("container.jar"), "validate", reference.toString())
                 .redirectErrorStream(true).start();
         assertThat(new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .isEqualTo(reference + ": ok: 2 hosts, 3 apps, 2 static mounts, 1 listener, 2 certificates\n");
+                .isEqualTo(reference + ": ok: 2 hosts, 3 apps, 2 static mounts, 1 listener, 2 certificates, 3 jobs\n");
         assertThat(ok.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(ok.exitValue()).isZero();
         Process bad = new ProcessBuilder(java, "-jar", System.getProperty("container.jar"), "validate", broken.toString())

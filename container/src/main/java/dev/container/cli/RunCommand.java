@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  container run --war shop.war --war ROOT.war --static ./public",
                 "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000",
-                "  container run --war admin.war --users conf/users.properties"})
+                "  container run --war admin.war --users conf/users.properties",
+                "  container run --war app.war --job 'tick every 5m http GET /app/tick'",
+                "  container run --static site --job \"nightly cron '0 3 * * *' command ./backup.sh\""})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("container");
     static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
@@ -93,6 +95,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
+
+    @Option(names = "--job", paramLabel = "'NAME SCHEDULE KIND'",
+            description = "A scheduled job (repeatable): NAME every DURATION [after DELAY] KIND, or NAME cron "
+                    + "'EXPR' KIND (5-field Unix or Quartz form); KIND is http [METHOD] /path (the container's own "
+                    + "apps), command PROGRAM [ARGS...] (run in the state directory), or class CLASS [in /CONTEXT] "
+                    + "(an org.quartz.Job or Runnable). More options in the config file's jobs section.")
+    private List<String> jobs = new ArrayList<>();
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT|off",
+            description = "Where the admin channel listens, for 'container jobs': a loopback address. "
+                    + "Default 127.0.0.1:0 (a free port, written with a token to STATE/admin.json); off for none.")
+    private String admin;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A config file (HOCON, see conf/container.conf). Flags win over it: --listen and "
@@ -184,6 +198,10 @@ final class RunCommand implements Callable<Integer> {
         }
         builder.dev(dev);
         builder.h2c(h2c);
+        jobs.forEach(builder::job);
+        if (admin != null) {
+            builder.admin(admin);
+        }
         return builder.build();
     }
 }

@@ -50,7 +50,8 @@ final class ValidateCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(file + ": ok: " + count(plan.hosts().size(), "host") + ", "
                 + count(plan.apps().size(), "app") + ", " + count(plan.statics().size(), "static mount") + ", "
                 + count(plan.listeners().size(), "listener")
-                + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate")));
+                + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate"))
+                + (plan.jobs().isEmpty() ? "" : ", " + count(plan.jobs().size(), "job")));
         return CommandLine.ExitCode.OK;
     }
 

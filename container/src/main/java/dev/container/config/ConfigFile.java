@@ -60,7 +60,7 @@ public final class ConfigFile {
     }
 
     /** Where a value sits: its path through the file (keys and list indexes) and how to print it. */
-    private record At(List<Object> segments, String key) {
+    record At(List<Object> segments, String key) {
         At child(String name) {
             List<Object> s = new ArrayList<>(segments);
             s.add(name);
@@ -152,6 +152,9 @@ public final class ConfigFile {
         List<CertSpec> certs = certificates(top);
         TlsProvider tlsProvider = top.choice("tls-provider", TlsProvider.NAMES).flatMap(TlsProvider::named)
                 .orElse(TlsProvider.AUTO);
+        JobsSection jobsSection = new JobsSection(this);
+        List<JobSpec> jobs = jobsSection.jobs(top, hosts, apps);
+        Optional<ListenerSpec> admin = jobsSection.admin(top);
         ConfigValue certificatesGiven = top.object.get("certificates");
         boolean noCertificates = certificatesGiven == null
                 || certificatesGiven instanceof ConfigList list && list.isEmpty();
@@ -165,7 +168,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider);
+                tlsProvider, jobs, admin);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -470,6 +473,7 @@ public final class ConfigFile {
             List<String> hostIds = mount == null ? List.of() : hostIds(mount);
             boolean listing = mount != null && mount.bool("listing").orElse(false);
             boolean compression = mount == null || mount.bool("compression").orElse(true);
+            boolean create = mount != null && mount.bool("create").orElse(false);
             Optional<Duration> maxAge = mount == null ? Optional.empty() : mount.duration("max-age");
             if (mount != null) {
                 mount.finish();
@@ -477,8 +481,13 @@ public final class ConfigFile {
             if (root == null || prefix == null) {
                 return;
             }
-            if (!Files.exists(root)) {
-                problem(dirAt, dir, "no such directory: " + root);
+            if (!Files.exists(root) && create) {
+                // made at start (what a job writes into, under the state directory, say)
+                if (claim(claims, hosts, hostIds, prefix, at, value, "static mount")) {
+                    statics.add(new StaticSpec(root, prefix, listing, hostIds, maxAge, compression));
+                }
+            } else if (!Files.exists(root)) {
+                problem(dirAt, dir, "no such directory: " + root + (mount == null ? "" : " (create = true makes it at start)"));
             } else if (!Files.isDirectory(root)) {
                 problem(dirAt, dir, "not a directory: " + root);
             } else if (claim(claims, hosts, hostIds, prefix, at, value, "static mount")) {
@@ -577,7 +586,7 @@ public final class ConfigFile {
     // ---- reading values -------------------------------------------------------------------
 
     /** One object of the file: hands out its values by key and remembers which were read. */
-    private final class Section {
+    final class Section {
         final ConfigObject object;
         final At at;
         final String schema;
@@ -766,17 +775,17 @@ public final class ConfigFile {
     }
 
     @FunctionalInterface
-    private interface ElementReader {
+    interface ElementReader {
         void read(ConfigValue value, At at);
     }
 
     @FunctionalInterface
-    private interface EntryReader {
+    interface EntryReader {
         void read(String name, ConfigValue value, At at);
     }
 
     /** A path relative to the file's directory; null after a problem. */
-    private Path path(ConfigValue v, At at) {
+    Path path(ConfigValue v, At at) {
         if (!isType(v, at, ConfigValueType.STRING, "a path (a string)")) {
             return null;
         }
@@ -788,7 +797,7 @@ public final class ConfigFile {
         return baseDir.resolve(text).normalize();
     }
 
-    private boolean isType(ConfigValue v, At at, ConfigValueType type, String expected) {
+    boolean isType(ConfigValue v, At at, ConfigValueType type, String expected) {
         if (v.valueType() != type) {
             problem(at, v, "expected " + expected + ", got " + describe(v));
             return false;
@@ -796,7 +805,7 @@ public final class ConfigFile {
         return true;
     }
 
-    private boolean scalar(ConfigValue v, At at, String expected) {
+    boolean scalar(ConfigValue v, At at, String expected) {
         ConfigValueType t = v.valueType();
         if (t == ConfigValueType.OBJECT || t == ConfigValueType.LIST || t == ConfigValueType.NULL) {
             problem(at, v, "expected " + expected + ", got " + describe(v));
@@ -828,12 +837,22 @@ public final class ConfigFile {
         };
     }
 
-    private static String suggestion(String word, java.util.Collection<String> candidates) {
+    static String suggestion(String word, java.util.Collection<String> candidates) {
         return Suggestions.closest(word, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 
-    private void problem(At at, ConfigValue value, String text) {
+    void problem(At at, ConfigValue value, String text) {
         problems.add(new Problem(origin(at, value), (at.key().isEmpty() ? "" : at.key() + ": ") + text));
+    }
+
+    /** How many problems were found so far (to tell whether a part read clean). */
+    int problemCount() {
+        return problems.size();
+    }
+
+    /** An object of the file to read as a section of the given schema (see {@link #KEYS}). */
+    Section section(ConfigObject object, At at, String schema) {
+        return new Section(object, at, schema);
     }
 
     /**
@@ -886,17 +905,21 @@ public final class ConfigFile {
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
-                "hosts", "apps", "static", "limits", "logging"));
+                "hosts", "apps", "static", "limits", "logging", "jobs", "admin"));
         keys.put("listeners[]", List.of("host", "port", "tls", "h2c"));
         keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
-        keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression"));
+        keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
                 "max-connections", "http2-max-concurrent-streams"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
+        keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));
+        keys.put("jobs.*.http", List.of("method", "path", "host", "headers", "body"));
+        keys.put("jobs.*.command", List.of("argv", "dir", "env"));
+        keys.put("jobs.*.class", List.of("name", "app", "jars", "data"));
         return Map.copyOf(keys);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,11 +21,18 @@ import java.util.Set;
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
  * @param tlsProvider the TLS implementation of the HTTPS listeners
+ * @param jobs the scheduled jobs, unique by name
+ * @param admin where the admin channel listens (a loopback address), or empty for none
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider) {
+                   LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
+                   List<JobSpec> jobs, Optional<ListenerSpec> admin) {
     public Plan {
+        jobs = List.copyOf(jobs);
+        if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
+            throw new IllegalArgumentException("two jobs of one name: " + jobs.stream().map(JobSpec::name).toList());
+        }
         certs = List.copyOf(certs);
         Objects.requireNonNull(tlsProvider, "tlsProvider");
         listeners = List.copyOf(listeners);
@@ -58,11 +66,12 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
     }
 
-    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads ({@link TlsProvider#AUTO}). */
+    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs or an admin channel. */
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
-        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO);
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
+                List.of(), Optional.empty());
     }
 
     /** The host that answers requests for names no other host claims. */

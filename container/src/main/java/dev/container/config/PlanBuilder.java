@@ -57,6 +57,10 @@ public final class PlanBuilder {
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
     private TlsProvider tlsProvider = TlsProvider.AUTO;
+    private final List<JobSpec> jobs = new ArrayList<>();
+    /** --job arguments, read in build() once every --war is known (a class job may name one). */
+    private final List<String> jobFlags = new ArrayList<>();
+    private Optional<ListenerSpec> admin = Optional.of(JobsSection.DEFAULT_ADMIN);
     /** The listeners came from a config file: the first --listen replaces them. */
     private boolean listenersFromFile;
 
@@ -85,6 +89,8 @@ public final class PlanBuilder {
         limits = plan.limits();
         logging = plan.logging();
         tlsProvider = plan.tlsProvider();
+        jobs.addAll(plan.jobs());
+        admin = plan.admin();
         HostSpec defaultHost = plan.defaultHost();
         for (AppSpec app : plan.appsOn(defaultHost)) {
             claimedPaths.put(app.contextPath(), "an app in " + file);
@@ -276,6 +282,33 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code --job 'NAME every 5m http GET /app/tick'}: one job in a line ({@link JobFlag}). */
+    public PlanBuilder job(String argument) {
+        jobFlags.add(argument);
+        return this;
+    }
+
+    /** Where the admin channel listens (a loopback address), or empty for none. */
+    public PlanBuilder admin(Optional<ListenerSpec> where) {
+        admin = where;
+        return this;
+    }
+
+    /** {@code --admin HOST:PORT} on a loopback address, or {@code off}. */
+    public PlanBuilder admin(String argument) {
+        if (argument.equals("off")) {
+            admin = Optional.empty();
+            return this;
+        }
+        ListenerSpec spec = parseListen(argument, p -> problems.add("--admin " + argument + ": " + p));
+        if (spec != null && !JobsSection.isLoopback(spec.host())) {
+            problems.add("--admin " + argument + ": the admin channel listens on a loopback address only, such as 127.0.0.1:0");
+        } else if (spec != null) {
+            admin = Optional.of(spec);
+        }
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -309,6 +342,14 @@ public final class PlanBuilder {
         if (!https && certsFromFlags) {
             problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
         }
+        for (String flag : jobFlags) {
+            JobSpec job = JobFlag.parse(flag, apps, p -> problems.add("--job " + flag + ": " + p));
+            if (job != null && jobs.stream().anyMatch(j -> j.name().equals(job.name()))) {
+                problems.add("--job " + flag + ": there is already a job named " + job.name());
+            } else if (job != null) {
+                jobs.add(job);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigError(problems);
         }
@@ -317,7 +358,7 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs, tlsProvider);
+                logging, dev, certs, tlsProvider, jobs, admin);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

@@ -68,6 +68,11 @@ public final class WarDeployment {
         return spec;
     }
 
+    /** The app's class loader (for class jobs that use its code); null before start. */
+    public ClassLoader classLoader() {
+        return loader;
+    }
+
     /** Deploys and starts the app; returns the handler that serves its context path. */
     public HttpHandler start() throws DeploymentError {
         try {

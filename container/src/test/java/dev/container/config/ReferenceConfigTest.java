@@ -34,6 +34,7 @@ class ReferenceConfigTest {
         assertThat(plan.hosts()).extracting(HostSpec::id).containsExactly("main", "api");
         assertThat(plan.apps()).hasSize(3);
         assertThat(plan.statics()).hasSize(2);
+        assertThat(plan.jobs()).extracting(JobSpec::name).containsExactly("warm-up", "disk-usage", "tick");
         assertThat(plan.apps()).allSatisfy(app -> assertThat(app.users()).as("users of %s", app.contextPath()).isPresent());
     }
 
@@ -66,6 +67,12 @@ class ReferenceConfigTest {
         HostSpec main = plan.hosts().get(0);
         assertThat(main.hsts()).contains(new Hsts(ConfigFile.DEFAULT_HSTS_MAX_AGE, false, false));
         assertThat(plan.statics().get(1).maxAge()).contains(Duration.ZERO);
+        JobSpec warmUp = plan.jobs().get(0);
+        assertThat(warmUp.timeout()).isEqualTo(JobsSection.DEFAULT_TIMEOUT);
+        assertThat(warmUp.jitter()).isEqualTo(JobsSection.DEFAULT_JITTER);
+        assertThat(warmUp.history()).isEqualTo(JobsSection.DEFAULT_HISTORY);
+        assertThat(warmUp.schedule()).isEqualTo(new JobSpec.Every(Duration.ofHours(1), JobsSection.DEFAULT_DELAY));
+        assertThat(plan.admin()).contains(JobsSection.DEFAULT_ADMIN);
     }
 
     /** Records the keys set in each section, by the section names ConfigFile.KEYS uses. */
@@ -76,9 +83,10 @@ class ReferenceConfigTest {
             ConfigValue value = entry.getValue();
             keys.add(key);
             String child = section.isEmpty() ? key : section + "." + key;
-            if (child.equals("hosts")) {
-                ((ConfigObject) value).values().forEach(host -> collect((ConfigObject) host, "hosts.*", found));
-            } else if (child.equals("hosts.*.headers") || child.equals("apps[].context-params") || child.equals("apps[].env-entries")) {
+            if (child.equals("hosts") || child.equals("jobs")) {
+                ((ConfigObject) value).values().forEach(each -> collect((ConfigObject) each, child + ".*", found));
+            } else if (child.equals("hosts.*.headers") || child.equals("apps[].context-params") || child.equals("apps[].env-entries")
+                    || child.equals("jobs.*.http.headers") || child.equals("jobs.*.command.env") || child.equals("jobs.*.class.data")) {
                 continue; // the user's own names
             } else if (value instanceof ConfigObject o) {
                 collect(o, child, found);
