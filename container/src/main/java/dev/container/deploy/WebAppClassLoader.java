@@ -39,6 +39,16 @@ final class WebAppClassLoader extends URLClassLoader {
      */
     private static final List<String> PARENT_THEN_APP_PREFIXES = List.of("org.apache.tomcat.", "org.apache.juli.");
 
+    /**
+     * Libraries the container uses for itself (JSON for the admin channel, certificates, TLS, its
+     * config and CLI, ACME, the class index): an app sees only its own copy, or none, as on Tomcat,
+     * never the container's. Frameworks switch features on when a class is present (Spring Boot's
+     * Jackson auto-configuration), so a library an app does not ship must look absent.
+     */
+    private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
+            "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
+            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.");
+
     private static final String SERVICES = "META-INF/services/";
 
     /** Every package of the JDK's boot layer (java.*, javax.xml.*, org.w3c.dom, jdk.*, sun.*). */
@@ -55,6 +65,7 @@ final class WebAppClassLoader extends URLClassLoader {
             if (c == null) {
                 c = switch (delegation(name)) {
                     case PARENT -> getParent().loadClass(name);
+                    case APP -> findClass(name);
                     case PARENT_THEN_APP -> {
                         try {
                             yield getParent().loadClass(name);
@@ -93,6 +104,9 @@ final class WebAppClassLoader extends URLClassLoader {
             URL url = getParent().getResource(name);
             return url != null ? url : findResource(name);
         }
+        if (delegation == Delegation.APP) {
+            return findResource(name);
+        }
         URL url = findResource(name);
         return url != null ? url : getParent().getResource(name);
     }
@@ -125,7 +139,7 @@ final class WebAppClassLoader extends URLClassLoader {
     }
 
     /** Where a class is looked for, and in which order. */
-    enum Delegation { PARENT, PARENT_THEN_APP, APP_THEN_PARENT }
+    enum Delegation { PARENT, PARENT_THEN_APP, APP_THEN_PARENT, APP }
 
     static Delegation delegation(String className) {
         if (className.startsWith(JSTL_API_PREFIX)) {
@@ -139,6 +153,11 @@ final class WebAppClassLoader extends URLClassLoader {
         for (String prefix : PARENT_THEN_APP_PREFIXES) {
             if (className.startsWith(prefix)) {
                 return Delegation.PARENT_THEN_APP;
+            }
+        }
+        for (String prefix : CONTAINER_PRIVATE_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return Delegation.APP;
             }
         }
         int dot = className.lastIndexOf('.');

@@ -61,6 +61,27 @@ class WebAppClassLoaderTest {
         assertThat(WebAppClassLoader.parentFirst("jakarta.ws.rs.Path")).isFalse();
     }
 
+    @Test
+    void the_containers_own_libraries_are_invisible_to_an_app_that_does_not_ship_them() throws Exception {
+        String jackson = "com.fasterxml.jackson.databind.ObjectMapper";
+        assertThat(getClass().getClassLoader().loadClass(jackson)).isNotNull(); // the container has it
+        try (var app = new WebAppClassLoader("t", List.of(), getClass().getClassLoader())) {
+            for (String hidden : List.of(jackson, "org.bouncycastle.cert.X509CertificateHolder",
+                    "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(hidden, false, app))
+                        .as(hidden).isInstanceOf(ClassNotFoundException.class);
+            }
+            assertThat(app.getResource(jackson.replace('.', '/') + ".class")).isNull();
+            assertThat(app.loadClass("org.quartz.Job")).as("class jobs implement the container's Quartz Job")
+                    .isSameAs(org.quartz.Job.class);
+        }
+        try (var shipsJackson = new WebAppClassLoader("t", List.of(jarOf(com.fasterxml.jackson.core.JsonFactory.class)),
+                getClass().getClassLoader())) {
+            Class<?> own = shipsJackson.loadClass("com.fasterxml.jackson.core.Versioned");
+            assertThat(own.getClassLoader()).isSameAs(shipsJackson);
+        }
+    }
+
     /** The container registers its log setup as a Logback Configurator (META-INF/services). */
     private static final String CONFIGURATORS = "META-INF/services/" + Configurator.class.getName();
 
