@@ -1,5 +1,6 @@
 package dev.container;
 
+import dev.container.acme.CertificateManager;
 import dev.container.config.AppSpec;
 import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
@@ -59,6 +60,8 @@ public final class Container implements AutoCloseable {
     private AccessLog accessLog;
     /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
     private CertificateStore certificates;
+    /** Certificates of the hosts with tls = auto, from ACME; null without such hosts. */
+    private CertificateManager acme;
     private int generation;
     private boolean closed;
 
@@ -90,10 +93,15 @@ public final class Container implements AutoCloseable {
         prepareStateDir();
         servlets = Servlets.newContainer();
         SSLContext tls = null;
-        if (!plan.certs().isEmpty()) {
+        if (!plan.certs().isEmpty() || !plan.autoTlsHosts().isEmpty()) {
             certificates = new CertificateStore(plan.certs());
             certificates.watch(CERTIFICATE_CHECK);
             tls = TlsContext.build(certificates);
+        }
+        if (!plan.autoTlsHosts().isEmpty()) {
+            acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
+                    plan.listeners().stream().anyMatch(l -> !l.tls()));
+            acme.loadStored(); // before the listeners open: a restart serves its certificates at once
         }
         server = new HttpServer(plan.listeners(), plan.limits(), tls);
         io = new IoResources(server.worker(), server.buffers());
@@ -107,6 +115,9 @@ public final class Container implements AutoCloseable {
         server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
+        }
+        if (acme != null) {
+            acme.startMaintenance(); // after the listeners: the CA's validation connects to them
         }
     }
 
@@ -162,8 +173,16 @@ public final class Container implements AutoCloseable {
                 certs = next.certs(); // else logged, and the running ones stay
             }
         }
+        if (acme != null) {
+            acme.update(next.autoTlsHosts()); // orders in flight go on
+        } else if (!next.autoTlsHosts().isEmpty()) {
+            log.warn("reload: hosts with tls = auto take effect at the next start");
+        }
+        if (!next.acme().equals(plan.acme())) {
+            log.warn("reload: acme changed; that takes effect at the next start");
+        }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs);
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.acme());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -266,7 +285,10 @@ public final class Container implements AutoCloseable {
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
     private HttpHandler handlerChain(Switch routes) {
-        HttpHandler h = routes; // the current Router: virtual host -> context path
+        HttpHandler h = routes; // the current Router: virtual host -> context path, then the https redirect
+        if (acme != null) {
+            h = acme.http01().wrap(h); // before the redirect: the CA asks over plain HTTP
+        }
         if (plan.logging().accessLog().isPresent()) {
             accessLog = AccessLog.open(plan.logging().accessLog().get());
             h = accessLog.wrap(h);
@@ -343,6 +365,9 @@ public final class Container implements AutoCloseable {
         }
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (acme != null) {
+            acme.close();
         }
         if (certificates != null) {
             certificates.close();

@@ -18,10 +18,11 @@ import java.util.Set;
  * @param dev development mode ({@code --dev}): apps redeploy when their WAR or classes change,
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
+ * @param acme how hosts with {@code tls = auto} get their certificates
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
-                   LoggingSpec logging, boolean dev, List<CertSpec> certs) {
+                   LoggingSpec logging, boolean dev, List<CertSpec> certs, AcmeSpec acme) {
     public Plan {
         certs = List.copyOf(certs);
         listeners = List.copyOf(listeners);
@@ -53,6 +54,18 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
+    }
+
+    /** A plan without ACME settings (the defaults: hosts with tls = auto would use Let's Encrypt). */
+    public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
+                Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
+                List<CertSpec> certs) {
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, AcmeSpec.DEFAULT);
+    }
+
+    /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */
+    public List<HostSpec> autoTlsHosts() {
+        return hosts.stream().filter(h -> h.tls() == HostTls.AUTO).toList();
     }
 
     /** The host that answers requests for names no other host claims. */
