@@ -1,6 +1,7 @@
 package dev.container;
 
 import dev.container.acme.CertificateManager;
+import dev.container.config.AcmeSpec;
 import dev.container.config.AppSpec;
 import dev.container.config.HostSpec;
 import dev.container.config.ListenerSpec;
@@ -13,6 +14,7 @@ import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateStore;
+import dev.container.tls.TlsAlpnChallenges;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.server.Router;
@@ -102,6 +104,9 @@ public final class Container implements AutoCloseable {
             acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
+            if (plan.acme().challenge() != AcmeSpec.Challenge.HTTP_01) {
+                tls = TlsAlpnChallenges.wrap(tls, certificates);
+            }
         }
         server = new HttpServer(plan.listeners(), plan.limits(), tls);
         io = new IoResources(server.worker(), server.buffers());

@@ -131,6 +131,16 @@ final class AcmeClient {
         }
     }
 
+    static KeyPair rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make RSA keys: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the CA's directory has ACME Renewal Information (RFC 9773). */
     boolean hasAri() throws AcmeException {
         return session().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
@@ -210,7 +220,7 @@ final class AcmeClient {
         } else {
             TlsAlpn01Challenge c = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(
                     () -> new AcmeException("the CA offers no tls-alpn-01 challenge for " + domain));
-            KeyPair key = ecKey();
+            KeyPair key = rsaKey(); // acme4j signs the challenge certificate with SHA256withRSA
             X509Certificate certificate = c.createCertificate(key, authorization.getIdentifier());
             store.putChallenge(domain, new KeyedCertificate(Path.of("tls-alpn-01"), List.of(certificate),
                     key.getPrivate(), Set.of(domain.toLowerCase(Locale.ROOT))));

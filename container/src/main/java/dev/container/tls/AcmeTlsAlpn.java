@@ -2,7 +2,7 @@ package dev.container.tls;
 
 /**
  * Whether the handshake being processed on this thread comes from a client that offered ALPN
- * {@code acme-tls/1} (RFC 8737): set by {@link ChallengeAwareEngine} around the engine calls that
+ * {@code acme-tls/1} (RFC 8737): set by {@link TlsAlpnChallenges} around the engine calls that
  * read the ClientHello, read by {@link SniKeyManager} when it picks a certificate. A thread-local
  * because a JSSE key manager is handed the engine, not the ClientHello's ALPN list; BoringSSL
  * (Conscrypt) picks the certificate inside the unwrap call that reads the ClientHello, on the

@@ -191,6 +191,21 @@ class AcmePebbleTest {
     }
 
     @Test
+    void a_host_gets_its_certificate_over_tls_alpn01_on_the_https_listener() throws Exception {
+        start(config("alpn", dir.resolve("state"), "challenge = tls-alpn-01", "c.test"));
+        SSLContext trust = trustingPebble();
+
+        X509Certificate c = awaitCertificate(trust, "c.test", null);
+        TlsProbe.Result h2 = TlsProbe.handshake(trust, pebble.tlsPort(), "c.test", "h2", "http/1.1");
+
+        assertThat(logged("answering the tls-alpn-01 challenge for c.test")).isEqualTo(1);
+        assertThat(logged("http-01")).isZero();
+        assertThat(c.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("c.test");
+        assertThat(chainsTo(h2.chain(), pebble.root())).isTrue();
+        assertThat(h2.protocol()).as("ordinary clients still get h2 from the wrapped engine").isEqualTo("h2");
+    }
+
+    @Test
     void a_restart_serves_the_stored_certificates_and_orders_nothing() throws Exception {
         Path state = dir.resolve("state");
         Path config = config("restart", state, "", "a.test", "b.test");
