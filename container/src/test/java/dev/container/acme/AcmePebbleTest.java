@@ -5,6 +5,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.container.Container;
+import dev.container.cli.ContainerCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import dev.container.config.ConfigFile;
 import dev.container.tls.TestCerts;
 import java.io.IOException;
@@ -203,6 +206,29 @@ class AcmePebbleTest {
         assertThat(c.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("c.test");
         assertThat(chainsTo(h2.chain(), pebble.root())).isTrue();
         assertThat(h2.protocol()).as("ordinary clients still get h2 from the wrapped engine").isEqualTo("h2");
+    }
+
+    @Test
+    void certs_and_validate_name_the_issuer_and_expiry_of_stored_certificates() throws Exception {
+        Path state = dir.resolve("state");
+        Path config = config("listed", state, "", "a.test");
+        start(config);
+        X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
+        StringWriter certs = new StringWriter();
+        StringWriter validate = new StringWriter();
+
+        int certsExit = ContainerCommand.commandLine().setOut(new PrintWriter(certs)).execute("certs", "--state", state.toString());
+        int validateExit = ContainerCommand.commandLine().setOut(new PrintWriter(validate)).execute("validate", config.toString());
+
+        String issuer = CertificateInfo.issuer(a);
+        assertThat(certsExit).isZero();
+        assertThat(certs.toString()).contains("HOST", "ISSUER").containsPattern(
+                "a\\.test +" + java.util.regex.Pattern.quote(issuer) + " +" + a.getNotAfter().toInstant() + " +valid");
+        assertThat(validateExit).isZero();
+        assertThat(validate.toString())
+                .contains("acme: stored certificate a.test: issued by " + issuer + ", valid until " + a.getNotAfter().toInstant())
+                .contains("warning: acme: a.test (host h0) does not resolve")
+                .contains("warning: acme: cannot bind 127.0.0.1:" + pebble.httpPort());
     }
 
     @Test
