@@ -90,7 +90,9 @@ class AcmePebbleTest {
             String id = "h" + i;
             ids.add(id);
             hostsText.append("  ").append(id).append(" { names = [\"").append(hosts[i]).append("\"]")
-                    .append(i == 0 ? ", default = true" : "").append(", tls = auto }\n");
+                    .append(i == 0 ? ", default = true" : "")
+                    // the second host redirects plain HTTP to HTTPS: http-01 must be answered before that
+                    .append(i == 1 ? ", https-redirect = true" : "").append(", tls = auto }\n");
         }
         Path file = dir.resolve(name + ".conf");
         Files.writeString(file, """
@@ -229,6 +231,21 @@ class AcmePebbleTest {
                 .contains("acme: stored certificate a.test: issued by " + issuer + ", valid until " + a.getNotAfter().toInstant())
                 .contains("warning: acme: a.test (host h0) does not resolve")
                 .contains("warning: acme: cannot bind 127.0.0.1:" + pebble.httpPort());
+    }
+
+    @Test
+    void a_reload_adds_a_host_and_keeps_the_running_certificates() throws Exception {
+        Path state = dir.resolve("state");
+        Container container = start(config("before", state, "", "a.test"));
+        SSLContext trust = trustingPebble();
+        X509Certificate a = awaitCertificate(trust, "a.test", null);
+
+        container.reload(ConfigFile.load(config("after", state, "", "a.test", "b.test")));
+        X509Certificate b = awaitCertificate(trust, "b.test", null);
+
+        assertThat(b.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("b.test");
+        assertThat(TlsProbe.handshake(trust, pebble.tlsPort(), "a.test").leaf()).isEqualTo(a);
+        assertThat(logged("ordered a certificate for a.test")).isEqualTo(1);
     }
 
     @Test

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocket;
 /**
  * A TLS client for names that do not resolve: connects to 127.0.0.1 and asks for name by SNI,
  * checking the chain against the trust given and the name against the certificate (as a browser
- * would), offering ALPN h2 and http/1.1.
+ * would), offering ALPN h2 and http/1.1. Each connection makes a full handshake.
  */
 final class TlsProbe {
     /** What a handshake showed. */
@@ -31,6 +31,8 @@ final class TlsProbe {
             socket.startHandshake();
             var peer = socket.getSession().getPeerCertificates();
             List<X509Certificate> chain = java.util.Arrays.stream(peer).map(c -> (X509Certificate) c).toList();
+            // never resumed: a resumed session shows the certificate of its first handshake, not the one served now
+            socket.getSession().invalidate();
             return new Result(chain.get(0), chain, socket.getApplicationProtocol());
         }
     }
@@ -44,6 +46,7 @@ final class TlsProbe {
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            socket.getSession().invalidate();
             return Integer.parseInt(response.substring(9, 12));
         }
     }
