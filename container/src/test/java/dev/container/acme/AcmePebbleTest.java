@@ -249,6 +249,24 @@ class AcmePebbleTest {
     }
 
     @Test
+    void corrupt_files_in_storage_are_logged_and_ordered_again_without_stopping_the_server() throws Exception {
+        Path state = dir.resolve("state");
+        AcmeStorage storage = new AcmeStorage(state, pebble.directory());
+        AcmeStorage.writeAtomically(storage.pemFile("a.test"), "-----BEGIN CERTIFICATE-----\ngarbage\n", true);
+        AcmeStorage.writeAtomically(storage.accountKey(), "not a key", true);
+
+        start(config("corrupt", state, "", "a.test"));
+        X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
+
+        assertThat(logged("a.test: the stored certificate does not read")).isEqualTo(1);
+        assertThat(logged("does not read") + logged("moved it to")).isGreaterThanOrEqualTo(2);
+        assertThat(a.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("a.test");
+        try (var files = Files.list(storage.root())) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("account.key.unreadable-"));
+        }
+    }
+
+    @Test
     void a_restart_serves_the_stored_certificates_and_orders_nothing() throws Exception {
         Path state = dir.resolve("state");
         Path config = config("restart", state, "", "a.test", "b.test");
