@@ -359,6 +359,12 @@ public final class CertificateManager implements AutoCloseable {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+            return "its host name does not resolve (no DNS, or a typo)";
+        }
+        if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection was refused or closed (is the CA's server up, is a firewall in the way?)";
+        }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return t == e ? m : e.getMessage() + " (" + m + ")";
     }

@@ -186,6 +186,7 @@ class AcmePebbleTest {
         assertThat(chainsTo(h2.chain(), pebble.root())).isTrue();
         assertThat(h2.protocol()).isEqualTo("h2");
         assertThat(TlsProbe.get(trust, pebble.tlsPort(), "b.test", "/index.html")).isEqualTo(200);
+        assertThat(logged("is under the temporary directory")).as("a @TempDir state is warned about").isEqualTo(1);
         assertThat(logged("answering the http-01 challenge for a.test")).isEqualTo(1);
         assertThat(logged("answering the http-01 challenge for b.test")).isEqualTo(1);
         Path pem = new AcmeStorage(state, pebble.directory()).pemFile("a.test");
