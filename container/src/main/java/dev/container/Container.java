@@ -1,5 +1,7 @@
 package dev.container;
 
+import dev.container.acme.CertificateManager;
+import dev.container.config.AcmeSpec;
 import dev.container.config.AppSpec;
 import dev.container.config.CertSpec;
 import dev.container.config.HostSpec;
@@ -19,6 +21,7 @@ import dev.container.server.HttpServer;
 import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.LocalCa;
+import dev.container.tls.TlsAlpnChallenges;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.server.Router;
@@ -75,6 +78,8 @@ public final class Container implements AutoCloseable {
     private Optional<CertSpec> localCertificate = Optional.empty();
     /** The HTTPS listeners' TLS; null without HTTPS. */
     private TlsContext tls;
+    /** Certificates of the hosts with tls = auto, from ACME; null without such hosts. */
+    private CertificateManager acme;
     private int generation;
     private boolean closed;
     /** The scheduled jobs; started once the apps and listeners are up. */
@@ -117,13 +122,23 @@ public final class Container implements AutoCloseable {
         if (localTls(plan)) {
             localCertificate = Optional.of(localCertificate(plan));
         }
-        if (!plan.certs().isEmpty() || localCertificate.isPresent()) {
+        SSLContext ssl = null;
+        if (!plan.certs().isEmpty() || localCertificate.isPresent() || !plan.autoTlsHosts().isEmpty()) {
             CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
             certificates = new CertificateStore(served(plan));
             certificates.watch(CERTIFICATE_CHECK);
             tls = TlsContext.build(certificates, plan.tlsProvider());
+            ssl = tls.sslContext();
         }
-        server = new HttpServer(plan.listeners(), plan.limits(), tls == null ? null : tls.sslContext());
+        if (!plan.autoTlsHosts().isEmpty()) {
+            acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
+                    plan.listeners().stream().anyMatch(l -> !l.tls()));
+            acme.loadStored(); // before the listeners open: a restart serves its certificates at once
+            if (plan.acme().challenge() != AcmeSpec.Challenge.HTTP_01) {
+                ssl = TlsAlpnChallenges.wrap(ssl, certificates); // outermost: the inner engines keep their settings
+            }
+        }
+        server = new HttpServer(plan.listeners(), plan.limits(), ssl);
         io = new IoResources(server.worker(), server.buffers());
         for (AppSpec app : plan.apps()) {
             apps.put(app, startApp(app, app.name()));
@@ -135,6 +150,9 @@ public final class Container implements AutoCloseable {
         server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
+        }
+        if (acme != null) {
+            acme.startMaintenance(); // after the listeners: the CA's validation connects to them
         }
         publishDeployments();
         // after the apps and listeners: a job may call the apps or use their classes at once
@@ -202,9 +220,17 @@ public final class Container implements AutoCloseable {
                 certs = next.certs(); // else logged, and the running ones stay
             }
         }
+        if (acme != null) {
+            acme.update(next.autoTlsHosts()); // orders in flight go on
+        } else if (!next.autoTlsHosts().isEmpty()) {
+            log.warn("reload: hosts with tls = auto take effect at the next start");
+        }
+        if (!next.acme().equals(plan.acme())) {
+            log.warn("reload: acme changed; that takes effect at the next start");
+        }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
-                plan.admin());
+                plan.admin(), plan.acme());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -331,7 +357,10 @@ public final class Container implements AutoCloseable {
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
     private HttpHandler handlerChain(Switch routes) {
-        HttpHandler h = routes; // the current Router: virtual host -> context path
+        HttpHandler h = routes; // the current Router: virtual host -> context path, then the https redirect
+        if (acme != null) {
+            h = acme.http01().wrap(h); // before the redirect: the CA asks over plain HTTP
+        }
         if (plan.logging().accessLog().isPresent()) {
             accessLog = AccessLog.open(plan.logging().accessLog().get());
             h = accessLog.wrap(h);
@@ -505,6 +534,9 @@ public final class Container implements AutoCloseable {
         }
         if (accessLog != null) {
             accessLog.close();
+        }
+        if (acme != null) {
+            acme.close();
         }
         if (certificates != null) {
             certificates.close();

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
                 "  container run --war shop.war --war ROOT.war --static ./public",
                 "  container run --war build/api.war:/api --static site:/ --listen 127.0.0.1:9000",
                 "  container run --war admin.war --users conf/users.properties",
+                "  container run --war app.war --static ./public --domain example.com --email me@example.com",
                 "  container run --war app.war --job 'tick every 5m http GET /app/tick'",
                 "  container run --static site --job \"nightly cron '0 3 * * *' command ./backup.sh\""})
 final class RunCommand implements Callable<Integer> {
@@ -91,6 +92,18 @@ final class RunCommand implements Callable<Integer> {
                     + "(BoringSSL) where its native library loads, else the JDK's with a warning; conscrypt "
                     + "refuses to start without it; jdk always uses the JDK's.")
     private String tlsProvider;
+
+    @Option(names = "--domain", paramLabel = "NAME",
+            description = "Get a trusted certificate for NAME from Let's Encrypt (or the config file's acme CA) "
+                    + "and serve it, renewed automatically (repeatable; the default host answers to these names). "
+                    + "Giving it means you agree to the CA's terms of service. Without --listen and --https: "
+                    + "plain HTTP on :80 (for the CA's http-01 check) and HTTPS on :443. Certificates and the "
+                    + "ACME account are kept in the state directory.")
+    private List<String> domains = new ArrayList<>();
+
+    @Option(names = "--email", paramLabel = "ADDR",
+            description = "The ACME account's contact address (the CA writes there about expiring certificates).")
+    private String email;
 
     @Option(names = "--dev", description = "Development mode: redeploy an app when its WAR or classes change "
             + "(side by side, no failed request), and show stack traces on error pages.")
@@ -189,6 +202,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (state != null) {
             builder.stateDir(state);
+        }
+        domains.forEach(builder::domain);
+        if (email != null) {
+            builder.email(email);
         }
         if (users != null) {
             builder.users(users);

@@ -2,8 +2,18 @@ package dev.container.cli;
 
 import dev.container.config.ConfigError;
 import dev.container.config.ConfigFile;
+import dev.container.acme.StoredCertificates;
+import dev.container.config.HostSpec;
+import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.tls.CertificateCheck;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.stream.Collectors;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +62,48 @@ final class ValidateCommand implements Callable<Integer> {
                 + count(plan.listeners().size(), "listener")
                 + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate"))
                 + (plan.jobs().isEmpty() ? "" : ", " + count(plan.jobs().size(), "job")));
+        if (!plan.autoTlsHosts().isEmpty()) {
+            checkAcme(plan, spec.commandLine().getOut());
+        }
         return CommandLine.ExitCode.OK;
+    }
+
+    /**
+     * For hosts with tls = auto, what the CA will need and the file cannot say: each name
+     * resolves, each listener's port can be bound here; and the certificates already stored,
+     * with their issuers. Warnings, not problems: DNS may be switched over after the check.
+     */
+    private static void checkAcme(Plan plan, java.io.PrintWriter out) {
+        for (HostSpec host : plan.autoTlsHosts()) {
+            for (String name : host.names()) {
+                try {
+                    var addresses = InetAddress.getAllByName(name);
+                    out.println("acme: " + name + " resolves to " + java.util.Arrays.stream(addresses)
+                            .map(InetAddress::getHostAddress).distinct().collect(Collectors.joining(", ")));
+                } catch (UnknownHostException e) {
+                    out.println("warning: acme: " + name + " (host " + host.id() + ") does not resolve: the CA cannot"
+                            + " reach this server for it; point its DNS A/AAAA records here");
+                }
+            }
+        }
+        for (ListenerSpec listener : plan.listeners()) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port()));
+            } catch (IOException e) {
+                out.println("warning: acme: cannot bind " + listener.authority(listener.port()) + " here (" + e.getMessage()
+                        + ")" + (listener.port() < 1024 ? ": ports below 1024 need root or CAP_NET_BIND_SERVICE" : "")
+                        + "; fine if the server is running on it now");
+            }
+        }
+        try {
+            for (var stored : StoredCertificates.list(plan.stateDir(), plan.acme().renewBefore(), Instant.now())) {
+                out.println("acme: stored certificate " + stored.host() + ": " + (stored.notAfter() == null ? stored.state()
+                        : "issued by " + stored.issuer() + ", valid until " + stored.notAfter() + " (" + stored.state() + ")"));
+            }
+        } catch (IOException e) {
+            out.println("warning: acme: cannot read the stored certificates in " + plan.stateDir() + ": " + e.getMessage());
+        }
     }
 
     private static String count(int n, String noun) {

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,8 @@ public final class ConfigFile {
     /** RFC 9110 §5.6.2 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final List<String> ROTATIONS = List.of("daily", "never");
+    private static final List<String> HOST_TLS = List.of("files", "auto");
+    private static final List<String> CHALLENGES = List.of("http-01", "tls-alpn-01", "auto");
 
     private record Problem(Origin origin, String text) {
     }
@@ -101,6 +104,15 @@ public final class ConfigFile {
 
     /** A file's plan and the users file it names, for flags to add apps to ({@link PlanBuilder}). */
     record Loaded(Plan plan, Optional<Users> users) {
+    }
+
+    /** Whether the file sets listeners itself (so --domain leaves them alone). False when it does not parse. */
+    static boolean hasListeners(Path file) {
+        try {
+            return ConfigFactory.parseFile(file.toFile()).hasPathOrNull("listeners");
+        } catch (ConfigException e) {
+            return false;
+        }
     }
 
     static Loaded loadWithUsers(Path file) {
@@ -155,10 +167,12 @@ public final class ConfigFile {
         JobsSection jobsSection = new JobsSection(this);
         List<JobSpec> jobs = jobsSection.jobs(top, hosts, apps);
         Optional<ListenerSpec> admin = jobsSection.admin(top);
+        AcmeSpec acme = acme(top, hosts, listeners);
+        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() == HostTls.AUTO);
         ConfigValue certificatesGiven = top.object.get("certificates");
         boolean noCertificates = certificatesGiven == null
                 || certificatesGiven instanceof ConfigList list && list.isEmpty();
-        if (noCertificates && listeners.stream().anyMatch(ListenerSpec::tls)) {
+        if (noCertificates && !autoTls && listeners.stream().anyMatch(ListenerSpec::tls)) {
             problem(top.at.child("listeners"), top.object.get("listeners"),
                     "a listener with tls = true needs certificates = [{ cert = FILE, key = FILE }]");
         }
@@ -168,7 +182,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider, jobs, admin);
+                tlsProvider, jobs, admin, acme);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -366,6 +380,7 @@ public final class ConfigFile {
             if (httpsRedirect && !tlsListeners) {
                 host.problemAt("https-redirect", "needs a listener with tls = true to redirect to");
             }
+            HostTls tls = hostTls(host, names);
             host.finish();
             if (isDefault) {
                 defaults.add(id + " (" + origin(hostAt, hostValue) + ")");
@@ -376,7 +391,7 @@ public final class ConfigFile {
             if (!isDefault && names.isEmpty()) {
                 continue; // its names were wrong, and said so
             }
-            hosts.add(new HostSpec(id, names, isDefault, headers, hsts, httpsRedirect));
+            hosts.add(new HostSpec(id, names, isDefault, headers, hsts, httpsRedirect, tls));
         }
         if (defaults.isEmpty()) {
             problem(at, value, "one host must say default = true: it answers requests for names no host claims");
@@ -581,6 +596,116 @@ public final class ConfigFile {
         });
         s.finish();
         return new LoggingSpec(level, accessLog);
+    }
+
+    // ---- automatic HTTPS (ACME) ------------------------------------------------------------
+
+    /** A host's {@code tls}: where its certificate comes from; auto needs names a CA can validate. */
+    private HostTls hostTls(Section host, List<String> names) {
+        HostTls tls = host.choice("tls", HOST_TLS).map(t -> HostTls.valueOf(t.toUpperCase(Locale.ROOT)))
+                .orElse(HostTls.FILES);
+        if (tls == HostTls.AUTO) {
+            if (names.isEmpty()) {
+                host.problemAt("tls", "tls = auto needs names = [...]: the names to get a certificate for");
+            }
+            for (String name : names) {
+                if (name.startsWith("*.")) {
+                    host.problemAt("tls", "tls = auto cannot get a certificate for '" + name
+                            + "': wildcards need the dns-01 challenge, which needs your DNS provider;"
+                            + " list the names, or use tls = files with a wildcard certificate");
+                } else if (name.contains(":") || name.matches("[0-9.]+")) {
+                    host.problemAt("tls", "tls = auto cannot get a certificate for the IP address '" + name
+                            + "'; public CAs issue for DNS names");
+                }
+            }
+            if (!tlsListeners) {
+                host.problemAt("tls", "tls = auto needs a listener with tls = true to serve the certificate on");
+            }
+        }
+        return tls;
+    }
+
+    /**
+     * The acme section. Read whether or not a host uses it, so its mistakes show at once; its
+     * requirements (terms agreed, EAB for ZeroSSL, a listener for the challenge) only matter
+     * when a host has tls = auto.
+     */
+    private AcmeSpec acme(Section top, List<HostSpec> hosts, List<ListenerSpec> listeners) {
+        AcmeSpec d = AcmeSpec.DEFAULT;
+        boolean used = hosts.stream().anyMatch(h -> h.tls() == HostTls.AUTO);
+        Optional<Section> found = top.section("acme", "acme");
+        if (found.isEmpty()) {
+            if (used) {
+                problem(top.at.child("hosts"), top.object.get("hosts"), "a host with tls = auto needs an acme section"
+                        + " with at least agree-terms = true (the CA's terms of service; Let's Encrypt by default)");
+            }
+            return d;
+        }
+        Section s = found.get();
+        URI directory = d.directory();
+        ConfigValue dirValue = s.has("directory");
+        if (dirValue != null && scalar(dirValue, s.at.child("directory"), "a preset or a URL")) {
+            String text = String.valueOf(dirValue.unwrapped()).trim();
+            if (AcmeSpec.PRESETS.containsKey(text.toLowerCase(Locale.ROOT))) {
+                directory = AcmeSpec.PRESETS.get(text.toLowerCase(Locale.ROOT));
+            } else if (text.startsWith("https://") || text.startsWith("http://")) {
+                try {
+                    directory = new URI(text);
+                    if (directory.getHost() == null) {
+                        throw new java.net.URISyntaxException(text, "no host");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    s.problemAt("directory", "not a URL: '" + text + "'");
+                }
+            } else {
+                s.problemAt("directory", "expected letsencrypt, letsencrypt-staging, zerossl or the https:// URL of an"
+                        + " ACME directory, got '" + text + "'" + suggestion(text, AcmeSpec.PRESETS.keySet()));
+            }
+        }
+        Optional<String> email = s.string("email").filter(e -> !e.isBlank());
+        if (email.isPresent() && !email.get().matches("[^@\\s]+@[^@\\s]+")) {
+            s.problemAt("email", "expected an email address such as me@example.com, got '" + email.get() + "'");
+        }
+        boolean agreeTerms = s.bool("agree-terms").orElse(false);
+        Optional<AcmeSpec.Eab> eab = s.section("eab", "acme.eab").flatMap(e -> {
+            Optional<String> kid = e.string("kid");
+            Optional<String> hmac = e.string("hmac-key");
+            e.finish();
+            if (kid.isEmpty() || hmac.isEmpty()) {
+                problem(e.at, e.object, "eab needs both kid and hmac-key (from the CA's dashboard)");
+                return Optional.empty();
+            }
+            return Optional.of(new AcmeSpec.Eab(kid.get(), hmac.get()));
+        });
+        Optional<Path> trust = s.path("trust");
+        if (trust.isPresent() && !Files.isRegularFile(trust.get())) {
+            s.problemAt("trust", "no such file: " + trust.get());
+        }
+        AcmeSpec.Challenge challenge = s.choice("challenge", CHALLENGES)
+                .map(c -> AcmeSpec.Challenge.valueOf(c.toUpperCase(Locale.ROOT).replace('-', '_')))
+                .orElse(d.challenge());
+        Optional<Duration> renewBefore = s.duration("renew-before");
+        Duration checkInterval = s.duration("check-interval").orElse(d.checkInterval());
+        if (checkInterval.isZero()) {
+            s.problemAt("check-interval", "expected a duration above zero, such as 10m");
+            checkInterval = d.checkInterval();
+        }
+        s.finish();
+        if (used) {
+            if (!agreeTerms) {
+                problem(s.at, s.object, "agree-terms = true is needed for hosts with tls = auto: it says you agree to"
+                        + " the terms of service of the CA at " + directory);
+            }
+            if (directory.equals(AcmeSpec.PRESETS.get("zerossl")) && eab.isEmpty()) {
+                problem(s.at, s.object, "ZeroSSL needs eab { kid = ..., hmac-key = ... } from its dashboard"
+                        + " (Developer -> EAB credentials)");
+            }
+            boolean plain = listeners.stream().anyMatch(l -> !l.tls());
+            if (challenge == AcmeSpec.Challenge.HTTP_01 && !plain) {
+                s.problemAt("challenge", "http-01 needs a plain HTTP listener (the CA connects to port 80)");
+            }
+        }
+        return new AcmeSpec(directory, email, agreeTerms, eab, trust, challenge, renewBefore, checkInterval);
     }
 
     // ---- reading values -------------------------------------------------------------------
@@ -905,10 +1030,13 @@ public final class ConfigFile {
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
-                "hosts", "apps", "static", "limits", "logging", "jobs", "admin"));
+                "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
+        keys.put("acme", List.of("directory", "email", "agree-terms", "eab", "trust", "challenge", "renew-before",
+                "check-interval"));
+        keys.put("acme.eab", List.of("kid", "hmac-key"));
         keys.put("listeners[]", List.of("host", "port", "tls", "h2c"));
         keys.put("certificates[]", List.of("cert", "key", "password"));
-        keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect"));
+        keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));

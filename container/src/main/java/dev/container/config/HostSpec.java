@@ -8,16 +8,30 @@ import java.util.Optional;
  * A virtual host: the names it answers to (exact, or a wildcard {@code *.example.com} for any one
  * label in front of {@code example.com}), whether it takes requests no other host claims, and
  * the headers it adds to its responses, and whether it sends plain-HTTP requests to HTTPS (a 308,
- * which keeps the method and body). Apps and static mounts name it by {@code id}.
+ * which keeps the method and body), and where its certificate comes from ({@link HostTls}: files, or
+ * ACME for {@code tls = auto}). Apps and static mounts name it by {@code id}.
  */
 public record HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts,
-                       boolean httpsRedirect) {
+                       boolean httpsRedirect, HostTls tls) {
     /** The only host of a plan that does not configure hosts: no names, takes every request. */
     public static final HostSpec DEFAULT = new HostSpec("default", List.of(), true, List.of(), Optional.empty());
 
     /** A host that serves plain HTTP as it comes. */
     public HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts) {
         this(id, names, isDefault, headers, hsts, false);
+    }
+
+    /** A host whose certificate, if any, comes from the certificate files. */
+    public HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts,
+                    boolean httpsRedirect) {
+        this(id, names, isDefault, headers, hsts, httpsRedirect, HostTls.FILES);
+    }
+
+    /** This host with its certificates from ACME and these names added to its own. */
+    public HostSpec withAutoTls(List<String> moreNames) {
+        List<String> all = new java.util.ArrayList<>(names);
+        moreNames.stream().filter(n -> !all.contains(n)).forEach(all::add);
+        return new HostSpec(id, all, isDefault, headers, hsts, httpsRedirect, HostTls.AUTO);
     }
 
     public HostSpec {

@@ -23,11 +23,12 @@ import java.util.Set;
  * @param tlsProvider the TLS implementation of the HTTPS listeners
  * @param jobs the scheduled jobs, unique by name
  * @param admin where the admin channel listens (a loopback address), or empty for none
+ * @param acme how hosts with {@code tls = auto} get their certificates
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
-                   List<JobSpec> jobs, Optional<ListenerSpec> admin) {
+                   List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme) {
     public Plan {
         jobs = List.copyOf(jobs);
         if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
@@ -66,12 +67,17 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
     }
 
-    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs or an admin channel. */
+    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs, an admin channel or ACME settings. */
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
-                List.of(), Optional.empty());
+                List.of(), Optional.empty(), AcmeSpec.DEFAULT);
+    }
+
+    /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */
+    public List<HostSpec> autoTlsHosts() {
+        return hosts.stream().filter(h -> h.tls() == HostTls.AUTO).toList();
     }
 
     /** The host that answers requests for names no other host claims. */

@@ -63,6 +63,11 @@ public final class PlanBuilder {
     private Optional<ListenerSpec> admin = Optional.of(JobsSection.DEFAULT_ADMIN);
     /** The listeners came from a config file: the first --listen replaces them. */
     private boolean listenersFromFile;
+    /** Whether the config file had a listeners list (--domain adds :80 and :443 only when neither it nor a flag did). */
+    private boolean listenersGiven;
+    private AcmeSpec acme = AcmeSpec.DEFAULT;
+    /** --domain names, for the default host, with certificates from ACME. */
+    private final List<String> domains = new ArrayList<>();
 
     /**
      * Starts from a config file ({@link ConfigFile}); call it before the flags. Its problems, if
@@ -80,6 +85,8 @@ public final class PlanBuilder {
         }
         listeners.addAll(plan.listeners());
         listenersFromFile = true;
+        listenersGiven = ConfigFile.hasListeners(file);
+        acme = plan.acme();
         certs.addAll(plan.certs());
         apps.addAll(plan.apps());
         statics.addAll(plan.statics());
@@ -143,6 +150,7 @@ public final class PlanBuilder {
 
     /** {@code [host]:port}, {@code port}, or {@code [v6-literal]:port}; no host means every interface. */
     public PlanBuilder listen(String argument) {
+        listenersGiven = true;
         if (listenersFromFile) {
             listeners.clear();
             listenersFromFile = false;
@@ -224,6 +232,7 @@ public final class PlanBuilder {
 
     /** {@code [host]:port} served over HTTPS (HTTP/2 by ALPN) with the certificates of {@link #cert}. */
     public PlanBuilder https(String argument) {
+        listenersGiven = true;
         if (listenersFromFile) {
             listeners.clear();
             listenersFromFile = false;
@@ -309,6 +318,38 @@ public final class PlanBuilder {
         return this;
     }
 
+    /**
+     * {@code --domain NAME}: the default host answers to NAME and gets its certificate from the ACME
+     * CA (the config file's acme section, else Let's Encrypt); giving it means agreeing to the CA's
+     * terms, as with Caddy. Without --listen or --https (here or in the file), the server listens on
+     * :80 and :443 (HTTPS).
+     */
+    public PlanBuilder domain(String name) {
+        String n = HostSpec.normalize(name.trim());
+        String problem = HostSpec.problem(n);
+        if (problem == null && n.startsWith("*.")) {
+            problem = "is a wildcard: ACME over http-01 or tls-alpn-01 cannot get one; give each name";
+        } else if (problem == null && (n.contains(":") || n.matches("[0-9.]+"))) {
+            problem = "is an IP address: public CAs issue certificates for DNS names";
+        }
+        if (problem != null) {
+            problems.add("--domain " + name + ": '" + n + "' " + problem);
+        } else if (!domains.contains(n)) {
+            domains.add(n);
+        }
+        return this;
+    }
+
+    /** {@code --email ADDR}: the ACME account's contact (expiry warnings from the CA go there). */
+    public PlanBuilder email(String address) {
+        if (!address.matches("[^@\\s]+@[^@\\s]+")) {
+            problems.add("--email " + address + ": expected an email address such as me@example.com");
+        } else {
+            acme = acme.withEmail(address);
+        }
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -335,8 +376,12 @@ public final class PlanBuilder {
 
     /** The plan, or a {@link ConfigError} listing every problem found. */
     public Plan build() {
+        if (!domains.isEmpty()) {
+            applyDomains();
+        }
         boolean https = listeners.stream().anyMatch(ListenerSpec::tls);
-        if (https && certs.isEmpty() && !dev) {
+        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() == HostTls.AUTO);
+        if (https && certs.isEmpty() && !autoTls && !dev) {
             problems.add("--https needs a certificate: give --cert FILE --key FILE (or --dev for a local one)");
         }
         if (!https && certsFromFlags) {
@@ -358,13 +403,34 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs, tlsProvider, jobs, admin);
+                logging, dev, certs, tlsProvider, jobs, admin, acme);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */
     private List<ListenerSpec> defaultListeners() {
         var plain = new ListenerSpec(ANY_HOST, DEFAULT_PORT);
         return dev && certs.isEmpty() ? List.of(plain, new ListenerSpec(LOCALHOST, DEV_HTTPS_PORT).withTls()) : List.of(plain);
+    }
+
+    /** --domain: the default host takes the names, with tls = auto; :80 and :443 unless listeners were given. */
+    private void applyDomains() {
+        for (HostSpec host : hosts) {
+            for (String domain : domains) {
+                if (!host.isDefault() && host.names().contains(domain)) {
+                    problems.add("--domain " + domain + ": the config file gives that name to host " + host.id());
+                }
+            }
+        }
+        hosts = hosts.stream().map(h -> h.isDefault() ? h.withAutoTls(domains) : h).toList();
+        // giving a domain on the command line is agreeing to the CA's terms, as Caddy's one-line start does
+        acme = acme.withTermsAgreed();
+        if (!listenersGiven) {
+            listeners.clear();
+            listeners.add(new ListenerSpec(ANY_HOST, 80));
+            listeners.add(new ListenerSpec(ANY_HOST, 443).withTls());
+        } else if (listeners.stream().noneMatch(ListenerSpec::tls)) {
+            problems.add("--domain needs an HTTPS listener to serve its certificate: add --https :443");
+        }
     }
 
     private boolean checkPath(String flag, String argument, String path) {

@@ -8,8 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * The certificates the HTTPS listeners serve, swapped atomically while the server runs: a
  * certificate or key file that changes on disk (a renewal, a deploy) is read again and serves the
  * next new connection; one that no longer reads (half written, mismatched) is logged and the
- * running certificates stay. Each snapshot has a generation, so a handshake that started on one
- * snapshot finds its chain and key in it even if the next one arrived meanwhile. Thread-safe.
+ * running certificates stay. Beside the files, managed certificates (ACME's, by host) are
+ * installed and replaced programmatically ({@link #install}); they come after the files' in each
+ * snapshot, so the first file certificate stays the default. Each snapshot has a generation, so
+ * a handshake that started on one snapshot finds its chain and key in it even if the next one
+ * arrived meanwhile. tls-alpn-01 challenge certificates ({@link #putChallenge}) are kept apart:
+ * they are served only to a client that offers ALPN {@code acme-tls/1}. Thread-safe.
  */
 public final class CertificateStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -28,16 +37,26 @@ public final class CertificateStore implements AutoCloseable {
     }
 
     private volatile List<CertSpec> specs;
+    /** The certificates read from specs, as last read successfully. */
+    private volatile List<KeyedCertificate> fromFiles;
+    /** Managed certificates by id (a host), in the order first installed. Guarded by this. */
+    private final Map<String, KeyedCertificate> managed = new LinkedHashMap<>();
+    /** tls-alpn-01 certificates by the name being validated. */
+    private final Map<String, KeyedCertificate> challenges = new ConcurrentHashMap<>();
     private volatile Snapshot current;
     private volatile Snapshot previous;
     private volatile List<String> stamps;
     private Thread watcher;
     private volatile boolean closed;
 
-    /** Reads every certificate now: a {@link StartupError} names the first file at fault. */
+    /**
+     * Reads every certificate now: a {@link StartupError} names the first file at fault. With no
+     * specs the store starts empty (handshakes fail) until a managed certificate is installed.
+     */
     public CertificateStore(List<CertSpec> specs) {
         this.specs = List.copyOf(specs);
-        this.current = new Snapshot(0, read(this.specs));
+        this.fromFiles = read(this.specs);
+        this.current = new Snapshot(0, fromFiles);
         this.previous = current;
         this.stamps = stamps(this.specs);
     }
@@ -61,7 +80,8 @@ public final class CertificateStore implements AutoCloseable {
         try {
             List<KeyedCertificate> read = read(next);
             specs = List.copyOf(next);
-            install(read);
+            fromFiles = read;
+            swap();
             stamps = stamps(specs);
             return true;
         } catch (StartupError e) {
@@ -102,8 +122,51 @@ public final class CertificateStore implements AutoCloseable {
         watcher.start();
     }
 
-    private void install(List<KeyedCertificate> read) {
-        Snapshot next = new Snapshot(current.generation() + 1, read);
+    /**
+     * Serves certificate for its names from the next handshake on, in place of the one installed
+     * before under the same id (a renewal). Names the files also cover keep the files' certificate
+     * only if it is listed first for the key type: file certificates come first in each snapshot.
+     */
+    public synchronized void install(String id, KeyedCertificate certificate) {
+        managed.put(id, certificate);
+        swap();
+    }
+
+    /** Stops serving the managed certificate of id (a host no longer on tls = auto). */
+    public synchronized void remove(String id) {
+        if (managed.remove(id) != null) {
+            swap();
+        }
+    }
+
+    /** The managed certificate installed under id, if any. */
+    public synchronized Optional<KeyedCertificate> installed(String id) {
+        return Optional.ofNullable(managed.get(id));
+    }
+
+    /** Serves certificate to clients that offer ALPN acme-tls/1 for name (RFC 8737), until removed. */
+    public void putChallenge(String name, KeyedCertificate certificate) {
+        challenges.put(name.toLowerCase(Locale.ROOT), certificate);
+    }
+
+    public void removeChallenge(String name) {
+        challenges.remove(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The tls-alpn-01 certificate for name, or null. */
+    KeyedCertificate challenge(String name) {
+        return challenges.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether any tls-alpn-01 challenge is being answered (the handshake path checks this first). */
+    boolean answeringChallenges() {
+        return !challenges.isEmpty();
+    }
+
+    private synchronized void swap() {
+        List<KeyedCertificate> all = new ArrayList<>(fromFiles);
+        all.addAll(managed.values());
+        Snapshot next = new Snapshot(current.generation() + 1, List.copyOf(all));
         previous = current;
         current = next;
     }

@@ -18,10 +18,13 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Picks the certificate for a handshake by the name the client sent (SNI): an exact name first,
  * then a wildcard {@code *.example.com} for one label in front, then the first certificate
  * given, which is also what clients without SNI get. Among certificates for the same name, one
- * of the key type the handshake asks for (ECDSA first where both could do). Immutable; aliases
- * are the certificates' positions.
+ * of the key type the handshake asks for (ECDSA first where both could do). A client that offers
+ * ALPN {@code acme-tls/1} for a name being validated gets that name's tls-alpn-01 certificate
+ * instead ({@link AcmeTlsAlpn}). Immutable; aliases are "GENERATION/INDEX" positions in a
+ * snapshot, or "acme-tls/NAME" for a challenge certificate.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
+    private static final String CHALLENGE_ALIAS = "acme-tls/";
     private final CertificateStore store;
 
     SniKeyManager(CertificateStore store) {
@@ -33,7 +36,16 @@ final class SniKeyManager extends X509ExtendedKeyManager {
      * "GENERATION/INDEX", so that the chain and key are taken from the same snapshot.
      */
     String choose(String hostName, String keyType) {
+        if (hostName != null && store.answeringChallenges() && AcmeTlsAlpn.offered()) {
+            KeyedCertificate challenge = store.challenge(hostName);
+            if (challenge != null && (keyType == null || keyType.equals(challenge.key().getAlgorithm()))) {
+                return CHALLENGE_ALIAS + hostName.toLowerCase(Locale.ROOT);
+            }
+        }
         CertificateStore.Snapshot snapshot = store.current();
+        if (snapshot.certificates().isEmpty()) {
+            return null; // nothing to serve yet (ACME certificates still on their way): the handshake fails
+        }
         String index = choose(snapshot.certificates(), hostName, keyType);
         return index == null ? null : snapshot.generation() + "/" + index;
     }
@@ -127,6 +139,9 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private KeyedCertificate byAlias(String alias) {
+        if (alias != null && alias.startsWith(CHALLENGE_ALIAS)) {
+            return store.challenge(alias.substring(CHALLENGE_ALIAS.length()));
+        }
         try {
             int slash = alias.indexOf('/');
             CertificateStore.Snapshot snapshot = store.snapshot(Integer.parseInt(alias.substring(0, slash)));

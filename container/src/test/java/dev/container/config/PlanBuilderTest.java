@@ -130,4 +130,39 @@ class PlanBuilderTest {
         assertThatThrownBy(() -> new PlanBuilder().configFile(conf).staticDir(dir.resolve("site").toString(), false).build())
                 .hasMessage("--static " + dir.resolve("site") + ": path / is already served by a static mount in " + conf);
     }
+
+    @Test
+    void domain_gives_the_default_host_acme_certificates_on_80_and_443_with_the_terms_agreed() throws Exception {
+        var plan = new PlanBuilder().war(war("ROOT.war").toString()).domain("Example.com").domain("www.example.com")
+                .email("me@example.com").build();
+
+        assertThat(plan.defaultHost().names()).containsExactly("example.com", "www.example.com");
+        assertThat(plan.defaultHost().tls()).isEqualTo(HostTls.AUTO);
+        assertThat(plan.listeners()).containsExactly(new ListenerSpec(PlanBuilder.ANY_HOST, 80),
+                new ListenerSpec(PlanBuilder.ANY_HOST, 443, true));
+        assertThat(plan.acme().agreeTerms()).isTrue();
+        assertThat(plan.acme().email()).contains("me@example.com");
+        assertThat(plan.acme().directory()).isEqualTo(AcmeSpec.LETSENCRYPT);
+    }
+
+    @Test
+    void domain_keeps_the_listeners_given_and_needs_an_https_one() throws Exception {
+        var plan = new PlanBuilder().war(war("ROOT.war").toString()).listen(":8080").https(":8443").domain("example.com")
+                .build();
+
+        assertThat(plan.listeners()).extracting(ListenerSpec::port).containsExactly(8080, 8443);
+        assertThatThrownBy(() -> new PlanBuilder().war(war("a.war").toString()).listen(":8080").domain("example.com").build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("--domain needs an HTTPS listener to serve its certificate: add --https :443");
+    }
+
+    @Test
+    void domain_refuses_wildcards_ip_addresses_and_bad_emails() throws Exception {
+        assertThatThrownBy(() -> new PlanBuilder().war(war("a.war").toString()).domain("*.example.com").domain("10.0.0.1")
+                .email("me").build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("--domain *.example.com: '*.example.com' is a wildcard")
+                .hasMessageContaining("--domain 10.0.0.1: '10.0.0.1' is an IP address")
+                .hasMessageContaining("--email me: expected an email address");
+    }
 }

@@ -1,0 +1,431 @@
+package dev.container.acme;
+
+import dev.container.StartupError;
+import dev.container.config.AcmeSpec;
+import dev.container.config.HostSpec;
+import dev.container.tls.CertificateStore;
+import dev.container.tls.KeyedCertificate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeNetworkException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a certificate for each host with {@code tls = auto}: at {@link #start} the stored ones are
+ * installed in the {@link CertificateStore} at once (a restart orders nothing), and a daemon thread
+ * ({@code acme-maintenance}, not the users' job pool) orders what is missing and renews what is
+ * due ({@link RenewalPolicy}: a third of the lifetime left, or the CA's ARI window), every check
+ * interval. Failures are logged with what to do and retried with backoff; a certificate that
+ * fails to renew keeps serving. The server never waits for the CA. {@link #update} (a reload)
+ * changes the hosts without cancelling an order in flight. Thread-safe.
+ */
+public final class CertificateManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("container");
+
+    private final AcmeSpec spec;
+    private final Path stateDir;
+    private final AcmeStorage storage;
+    private final CertificateStore store;
+    private final Http01Responder http01 = new Http01Responder();
+    private final AcmeClient client;
+    private final Clock clock;
+    private final RandomGenerator random = RandomGenerator.getDefault();
+    /** The hosts looked after, by id; replaced entries come from {@link #update}. */
+    private final Map<String, Managed> hosts = new ConcurrentHashMap<>();
+    private final Object wake = new Object();
+    private Thread thread;
+    private volatile boolean closed;
+
+    /** One host's certificate and its schedule; fields touched by the maintenance thread only, but read by status. */
+    private static final class Managed {
+        final HostSpec host;
+        volatile KeyedCertificate certificate;
+        int failures;
+        volatile Instant nextAttempt = Instant.EPOCH;
+        volatile Optional<Instant> ariTime = Optional.empty();
+        Instant nextAriCheck;
+
+        Managed(HostSpec host, Instant firstAriCheck) {
+            this.host = host;
+            this.nextAriCheck = firstAriCheck;
+        }
+
+        String name() {
+            return host.names().get(0);
+        }
+    }
+
+    /**
+     * @param plainListener whether the server has a plain HTTP listener (http-01 can be answered)
+     */
+    public CertificateManager(Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts, CertificateStore store,
+                              boolean plainListener) {
+        this(stateDir, spec, autoHosts, store, plainListener, Clock.systemUTC());
+    }
+
+    CertificateManager(Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts, CertificateStore store,
+                       boolean plainListener, Clock clock) {
+        this.spec = spec;
+        this.stateDir = stateDir;
+        this.storage = new AcmeStorage(stateDir, spec.directory());
+        this.store = store;
+        this.clock = clock;
+        this.client = new AcmeClient(spec, storage, http01, store, plainListener);
+        Instant firstAriCheck = clock.instant().plus(spec.checkInterval());
+        for (HostSpec host : autoHosts) {
+            hosts.put(host.id(), new Managed(host, firstAriCheck));
+        }
+    }
+
+    /** The handler that answers http-01 challenges; the server puts it before routing. */
+    public Http01Responder http01() {
+        return http01;
+    }
+
+    /**
+     * Installs the stored certificates (synchronously: files only, no CA) and warns about
+     * storage that would not survive a restart. Call before the listeners open, so a restart
+     * serves its certificates from the first connection; then {@link #startMaintenance}.
+     */
+    public void loadStored() {
+        warnAboutStorage();
+        for (Managed m : hosts.values()) {
+            load(m);
+        }
+    }
+
+    /** Starts the maintenance thread: orders and renewals from now on, in the background. */
+    public synchronized void startMaintenance() {
+        if (thread != null || closed) {
+            return;
+        }
+        thread = new Thread(this::loop, "acme-maintenance");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * The hosts with tls = auto after a reload: new ones are looked after from the next check
+     * (their stored certificates installed now), gone ones stop being served and renewed. An
+     * order in flight goes on to its end.
+     */
+    public void update(List<HostSpec> autoHosts) {
+        Instant firstAriCheck = clock.instant().plus(spec.checkInterval());
+        List<String> ids = autoHosts.stream().map(HostSpec::id).toList();
+        for (String id : List.copyOf(hosts.keySet())) {
+            if (!ids.contains(id)) {
+                hosts.remove(id);
+                store.remove(id);
+                log.info("acme: host {} no longer has tls = auto; its certificate is no longer served", id);
+            }
+        }
+        for (HostSpec host : autoHosts) {
+            Managed old = hosts.get(host.id());
+            if (old == null || !old.host.names().equals(host.names())) {
+                Managed m = new Managed(host, firstAriCheck);
+                load(m);
+                hosts.put(host.id(), m);
+            }
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    /** The certificate served for host id, if it has one yet (for tests and status). */
+    public Optional<X509Certificate> certificate(String hostId) {
+        Managed m = hosts.get(hostId);
+        return m == null || m.certificate == null ? Optional.empty() : Optional.of(m.certificate.leaf());
+    }
+
+    private void load(Managed m) {
+        Path file = storage.pemFile(m.name());
+        if (!Files.exists(file)) {
+            return;
+        }
+        KeyedCertificate stored;
+        try {
+            stored = KeyedCertificate.read(file, file);
+        } catch (StartupError e) {
+            log.error("acme: {}: the stored certificate does not read ({}); ordering a new one", m.name(), e.getMessage());
+            return;
+        }
+        List<String> missing = m.host.names().stream().filter(n -> !stored.names().contains(n)).toList();
+        if (!missing.isEmpty()) {
+            log.info("acme: {}: the stored certificate does not cover {}; ordering one that does", m.name(), missing);
+            return;
+        }
+        m.certificate = stored;
+        store.install(m.host.id(), stored);
+        log.info("acme: {}: serving the stored certificate, valid until {} (issued by {})", m.name(),
+                stored.leaf().getNotAfter().toInstant(), CertificateInfo.issuer(stored.leaf()));
+    }
+
+    private void loop() {
+        while (!closed) {
+            Instant now = clock.instant();
+            for (Managed m : List.copyOf(hosts.values())) {
+                if (closed) {
+                    return;
+                }
+                if (!now.isBefore(m.nextAttempt)) {
+                    try {
+                        maintain(m);
+                    } catch (InterruptedException e) {
+                        return; // closing
+                    } catch (RuntimeException e) {
+                        // a bug must not end the loop that keeps every other certificate alive
+                        log.error("acme: {}: unexpected failure; retrying later", m.name(), e);
+                        failed(m, Optional.empty());
+                    }
+                }
+            }
+            sleepUntilNextCheck();
+        }
+    }
+
+    private void sleepUntilNextCheck() {
+        Instant now = clock.instant();
+        Instant next = now.plus(spec.checkInterval());
+        for (Managed m : hosts.values()) {
+            if (m.nextAttempt.isBefore(next)) {
+                next = m.nextAttempt;
+            }
+        }
+        long millis = Math.max(10, Duration.between(now, next).toMillis());
+        synchronized (wake) {
+            try {
+                if (!closed) {
+                    wake.wait(millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closed = true;
+            }
+        }
+    }
+
+    private void maintain(Managed m) throws InterruptedException {
+        Instant now = clock.instant();
+        KeyedCertificate current = m.certificate;
+        if (current == null) {
+            obtain(m, Optional.empty());
+            return;
+        }
+        X509Certificate leaf = current.leaf();
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        if (!now.isBefore(m.nextAriCheck)) {
+            m.nextAriCheck = now.plus(spec.checkInterval());
+            checkAri(m, leaf, now);
+        }
+        if (RenewalPolicy.due(now, notBefore, notAfter, spec.renewBefore(), m.ariTime)) {
+            boolean byAri = m.ariTime.isPresent() && !now.isBefore(m.ariTime.get())
+                    && now.isBefore(RenewalPolicy.renewalTime(notBefore, notAfter, spec.renewBefore()));
+            log.info("acme: {}: renewing the certificate valid until {} ({})", m.name(), notAfter,
+                    byAri ? "inside the CA's renewal window (ARI)" : "less than " + (spec.renewBefore().isPresent()
+                            ? "renew-before " + spec.renewBefore().get() : "a third of its lifetime") + " left");
+            obtain(m, Optional.of(leaf));
+        }
+    }
+
+    private void checkAri(Managed m, X509Certificate leaf, Instant now) {
+        try {
+            Optional<AcmeClient.Window> window = client.renewalWindow(leaf);
+            if (window.isEmpty()) {
+                m.ariTime = Optional.empty(); // no ARI at this CA: the lifetime rule decides
+                return;
+            }
+            AcmeClient.Window w = window.get();
+            m.ariTime = Optional.of(RenewalPolicy.ariTime(w.start(), w.end(), now, random));
+            w.retryAfter().filter(t -> t.isAfter(m.nextAriCheck)).ifPresent(t -> m.nextAriCheck = t);
+            log.debug("acme: {}: ARI window {} .. {}, renewing at {}", m.name(), w.start(), w.end(), m.ariTime.get());
+            w.explanation().ifPresent(e -> log.info("acme: {}: the CA suggests renewal between {} and {}: {}",
+                    m.name(), w.start(), w.end(), e));
+        } catch (AcmeException | IOException e) {
+            log.warn("acme: {}: could not ask the CA for its renewal window (ARI): {}; the lifetime rule decides",
+                    m.name(), e.getMessage());
+        }
+    }
+
+    /** One order for m's names; on success the certificate is stored and served, on failure retried later. */
+    private void obtain(Managed m, Optional<X509Certificate> replacing) throws InterruptedException {
+        long began = System.nanoTime();
+        try {
+            AcmeClient.Issued issued = client.order(m.name(), m.host.names(), replacing);
+            X509Certificate leaf = issued.chain().get(0);
+            log.info("acme: {}: issued by {}, valid until {} ({} ms)", m.name(), CertificateInfo.issuer(leaf),
+                    leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);
+            Path file = storage.pemFile(m.name());
+            try {
+                AcmeStorage.writeAtomically(file, issued.pem(), true);
+            } catch (IOException e) {
+                log.error("acme: {}: could not store the new certificate in {} ({}); serving it anyway, but a restart"
+                        + " will order it again: make the state directory writable", m.name(), file, e.getMessage());
+            }
+            KeyedCertificate fresh = Files.exists(file) ? KeyedCertificate.read(file, file) : null;
+            if (fresh == null || !fresh.leaf().equals(leaf)) {
+                throw new IOException("the stored certificate " + file + " is not the one just issued");
+            }
+            if (hosts.get(m.host.id()) != m) {
+                log.info("acme: {}: the host changed while ordering; stored, not served", m.name());
+                return;
+            }
+            m.certificate = fresh;
+            m.failures = 0;
+            m.nextAttempt = Instant.EPOCH;
+            m.ariTime = Optional.empty();
+            m.nextAriCheck = clock.instant().plus(spec.checkInterval());
+            store.install(m.host.id(), fresh);
+            log.info("acme: {}: installed; new connections get the certificate valid until {}", m.name(),
+                    leaf.getNotAfter().toInstant());
+        } catch (AcmeException | IOException | StartupError e) {
+            if (closed) {
+                log.info("acme: {}: the order was cut short by the shutdown; the next start orders again", m.name());
+                return;
+            }
+            report(m, e);
+        }
+    }
+
+    /** Says what went wrong and what to do, and schedules the next attempt. */
+    private void report(Managed m, Exception failure) {
+        try {
+            throw failure;
+        } catch (AcmeRateLimitedException e) {
+            log.error("acme: {}: the CA rate-limits this order: {}{}", m.name(), detail(e),
+                    e.getDocuments().isEmpty() ? "" : " (see " + e.getDocuments().iterator().next() + ")");
+            failed(m, e.getRetryAfter());
+        } catch (AcmeNetworkException e) {
+            log.error("acme: {}: cannot reach the CA at {}: {}; check the network, a proxy, or acme.directory",
+                    m.name(), spec.directory(), rootMessage(e));
+            failed(m, Optional.empty());
+        } catch (AcmeClient.ChallengeFailed e) {
+            log.error("acme: {}: {}", m.name(), e.getMessage());
+            failed(m, Optional.empty());
+        } catch (AcmeServerException e) {
+            log.error("acme: {}: the CA refused: {}", m.name(), detail(e));
+            failed(m, Optional.empty());
+        } catch (Exception e) {
+            log.error("acme: {}: ordering failed: {}", m.name(), rootMessage(e));
+            failed(m, Optional.empty());
+        }
+    }
+
+    private void failed(Managed m, Optional<Instant> retryAfter) {
+        m.failures++;
+        Instant now = clock.instant();
+        Duration delay = RenewalPolicy.retryDelay(m.failures, now, retryAfter, random);
+        m.nextAttempt = now.plus(delay);
+        KeyedCertificate current = m.certificate;
+        if (current == null) {
+            log.warn("acme: {}: no certificate yet (HTTPS for it fails until there is one); attempt {} failed,"
+                    + " next in {}", m.name(), m.failures, human(delay));
+            return;
+        }
+        Instant notBefore = current.leaf().getNotBefore().toInstant();
+        Instant notAfter = current.leaf().getNotAfter().toInstant();
+        if (RenewalPolicy.expiryNear(now, notBefore, notAfter)) {
+            log.error("acme: {}: RENEWAL FAILING and the certificate expires {} ({} from now); still serving it,"
+                    + " next attempt in {}. Fix the cause above or browsers will refuse this site", m.name(), notAfter,
+                    human(Duration.between(now, notAfter)), human(delay));
+        } else {
+            log.warn("acme: {}: renewal failed (attempt {}); the certificate valid until {} keeps serving; next attempt"
+                    + " in {}", m.name(), m.failures, notAfter, human(delay));
+        }
+    }
+
+    private static String detail(AcmeServerException e) {
+        return e.getProblem().getDetail().orElse(e.getMessage());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+            return "its host name does not resolve (no DNS, or a typo)";
+        }
+        if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection was refused or closed (is the CA's server up, is a firewall in the way?)";
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? m : e.getMessage() + " (" + m + ")";
+    }
+
+    static String human(Duration d) {
+        if (d.toDays() >= 2) {
+            return d.toDays() + " days";
+        }
+        if (d.toHours() >= 2) {
+            return d.toHours() + " h";
+        }
+        if (d.toMinutes() >= 2) {
+            return d.toMinutes() + " min";
+        }
+        return Math.max(d.toSeconds(), 0) + " s";
+    }
+
+    /** Storage that will not survive (a temp dir) or cannot be written leads into the CA's rate limits. */
+    private void warnAboutStorage() {
+        Path dir = stateDir.toAbsolutePath().normalize();
+        List<Path> temporary = new ArrayList<>(List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm")));
+        temporary.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
+        for (Path t : temporary) {
+            if (dir.startsWith(t)) {
+                log.warn("acme: the state directory {} is under the temporary directory {}: the ACME account and"
+                        + " certificates may not survive a reboot, and ordering them again on every start runs into the"
+                        + " CA's rate limits (Let's Encrypt: 5 identical certificates a week). Give --state DIR or"
+                        + " state-dir on lasting storage", dir, t);
+                break;
+            }
+        }
+        Path root = storage.root();
+        try {
+            Files.createDirectories(root);
+            if (!Files.isWritable(root)) {
+                throw new IOException("not writable");
+            }
+        } catch (IOException e) {
+            log.warn("acme: cannot write ACME state to {} ({}): certificates would be ordered again on every start;"
+                    + " make it writable", root, e.getMessage());
+        }
+    }
+
+    /** Stops the maintenance thread (an order in flight is interrupted; its certificate is ordered at the next start). */
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

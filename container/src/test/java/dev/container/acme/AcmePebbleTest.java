@@ -1,0 +1,352 @@
+package dev.container.acme;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.container.Container;
+import dev.container.cli.ContainerCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import dev.container.config.ConfigFile;
+import dev.container.tls.TestCerts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Automatic HTTPS against a real ACME CA, Pebble (see {@link Pebble}): certificates are ordered in
+ * the background, validated over http-01 or tls-alpn-01 on the container's own listeners, stored,
+ * served by SNI, reused after a restart and renewed without one.
+ */
+class AcmePebbleTest {
+    private static final Duration ISSUE_DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private Pebble pebble;
+    private final List<Container> containers = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private Logger containerLog;
+    private Level levelBefore;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Pebble.assumeInstalled();
+        pebble = new Pebble(dir.resolve("pebble"), Pebble.freePort(), Pebble.freePort()).start();
+        containerLog = (Logger) LoggerFactory.getLogger("container");
+        levelBefore = containerLog.getLevel();
+        containerLog.setLevel(Level.INFO);
+        log.start();
+        containerLog.addAppender(log);
+    }
+
+    @AfterEach
+    void tearDown(TestInfo test) throws Exception {
+        containers.forEach(Container::close);
+        if (containerLog != null) {
+            containerLog.detachAppender(log);
+            containerLog.setLevel(levelBefore);
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+    }
+
+    /** The config of a container with the given hosts on tls = auto, Pebble as its CA. */
+    private Path config(String name, Path state, String acmeExtra, String... hosts) throws IOException {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "hello over https\n");
+        StringBuilder hostsText = new StringBuilder();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < hosts.length; i++) {
+            String id = "h" + i;
+            ids.add(id);
+            hostsText.append("  ").append(id).append(" { names = [\"").append(hosts[i]).append("\"]")
+                    .append(i == 0 ? ", default = true" : "")
+                    // the second host redirects plain HTTP to HTTPS: http-01 must be answered before that
+                    .append(i == 1 ? ", https-redirect = true" : "").append(", tls = auto }\n");
+        }
+        Path file = dir.resolve(name + ".conf");
+        Files.writeString(file, """
+                listeners = ["127.0.0.1:%d", { host = "127.0.0.1", port = %d, tls = true }]
+                state-dir = "%s"
+                hosts {
+                %s}
+                static = [{ dir = "%s", hosts = [%s] }]
+                acme {
+                  directory = "%s"
+                  trust = "%s"
+                  email = "test@example.com"
+                  agree-terms = true
+                  check-interval = 500ms
+                  %s
+                }
+                """.formatted(pebble.httpPort(), pebble.tlsPort(), state, hostsText, site, String.join(", ", ids),
+                pebble.directory(), pebble.trustFile(), acmeExtra));
+        return file;
+    }
+
+    private Container start(Path config) {
+        Container container = Container.start(ConfigFile.load(config));
+        containers.add(container);
+        return container;
+    }
+
+    private SSLContext trustingPebble() throws Exception {
+        return TestCerts.trusting(pebble.root());
+    }
+
+    /** Waits until name is served with a certificate that chains to Pebble's root; that certificate. */
+    private X509Certificate awaitCertificate(SSLContext trust, String name, X509Certificate other) throws Exception {
+        long deadline = System.nanoTime() + ISSUE_DEADLINE.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                X509Certificate leaf = TlsProbe.handshake(trust, pebble.tlsPort(), name).leaf();
+                if (!leaf.equals(other)) {
+                    return leaf;
+                }
+            } catch (IOException e) {
+                last = e; // no certificate yet (handshake fails) or not the CA's yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no certificate from Pebble for " + name + " within " + ISSUE_DEADLINE.toSeconds()
+                + " s (last: " + last + ")\n" + logLines() + pebble.logs());
+    }
+
+    private String logLines() {
+        StringBuilder text = new StringBuilder("--- container log\n");
+        for (ILoggingEvent e : List.copyOf(log.list)) {
+            text.append(e.getLevel()).append(' ').append(e.getFormattedMessage()).append('\n');
+            if (e.getThrowableProxy() != null) {
+                text.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private long logged(String fragment) {
+        return List.copyOf(log.list).stream().filter(e -> e.getFormattedMessage().contains(fragment)).count();
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void two_hosts_get_certificates_over_http01_served_by_sni_with_h2() throws Exception {
+        Path state = dir.resolve("state");
+        long began = System.nanoTime();
+        start(config("two", state, "challenge = http-01", "a.test", "b.test"));
+        long startMillis = (System.nanoTime() - began) / 1_000_000;
+        SSLContext trust = trustingPebble();
+
+        X509Certificate a = awaitCertificate(trust, "a.test", null);
+        X509Certificate b = awaitCertificate(trust, "b.test", null);
+        TlsProbe.Result h2 = TlsProbe.handshake(trust, pebble.tlsPort(), "a.test", "h2", "http/1.1");
+
+        assertThat(startMillis).as("start-up does not wait for the CA").isLessThan(10_000);
+        assertThat(a.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("a.test");
+        assertThat(b.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("b.test");
+        assertThat(chainsTo(h2.chain(), pebble.root())).isTrue();
+        assertThat(h2.protocol()).isEqualTo("h2");
+        assertThat(TlsProbe.get(trust, pebble.tlsPort(), "b.test", "/index.html")).isEqualTo(200);
+        assertThat(logged("is under the temporary directory")).as("a @TempDir state is warned about").isEqualTo(1);
+        assertThat(logged("answering the http-01 challenge for a.test")).isEqualTo(1);
+        assertThat(logged("answering the http-01 challenge for b.test")).isEqualTo(1);
+        Path pem = new AcmeStorage(state, pebble.directory()).pemFile("a.test");
+        assertThat(Files.getPosixFilePermissions(pem)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(new AcmeStorage(state, pebble.directory()).accountKey()))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void a_host_gets_its_certificate_over_tls_alpn01_on_the_https_listener() throws Exception {
+        start(config("alpn", dir.resolve("state"), "challenge = tls-alpn-01", "c.test"));
+        SSLContext trust = trustingPebble();
+
+        X509Certificate c = awaitCertificate(trust, "c.test", null);
+        TlsProbe.Result h2 = TlsProbe.handshake(trust, pebble.tlsPort(), "c.test", "h2", "http/1.1");
+
+        assertThat(logged("answering the tls-alpn-01 challenge for c.test")).isEqualTo(1);
+        assertThat(logged("http-01")).isZero();
+        assertThat(c.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("c.test");
+        assertThat(chainsTo(h2.chain(), pebble.root())).isTrue();
+        assertThat(h2.protocol()).as("ordinary clients still get h2 from the wrapped engine").isEqualTo("h2");
+    }
+
+    @Test
+    void certs_and_validate_name_the_issuer_and_expiry_of_stored_certificates() throws Exception {
+        Path state = dir.resolve("state");
+        Path config = config("listed", state, "", "a.test");
+        start(config);
+        X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
+        StringWriter certs = new StringWriter();
+        StringWriter validate = new StringWriter();
+
+        int certsExit = ContainerCommand.commandLine().setOut(new PrintWriter(certs)).execute("certs", "--state", state.toString());
+        int validateExit = ContainerCommand.commandLine().setOut(new PrintWriter(validate)).execute("validate", config.toString());
+
+        String issuer = CertificateInfo.issuer(a);
+        assertThat(certsExit).isZero();
+        assertThat(certs.toString()).contains("HOST", "ISSUER").containsPattern(
+                "a\\.test +" + java.util.regex.Pattern.quote(issuer) + " +" + a.getNotAfter().toInstant() + " +valid");
+        assertThat(validateExit).isZero();
+        assertThat(validate.toString())
+                .contains("acme: stored certificate a.test: issued by " + issuer + ", valid until " + a.getNotAfter().toInstant())
+                .contains("warning: acme: a.test (host h0) does not resolve")
+                .contains("warning: acme: cannot bind 127.0.0.1:" + pebble.httpPort());
+    }
+
+    @Test
+    void a_reload_adds_a_host_and_keeps_the_running_certificates() throws Exception {
+        Path state = dir.resolve("state");
+        Container container = start(config("before", state, "", "a.test"));
+        SSLContext trust = trustingPebble();
+        X509Certificate a = awaitCertificate(trust, "a.test", null);
+
+        container.reload(ConfigFile.load(config("after", state, "", "a.test", "b.test")));
+        X509Certificate b = awaitCertificate(trust, "b.test", null);
+
+        assertThat(b.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("b.test");
+        assertThat(TlsProbe.handshake(trust, pebble.tlsPort(), "a.test").leaf()).isEqualTo(a);
+        assertThat(logged("ordered a certificate for a.test")).isEqualTo(1);
+    }
+
+    @Test
+    void corrupt_files_in_storage_are_logged_and_ordered_again_without_stopping_the_server() throws Exception {
+        Path state = dir.resolve("state");
+        AcmeStorage storage = new AcmeStorage(state, pebble.directory());
+        AcmeStorage.writeAtomically(storage.pemFile("a.test"), "-----BEGIN CERTIFICATE-----\ngarbage\n", true);
+        AcmeStorage.writeAtomically(storage.accountKey(), "not a key", true);
+
+        start(config("corrupt", state, "", "a.test"));
+        X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
+
+        assertThat(logged("a.test: the stored certificate does not read")).isEqualTo(1);
+        assertThat(logged("does not read") + logged("moved it to")).isGreaterThanOrEqualTo(2);
+        assertThat(a.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("a.test");
+        try (var files = Files.list(storage.root())) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("account.key.unreadable-"));
+        }
+    }
+
+    @Test
+    void a_restart_serves_the_stored_certificates_and_orders_nothing() throws Exception {
+        Path state = dir.resolve("state");
+        Path config = config("restart", state, "", "a.test", "b.test");
+        Container first = start(config);
+        SSLContext trust = trustingPebble();
+        X509Certificate a = awaitCertificate(trust, "a.test", null);
+        X509Certificate b = awaitCertificate(trust, "b.test", null);
+        first.close();
+        long issuedBefore = pebble.issued();
+        long ordersBefore = logged("ordered a certificate");
+
+        start(config);
+        X509Certificate aAgain = TlsProbe.handshake(trust, pebble.tlsPort(), "a.test").leaf();
+        X509Certificate bAgain = TlsProbe.handshake(trust, pebble.tlsPort(), "b.test").leaf();
+        Thread.sleep(2_000); // four check intervals: time enough for an order, if one were made
+
+        assertThat(aAgain).isEqualTo(a);
+        assertThat(bAgain).isEqualTo(b);
+        assertThat(issuedBefore).isEqualTo(2);
+        assertThat(pebble.issued()).isEqualTo(issuedBefore);
+        assertThat(logged("ordered a certificate")).isEqualTo(ordersBefore);
+        assertThat(logged("serving the stored certificate")).isEqualTo(2);
+    }
+
+    @Test
+    void forced_renewal_installs_new_certificates_while_a_client_loop_sees_no_failure() throws Exception {
+        // renew-before longer than Pebble's 5-year lifetime: every certificate is due as soon as it is issued
+        Container container = start(config("renew", dir.resolve("state"), "renew-before = 2000d", "a.test"));
+        SSLContext trust = trustingPebble();
+        awaitCertificate(trust, "a.test", null);
+        AtomicInteger requests = new AtomicInteger();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Set<java.math.BigInteger> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread loop = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted() && seen.size() < 3) {
+                try {
+                    int status = TlsProbe.get(trust, pebble.tlsPort(), "a.test", "/index.html");
+                    requests.incrementAndGet();
+                    if (status != 200) {
+                        failures.add("status " + status);
+                    }
+                    seen.add(TlsProbe.handshake(trust, pebble.tlsPort(), "a.test").leaf().getSerialNumber());
+                } catch (IOException e) {
+                    failures.add(e.toString());
+                }
+            }
+        }, "client-loop");
+        loop.start();
+        loop.join(TimeUnit.SECONDS.toMillis(60));
+        loop.interrupt();
+        loop.join(10_000);
+
+        assertThat(failures).as("failed requests among %d", requests.get()).isEmpty();
+        assertThat(seen).as(logLines()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(logged("renewing the certificate")).isGreaterThanOrEqualTo(2);
+        assertThat(container.plan().autoTlsHosts()).hasSize(1);
+    }
+
+    @Test
+    void with_the_ca_down_the_server_starts_serves_plain_http_and_logs_the_failure() throws Exception {
+        pebble.stopPebble();
+        long began = System.nanoTime();
+        start(config("down", dir.resolve("state"), "", "a.test"));
+        long startMillis = (System.nanoTime() - began) / 1_000_000;
+        HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + pebble.httpPort() + "/index.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await("the failure in the log", Duration.ofSeconds(30), () -> logged("cannot reach the CA") > 0);
+
+        assertThat(startMillis).isLessThan(10_000);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(logged("no certificate yet")).isGreaterThanOrEqualTo(1);
+    }
+
+    static boolean chainsTo(List<X509Certificate> chain, X509Certificate root) throws Exception {
+        var path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+        PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+        parameters.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(path, parameters);
+        return true;
+    }
+}
