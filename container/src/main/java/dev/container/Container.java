@@ -5,6 +5,7 @@ import dev.container.config.AcmeSpec;
 import dev.container.config.AppSpec;
 import dev.container.config.CertSpec;
 import dev.container.config.HostSpec;
+import dev.container.config.HostTls;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
@@ -391,17 +392,19 @@ public final class Container implements AutoCloseable {
 
     /**
      * Whether HTTPS is served with a certificate from the local CA: in dev mode, for HTTPS
-     * listeners that were given no certificate.
+     * listeners that were given no certificate; and for hosts with tls = local.
      */
     private static boolean localTls(Plan p) {
-        return p.dev() && p.certs().isEmpty() && p.listeners().stream().anyMatch(ListenerSpec::tls);
+        boolean https = p.listeners().stream().anyMatch(ListenerSpec::tls);
+        return https && (p.dev() && p.certs().isEmpty() || p.hosts().stream().anyMatch(h -> h.tls() == HostTls.LOCAL));
     }
 
     /** The local CA's certificate for localhost and the plan's host names; how to trust it, the first time. */
     private static CertSpec localCertificate(Plan p) {
         LocalCa ca = LocalCa.in(p.stateDir());
         boolean created = !ca.exists();
-        List<String> names = p.hosts().stream().flatMap(h -> h.names().stream()).filter(n -> !n.startsWith("*.")).toList();
+        List<String> names = p.hosts().stream().filter(h -> p.dev() || h.tls() == HostTls.LOCAL)
+                .flatMap(h -> h.names().stream()).filter(n -> !n.startsWith("*.")).toList();
         CertSpec spec = ca.certificateFor(names);
         log.info("TLS: local certificate {} from the local CA {}", spec.cert(), ca.caFile());
         if (created) {

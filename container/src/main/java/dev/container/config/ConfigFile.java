@@ -56,7 +56,7 @@ public final class ConfigFile {
     /** RFC 9110 §5.6.2 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final List<String> ROTATIONS = List.of("daily", "never");
-    private static final List<String> HOST_TLS = List.of("files", "auto");
+    private static final List<String> HOST_TLS = List.of("files", "auto", "local");
     private static final List<String> CHALLENGES = List.of("http-01", "tls-alpn-01", "auto");
 
     private record Problem(Origin origin, String text) {
@@ -168,7 +168,7 @@ public final class ConfigFile {
         List<JobSpec> jobs = jobsSection.jobs(top, hosts, apps);
         Optional<ListenerSpec> admin = jobsSection.admin(top);
         AcmeSpec acme = acme(top, hosts, listeners);
-        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() == HostTls.AUTO);
+        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() != HostTls.FILES);
         ConfigValue certificatesGiven = top.object.get("certificates");
         boolean noCertificates = certificatesGiven == null
                 || certificatesGiven instanceof ConfigList list && list.isEmpty();
@@ -621,6 +621,9 @@ public final class ConfigFile {
             if (!tlsListeners) {
                 host.problemAt("tls", "tls = auto needs a listener with tls = true to serve the certificate on");
             }
+        }
+        if (tls == HostTls.LOCAL && !tlsListeners) {
+            host.problemAt("tls", "tls = local needs a listener with tls = true to serve the certificate on");
         }
         return tls;
     }

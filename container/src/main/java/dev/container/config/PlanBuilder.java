@@ -380,7 +380,7 @@ public final class PlanBuilder {
             applyDomains();
         }
         boolean https = listeners.stream().anyMatch(ListenerSpec::tls);
-        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() == HostTls.AUTO);
+        boolean autoTls = hosts.stream().anyMatch(h -> h.tls() != HostTls.FILES);
         if (https && certs.isEmpty() && !autoTls && !dev) {
             problems.add("--https needs a certificate: give --cert FILE --key FILE (or --dev for a local one)");
         }

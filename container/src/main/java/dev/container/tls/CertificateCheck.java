@@ -3,6 +3,7 @@ package dev.container.tls;
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
 import dev.container.config.HostSpec;
+import dev.container.config.HostTls;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import java.time.Instant;
@@ -78,6 +79,9 @@ public final class CertificateCheck {
     private static List<String> uncovered(List<HostSpec> hosts, List<KeyedCertificate> certificates) {
         List<String> problems = new ArrayList<>();
         for (HostSpec host : hosts) {
+            if (host.tls() != HostTls.FILES) {
+                continue; // its certificate comes from ACME or the local CA
+            }
             for (String name : host.names()) {
                 if (isIpLiteral(name)) {
                     continue; // clients send no SNI for an address: they get the default certificate

@@ -87,6 +87,31 @@ class LocalTlsTest {
     }
 
     @Test
+    void a_host_with_tls_local_in_the_config_file_gets_a_local_certificate_for_its_names() throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        Files.writeString(dir.resolve("site/index.html"), "app host");
+        Path conf = Files.writeString(dir.resolve("local.conf"), """
+                listeners = [{ host = "127.0.0.1", port = 0, tls = true }]
+                hosts { app { names = [app.localhost], default = true, tls = local } }
+                static = [site]
+                state-dir = state
+                """);
+        try (var container = dev.container.Container.start(dev.container.config.ConfigFile.load(conf))) {
+            int port = container.urls().get(0).getPort();
+            String curl = run("curl", "-sS", "--http2", "--cacert", caFile().toString(), "--resolve",
+                    "app.localhost:" + port + ":127.0.0.1", "-w", " %{http_version} %{http_code}",
+                    "https://app.localhost:" + port + "/index.html");
+            assertThat(curl).isEqualTo("app host 2 200");
+        }
+        Path plain = Files.writeString(dir.resolve("plain.conf"), """
+                hosts { app { names = [app.localhost], default = true, tls = local } }
+                static = [site]
+                """);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.container.config.ConfigFile.load(plain))
+                .hasMessageContaining(plain + ":1: hosts.app.tls: tls = local needs a listener with tls = true");
+    }
+
+    @Test
     void wss_works_through_the_local_certificate() throws Exception {
         try (var server = devServer()) {
             HttpClient client = HttpClient.newBuilder().sslContext(TestCerts.trusting(ca())).build();
