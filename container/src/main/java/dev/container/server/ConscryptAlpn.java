@@ -1,5 +1,6 @@
 package dev.container.server;
 
+import dev.container.tls.ReleasingEngine;
 import io.undertow.protocols.alpn.ALPNProvider;
 import javax.net.ssl.SSLEngine;
 import org.conscrypt.Conscrypt;
@@ -20,20 +21,25 @@ public final class ConscryptAlpn implements ALPNProvider {
     public ConscryptAlpn() {
     }
 
+    /** The Conscrypt engine itself: ours come wrapped in a {@link ReleasingEngine}. */
+    private static SSLEngine conscrypt(SSLEngine engine) {
+        return engine instanceof ReleasingEngine releasing ? releasing.delegate() : engine;
+    }
+
     @Override
     public boolean isEnabled(SSLEngine engine) {
-        return Conscrypt.isConscrypt(engine);
+        return Conscrypt.isConscrypt(conscrypt(engine));
     }
 
     @Override
     public SSLEngine setProtocols(SSLEngine engine, String[] protocols) {
-        Conscrypt.setApplicationProtocols(engine, protocols);
+        Conscrypt.setApplicationProtocols(conscrypt(engine), protocols);
         return engine;
     }
 
     @Override
     public String getSelectedProtocol(SSLEngine engine) {
-        return Conscrypt.getApplicationProtocol(engine);
+        return Conscrypt.getApplicationProtocol(conscrypt(engine));
     }
 
     @Override
