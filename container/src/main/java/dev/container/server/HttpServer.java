@@ -152,7 +152,7 @@ public final class HttpServer {
             }
             // ALPN: h2 when the client offers it, else HTTP/1.1 (Undertow's own wiring, as its builder does)
             var http2 = new Http2OpenListener(buffers, options, "h2");
-            http2.setRootHandler(gate);
+            http2.setRootHandler(new NoClientCertificates(gate));
             var alpn = new AlpnOpenListener(buffers, options, http1);
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);

@@ -19,8 +19,8 @@ import org.conscrypt.Conscrypt;
  * cipher suites, and with Conscrypt, session tickets on. Undertow creates each connection's
  * engine through {@link SSLContext#createSSLEngine(String, int)}, and Conscrypt's per-engine
  * switches have no context-wide default, so the engine's creation is the one place to set them.
- * The engines are the delegate's own objects (Undertow's ALPN support looks at their class).
- * Socket factories are the delegate's, unconfigured: the server uses engines only. Thread-safe.
+ * Conscrypt's engines come wrapped in {@link ReleasingEngine}, which frees their native state when
+ * the connection closes; the JDK's are its own objects. Socket factories are the delegate's, unconfigured: the server uses engines only. Thread-safe.
  */
 final class ServerEngines extends SSLContextSpi {
     private final SSLContext delegate;
@@ -51,6 +51,7 @@ final class ServerEngines extends SSLContextSpi {
             // resumes by tickets only: without this no TLS 1.3 client ever resumes. BoringSSL makes
             // and rotates the ticket keys itself.
             Conscrypt.setUseSessionTickets(engine, true);
+            return new ReleasingEngine(engine);
         }
         return engine;
     }

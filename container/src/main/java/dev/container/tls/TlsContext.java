@@ -9,6 +9,7 @@ import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,16 +62,18 @@ public final class TlsContext {
         try {
             SSLContext delegate;
             String description;
+            X509ExtendedKeyManager keys = new SniKeyManager(certificates);
             if (conscrypt) {
                 Provider provider = Conscrypt.newProvider();
                 delegate = SSLContext.getInstance("TLS", provider);
+                keys = new NativeKeys(keys, provider);
                 Conscrypt.Version v = Conscrypt.version();
                 description = "Conscrypt " + v.major() + "." + v.minor() + "." + v.patch() + " (BoringSSL)";
             } else {
                 delegate = SSLContext.getInstance("TLS", "SunJSSE");
                 description = "the JDK's provider (SunJSSE, Java " + Runtime.version().feature() + ")";
             }
-            delegate.init(new KeyManager[] {new SniKeyManager(certificates)}, null, null);
+            delegate.init(new KeyManager[] {keys}, null, null);
             SSLSessionContext sessions = delegate.getServerSessionContext();
             sessions.setSessionCacheSize(SESSION_CACHE_SIZE);
             sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);

@@ -1,0 +1,247 @@
+package dev.container.tls;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.BiFunction;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import org.conscrypt.Conscrypt;
+
+/**
+ * A Conscrypt engine that gives its native resources back when the connection is torn down
+ * rather than when the garbage collector finalizes it. Conscrypt frees a connection's BoringSSL
+ * state, and the pipe it opens for each one, only once both directions are closed and its
+ * close_notify has been wrapped; Undertow's SslConduit closes both directions when a connection
+ * ends but, on a connection the client has already dropped (most clients of a busy server), never
+ * wraps the close_notify it cannot send. Those engines then held two file descriptors each until
+ * a GC ran their finalizers: 8,000 open pipes after 20 s of handshakes, and "Too many open files"
+ * soon after. Once both directions are closed, this wraps what is left into scratch space and
+ * drops it (the connection is being torn down; a client that closed first does not wait for our
+ * close_notify), and Conscrypt frees at once. Everything else is the
+ * delegate's; {@link #delegate()} is for Conscrypt's own calls (ALPN). Used by one connection's
+ * thread at a time, as every SSLEngine.
+ */
+public final class ReleasingEngine extends SSLEngine {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Room for a whole TLS record, once per I/O thread: closes happen there. */
+    private static final ThreadLocal<ByteBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(Conscrypt.maxEncryptedPacketLength()));
+
+    private final SSLEngine delegate;
+    private boolean outboundClosed;
+    private boolean inboundClosed;
+
+    ReleasingEngine(SSLEngine delegate) {
+        super(delegate.getPeerHost(), delegate.getPeerPort());
+        this.delegate = delegate;
+    }
+
+    /** The Conscrypt engine inside, for Conscrypt's static calls. */
+    public SSLEngine delegate() {
+        return delegate;
+    }
+
+    @Override
+    public void closeOutbound() {
+        outboundClosed = true;
+        delegate.closeOutbound();
+        if (inboundClosed) {
+            release();
+        }
+    }
+
+    @Override
+    public void closeInbound() throws SSLException {
+        inboundClosed = true;
+        try {
+            delegate.closeInbound();
+        } finally {
+            if (outboundClosed) {
+                release();
+            }
+        }
+    }
+
+    /** Both directions are closed: wrap and drop what is still queued, so that Conscrypt frees. */
+    private void release() {
+        ByteBuffer scratch = SCRATCH.get();
+        try {
+            for (int i = 0; i < 8 && !delegate.isOutboundDone(); i++) {
+                scratch.clear();
+                if (delegate.wrap(EMPTY, scratch).bytesProduced() == 0) {
+                    break;
+                }
+            }
+        } catch (SSLException | RuntimeException e) {
+            // a broken engine: the finalizer remains its way out
+        }
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        return delegate.wrap(srcs, offset, length, dst);
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        return delegate.wrap(src, dst);
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, ByteBuffer dst) throws SSLException {
+        return delegate.wrap(srcs, dst);
+    }
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        return delegate.unwrap(src, dsts, offset, length);
+    }
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        return delegate.unwrap(src, dst);
+    }
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts) throws SSLException {
+        return delegate.unwrap(src, dsts);
+    }
+
+    @Override
+    public Runnable getDelegatedTask() {
+        return delegate.getDelegatedTask();
+    }
+
+    @Override
+    public boolean isInboundDone() {
+        return delegate.isInboundDone();
+    }
+
+    @Override
+    public boolean isOutboundDone() {
+        return delegate.isOutboundDone();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+        return delegate.getEnabledCipherSuites();
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        delegate.setEnabledCipherSuites(suites);
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+        return delegate.getSupportedProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+        return delegate.getEnabledProtocols();
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+        delegate.setEnabledProtocols(protocols);
+    }
+
+    @Override
+    public SSLSession getSession() {
+        return delegate.getSession();
+    }
+
+    @Override
+    public SSLSession getHandshakeSession() {
+        return delegate.getHandshakeSession();
+    }
+
+    @Override
+    public void beginHandshake() throws SSLException {
+        delegate.beginHandshake();
+    }
+
+    @Override
+    public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+        return delegate.getHandshakeStatus();
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+        delegate.setUseClientMode(mode);
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+        return delegate.getUseClientMode();
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+        delegate.setNeedClientAuth(need);
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+        return delegate.getNeedClientAuth();
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+        delegate.setWantClientAuth(want);
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+        return delegate.getWantClientAuth();
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+        delegate.setEnableSessionCreation(flag);
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+        return delegate.getEnableSessionCreation();
+    }
+
+    @Override
+    public SSLParameters getSSLParameters() {
+        return delegate.getSSLParameters();
+    }
+
+    @Override
+    public void setSSLParameters(SSLParameters parameters) {
+        delegate.setSSLParameters(parameters);
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+        return delegate.getApplicationProtocol();
+    }
+
+    @Override
+    public String getHandshakeApplicationProtocol() {
+        return delegate.getHandshakeApplicationProtocol();
+    }
+
+    @Override
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        delegate.setHandshakeApplicationProtocolSelector(selector);
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return delegate.getHandshakeApplicationProtocolSelector();
+    }
+}
