@@ -1,35 +1,26 @@
 package dev.container.tls;
 
-import java.security.KeyManagementException;
-import java.security.SecureRandom;
 import java.util.List;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 import org.conscrypt.Conscrypt;
 
 /**
- * An SSLContext that hands out its delegate's engines set up for a server: our protocols and
+ * The engines of the server's SSLContext, set up for a server (through {@link EngineContext}): our protocols and
  * cipher suites, and with Conscrypt, session tickets on. Undertow creates each connection's
  * engine through {@link SSLContext#createSSLEngine(String, int)}, and Conscrypt's per-engine
  * switches have no context-wide default, so the engine's creation is the one place to set them.
  * Conscrypt's engines come wrapped in {@link ReleasingEngine}, which frees their native state when
- * the connection closes; the JDK's are its own objects. Socket factories are the delegate's, unconfigured: the server uses engines only. Thread-safe.
+ * the connection closes; the JDK's are its own objects. Socket factories are the delegate's,
+ * unconfigured: the server uses engines only. Thread-safe.
  */
-final class ServerEngines extends SSLContextSpi {
-    private final SSLContext delegate;
+final class ServerEngines {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final boolean conscrypt;
 
-    private ServerEngines(SSLContext delegate, List<String> cipherSuites, boolean conscrypt) {
-        this.delegate = delegate;
+    private ServerEngines(List<String> cipherSuites, boolean conscrypt) {
         this.protocols = TlsContext.PROTOCOLS.toArray(String[]::new);
         this.cipherSuites = cipherSuites.toArray(String[]::new);
         this.conscrypt = conscrypt;
@@ -37,9 +28,8 @@ final class ServerEngines extends SSLContextSpi {
 
     /** An initialized context whose engines come from delegate (initialized too), configured. */
     static SSLContext wrap(SSLContext delegate, List<String> cipherSuites, boolean conscrypt) {
-        return new SSLContext(new ServerEngines(delegate, cipherSuites, conscrypt), delegate.getProvider(),
-                delegate.getProtocol()) {
-        };
+        ServerEngines engines = new ServerEngines(cipherSuites, conscrypt);
+        return EngineContext.wrap(delegate, engines::configure, engines::defaults);
     }
 
     private SSLEngine configure(SSLEngine engine) {
@@ -56,51 +46,9 @@ final class ServerEngines extends SSLContextSpi {
         return engine;
     }
 
-    @Override
-    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
-        throw new KeyManagementException("already initialized");
-    }
-
-    @Override
-    protected SSLEngine engineCreateSSLEngine() {
-        return configure(delegate.createSSLEngine());
-    }
-
-    @Override
-    protected SSLEngine engineCreateSSLEngine(String host, int port) {
-        return configure(delegate.createSSLEngine(host, port));
-    }
-
-    @Override
-    protected SSLSessionContext engineGetServerSessionContext() {
-        return delegate.getServerSessionContext();
-    }
-
-    @Override
-    protected SSLSessionContext engineGetClientSessionContext() {
-        return delegate.getClientSessionContext();
-    }
-
-    @Override
-    protected SSLSocketFactory engineGetSocketFactory() {
-        return delegate.getSocketFactory();
-    }
-
-    @Override
-    protected SSLServerSocketFactory engineGetServerSocketFactory() {
-        return delegate.getServerSocketFactory();
-    }
-
-    @Override
-    protected SSLParameters engineGetDefaultSSLParameters() {
-        SSLParameters parameters = delegate.getDefaultSSLParameters();
+    private SSLParameters defaults(SSLParameters parameters) {
         parameters.setProtocols(protocols);
         parameters.setCipherSuites(cipherSuites);
         return parameters;
-    }
-
-    @Override
-    protected SSLParameters engineGetSupportedSSLParameters() {
-        return delegate.getSupportedSSLParameters();
     }
 }

@@ -1,22 +1,14 @@
 package dev.container.tls;
 
 import java.nio.ByteBuffer;
-import java.security.KeyManagementException;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.BiFunction;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * Answers ACME tls-alpn-01 (RFC 8737) on the HTTPS listeners: the server's SSLContext wrapped so
@@ -34,63 +26,7 @@ public final class TlsAlpnChallenges {
 
     /** base, with tls-alpn-01 answered from store. */
     public static SSLContext wrap(SSLContext base, CertificateStore store) {
-        return new SSLContext(new Spi(base, store), base.getProvider(), base.getProtocol()) {
-        };
-    }
-
-    private static final class Spi extends SSLContextSpi {
-        private final SSLContext base;
-        private final CertificateStore store;
-
-        Spi(SSLContext base, CertificateStore store) {
-            this.base = base;
-            this.store = store;
-        }
-
-        @Override
-        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
-            base.init(km, tm, sr);
-        }
-
-        @Override
-        protected SSLSocketFactory engineGetSocketFactory() {
-            return base.getSocketFactory();
-        }
-
-        @Override
-        protected SSLServerSocketFactory engineGetServerSocketFactory() {
-            return base.getServerSocketFactory();
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine() {
-            return new Engine(base.createSSLEngine(), store);
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            return new Engine(base.createSSLEngine(host, port), store);
-        }
-
-        @Override
-        protected SSLSessionContext engineGetServerSessionContext() {
-            return base.getServerSessionContext();
-        }
-
-        @Override
-        protected SSLSessionContext engineGetClientSessionContext() {
-            return base.getClientSessionContext();
-        }
-
-        @Override
-        protected SSLParameters engineGetDefaultSSLParameters() {
-            return base.getDefaultSSLParameters();
-        }
-
-        @Override
-        protected SSLParameters engineGetSupportedSSLParameters() {
-            return base.getSupportedSSLParameters();
-        }
+        return EngineContext.wrap(base, engine -> new Engine(engine, store), parameters -> parameters);
     }
 
     /** The real engine, with the ClientHello peeked at until it has been read whole. */
