@@ -24,19 +24,17 @@ import org.conscrypt.Conscrypt;
  * delegate's; {@link #delegate()} is for Conscrypt's own calls (ALPN). Used by one connection's
  * thread at a time, as every SSLEngine.
  */
-public final class ReleasingEngine extends SSLEngine {
+public final class ReleasingEngine extends DelegatingEngine {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Room for a whole TLS record, once per I/O thread: closes happen there. */
     private static final ThreadLocal<ByteBuffer> SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocate(Conscrypt.maxEncryptedPacketLength()));
 
-    private final SSLEngine delegate;
     private boolean outboundClosed;
     private boolean inboundClosed;
 
     ReleasingEngine(SSLEngine delegate) {
-        super(delegate.getPeerHost(), delegate.getPeerPort());
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The Conscrypt engine inside, for Conscrypt's static calls. */
@@ -78,170 +76,5 @@ public final class ReleasingEngine extends SSLEngine {
         } catch (SSLException | RuntimeException e) {
             // a broken engine: the finalizer remains its way out
         }
-    }
-
-    @Override
-    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(srcs, offset, length, dst);
-    }
-
-    @Override
-    public SSLEngineResult wrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(src, dst);
-    }
-
-    @Override
-    public SSLEngineResult wrap(ByteBuffer[] srcs, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(srcs, dst);
-    }
-
-    @Override
-    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-        return delegate.unwrap(src, dsts, offset, length);
-    }
-
-    @Override
-    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        return delegate.unwrap(src, dst);
-    }
-
-    @Override
-    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts) throws SSLException {
-        return delegate.unwrap(src, dsts);
-    }
-
-    @Override
-    public Runnable getDelegatedTask() {
-        return delegate.getDelegatedTask();
-    }
-
-    @Override
-    public boolean isInboundDone() {
-        return delegate.isInboundDone();
-    }
-
-    @Override
-    public boolean isOutboundDone() {
-        return delegate.isOutboundDone();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public String[] getEnabledCipherSuites() {
-        return delegate.getEnabledCipherSuites();
-    }
-
-    @Override
-    public void setEnabledCipherSuites(String[] suites) {
-        delegate.setEnabledCipherSuites(suites);
-    }
-
-    @Override
-    public String[] getSupportedProtocols() {
-        return delegate.getSupportedProtocols();
-    }
-
-    @Override
-    public String[] getEnabledProtocols() {
-        return delegate.getEnabledProtocols();
-    }
-
-    @Override
-    public void setEnabledProtocols(String[] protocols) {
-        delegate.setEnabledProtocols(protocols);
-    }
-
-    @Override
-    public SSLSession getSession() {
-        return delegate.getSession();
-    }
-
-    @Override
-    public SSLSession getHandshakeSession() {
-        return delegate.getHandshakeSession();
-    }
-
-    @Override
-    public void beginHandshake() throws SSLException {
-        delegate.beginHandshake();
-    }
-
-    @Override
-    public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
-        return delegate.getHandshakeStatus();
-    }
-
-    @Override
-    public void setUseClientMode(boolean mode) {
-        delegate.setUseClientMode(mode);
-    }
-
-    @Override
-    public boolean getUseClientMode() {
-        return delegate.getUseClientMode();
-    }
-
-    @Override
-    public void setNeedClientAuth(boolean need) {
-        delegate.setNeedClientAuth(need);
-    }
-
-    @Override
-    public boolean getNeedClientAuth() {
-        return delegate.getNeedClientAuth();
-    }
-
-    @Override
-    public void setWantClientAuth(boolean want) {
-        delegate.setWantClientAuth(want);
-    }
-
-    @Override
-    public boolean getWantClientAuth() {
-        return delegate.getWantClientAuth();
-    }
-
-    @Override
-    public void setEnableSessionCreation(boolean flag) {
-        delegate.setEnableSessionCreation(flag);
-    }
-
-    @Override
-    public boolean getEnableSessionCreation() {
-        return delegate.getEnableSessionCreation();
-    }
-
-    @Override
-    public SSLParameters getSSLParameters() {
-        return delegate.getSSLParameters();
-    }
-
-    @Override
-    public void setSSLParameters(SSLParameters parameters) {
-        delegate.setSSLParameters(parameters);
-    }
-
-    @Override
-    public String getApplicationProtocol() {
-        return delegate.getApplicationProtocol();
-    }
-
-    @Override
-    public String getHandshakeApplicationProtocol() {
-        return delegate.getHandshakeApplicationProtocol();
-    }
-
-    @Override
-    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
-        delegate.setHandshakeApplicationProtocolSelector(selector);
-    }
-
-    @Override
-    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
-        return delegate.getHandshakeApplicationProtocolSelector();
     }
 }

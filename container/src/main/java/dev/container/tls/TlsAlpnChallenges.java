@@ -30,8 +30,7 @@ public final class TlsAlpnChallenges {
     }
 
     /** The real engine, with the ClientHello peeked at until it has been read whole. */
-    static final class Engine extends SSLEngine {
-        private final SSLEngine delegate;
+    static final class Engine extends DelegatingEngine {
         private final CertificateStore store;
         /** Until the first ClientHello is read: then whether it asked for a challenge certificate. */
         private boolean decided;
@@ -40,8 +39,7 @@ public final class TlsAlpnChallenges {
         private ByteBuffer pending;
 
         Engine(SSLEngine delegate, CertificateStore store) {
-            super(delegate.getPeerHost(), delegate.getPeerPort());
-            this.delegate = delegate;
+            super(delegate);
             this.store = store;
         }
 
@@ -111,126 +109,6 @@ public final class TlsAlpnChallenges {
             });
         }
 
-        @Override
-        public void closeInbound() throws SSLException {
-            delegate.closeInbound();
-        }
-
-        @Override
-        public boolean isInboundDone() {
-            return delegate.isInboundDone();
-        }
-
-        @Override
-        public void closeOutbound() {
-            delegate.closeOutbound();
-        }
-
-        @Override
-        public boolean isOutboundDone() {
-            return delegate.isOutboundDone();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public String[] getEnabledCipherSuites() {
-            return delegate.getEnabledCipherSuites();
-        }
-
-        @Override
-        public void setEnabledCipherSuites(String[] suites) {
-            delegate.setEnabledCipherSuites(suites);
-        }
-
-        @Override
-        public String[] getSupportedProtocols() {
-            return delegate.getSupportedProtocols();
-        }
-
-        @Override
-        public String[] getEnabledProtocols() {
-            return delegate.getEnabledProtocols();
-        }
-
-        @Override
-        public void setEnabledProtocols(String[] protocols) {
-            delegate.setEnabledProtocols(protocols);
-        }
-
-        @Override
-        public SSLSession getSession() {
-            return delegate.getSession();
-        }
-
-        @Override
-        public SSLSession getHandshakeSession() {
-            return delegate.getHandshakeSession();
-        }
-
-        @Override
-        public void beginHandshake() throws SSLException {
-            delegate.beginHandshake();
-        }
-
-        @Override
-        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
-            return delegate.getHandshakeStatus();
-        }
-
-        @Override
-        public void setUseClientMode(boolean mode) {
-            delegate.setUseClientMode(mode);
-        }
-
-        @Override
-        public boolean getUseClientMode() {
-            return delegate.getUseClientMode();
-        }
-
-        @Override
-        public void setNeedClientAuth(boolean need) {
-            delegate.setNeedClientAuth(need);
-        }
-
-        @Override
-        public boolean getNeedClientAuth() {
-            return delegate.getNeedClientAuth();
-        }
-
-        @Override
-        public void setWantClientAuth(boolean want) {
-            delegate.setWantClientAuth(want);
-        }
-
-        @Override
-        public boolean getWantClientAuth() {
-            return delegate.getWantClientAuth();
-        }
-
-        @Override
-        public void setEnableSessionCreation(boolean flag) {
-            delegate.setEnableSessionCreation(flag);
-        }
-
-        @Override
-        public boolean getEnableSessionCreation() {
-            return delegate.getEnableSessionCreation();
-        }
-
-        @Override
-        public SSLParameters getSSLParameters() {
-            return delegate.getSSLParameters();
-        }
-
-        @Override
-        public void setSSLParameters(SSLParameters parameters) {
-            delegate.setSSLParameters(parameters);
-        }
-
         /**
          * For a challenge handshake, "" (none): Undertow knows no acme-tls/1 listener and would fail;
          * with "" it falls back to HTTP/1.1, and the CA closes the connection after the handshake
@@ -239,26 +117,6 @@ public final class TlsAlpnChallenges {
         @Override
         public String getApplicationProtocol() {
             return challenge ? "" : delegate.getApplicationProtocol();
-        }
-
-        @Override
-        public String getHandshakeApplicationProtocol() {
-            return delegate.getHandshakeApplicationProtocol();
-        }
-
-        @Override
-        public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
-            delegate.setHandshakeApplicationProtocolSelector(selector);
-        }
-
-        @Override
-        public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
-            return delegate.getHandshakeApplicationProtocolSelector();
-        }
-
-        @Override
-        public String toString() {
-            return delegate.toString();
         }
     }
 }
