@@ -136,7 +136,7 @@ public final class Container implements AutoCloseable {
             acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
-            if (plan.acme().challenge() != AcmeSpec.Challenge.HTTP_01) {
+            if (plan.acme().mayUseTlsAlpn()) {
                 ssl = TlsAlpnChallenges.wrap(ssl, certificates); // outermost: the inner engines keep their settings
             }
         }

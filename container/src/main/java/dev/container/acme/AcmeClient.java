@@ -169,7 +169,7 @@ final class AcmeClient {
      * authorization's challenge, and returns it with its new key. replacing, when ARI is there,
      * marks the order as the renewal of that certificate (RFC 9773 §5).
      */
-    Issued order(String host, List<String> names, Optional<X509Certificate> replacing)
+    Issued order(String host, List<String> names, Optional<X509Certificate> replacing, AcmeSpec.Challenge challenge)
             throws AcmeException, IOException, InterruptedException {
         Login account = login();
         OrderBuilder builder = account.newOrder().domains(names);
@@ -181,7 +181,7 @@ final class AcmeClient {
                 replacing.isPresent() ? " (renewal)" : "");
         for (Authorization authorization : order.getAuthorizations()) {
             if (authorization.getStatus() != Status.VALID) {
-                authorize(host, authorization);
+                authorize(host, authorization, challenge);
             }
         }
         KeyPair key = ecKey();
@@ -201,9 +201,10 @@ final class AcmeClient {
         return new Issued(chain, text.toString());
     }
 
-    private void authorize(String host, Authorization authorization) throws AcmeException, InterruptedException {
+    private void authorize(String host, Authorization authorization, AcmeSpec.Challenge chosen)
+            throws AcmeException, InterruptedException {
         String domain = authorization.getIdentifier().getDomain();
-        boolean http = switch (spec.challenge()) {
+        boolean http = switch (chosen) {
             case HTTP_01 -> true;
             case TLS_ALPN_01 -> false;
             // port 80 is what most hosts have open; tls-alpn-01 serves those that only have 443

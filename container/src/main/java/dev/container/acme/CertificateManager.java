@@ -267,7 +267,7 @@ public final class CertificateManager implements AutoCloseable {
     private void obtain(Managed m, Optional<X509Certificate> replacing) throws InterruptedException {
         long began = System.nanoTime();
         try {
-            AcmeClient.Issued issued = client.order(m.name(), m.host.names(), replacing);
+            AcmeClient.Issued issued = client.order(m.name(), m.host.names(), replacing, spec.challengeFor(m.host.id()));
             X509Certificate leaf = issued.chain().get(0);
             log.info("acme: {}: issued by {}, valid until {} ({} ms)", m.name(), CertificateInfo.issuer(leaf),
                     leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);

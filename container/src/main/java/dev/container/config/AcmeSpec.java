@@ -19,10 +19,17 @@ import java.util.Optional;
  * @param challenge which challenge to answer
  * @param renewBefore renew when this little is left before expiry, instead of a third of the lifetime
  * @param checkInterval how often the maintenance loop looks at every certificate
+ * @param hostChallenges the challenge of hosts that chose their own (host id to challenge), else {@code challenge}
  */
 public record AcmeSpec(URI directory, Optional<String> email, boolean agreeTerms, Optional<Eab> eab,
                        Optional<Path> trust, Challenge challenge, Optional<Duration> renewBefore,
-                       Duration checkInterval) {
+                       Duration checkInterval, Map<String, Challenge> hostChallenges) {
+    /** Settings where every host answers the same challenge. */
+    public AcmeSpec(URI directory, Optional<String> email, boolean agreeTerms, Optional<Eab> eab,
+                    Optional<Path> trust, Challenge challenge, Optional<Duration> renewBefore, Duration checkInterval) {
+        this(directory, email, agreeTerms, eab, trust, challenge, renewBefore, checkInterval, Map.of());
+    }
+
     /** Let's Encrypt, the default CA. */
     public static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     /** The names the directory key takes besides a URL. */
@@ -56,13 +63,30 @@ public record AcmeSpec(URI directory, Optional<String> email, boolean agreeTerms
         if (checkInterval.isNegative() || checkInterval.isZero()) {
             throw new IllegalArgumentException("check-interval must be positive, got " + checkInterval);
         }
+        hostChallenges = Map.copyOf(hostChallenges);
     }
 
     public AcmeSpec withEmail(String address) {
-        return new AcmeSpec(directory, Optional.of(address), agreeTerms, eab, trust, challenge, renewBefore, checkInterval);
+        return new AcmeSpec(directory, Optional.of(address), agreeTerms, eab, trust, challenge, renewBefore, checkInterval,
+                hostChallenges);
     }
 
     public AcmeSpec withTermsAgreed() {
-        return new AcmeSpec(directory, email, true, eab, trust, challenge, renewBefore, checkInterval);
+        return new AcmeSpec(directory, email, true, eab, trust, challenge, renewBefore, checkInterval, hostChallenges);
+    }
+
+    /** These settings with the challenges some hosts chose for themselves (host id to challenge). */
+    public AcmeSpec withHostChallenges(Map<String, Challenge> chosen) {
+        return new AcmeSpec(directory, email, agreeTerms, eab, trust, challenge, renewBefore, checkInterval, chosen);
+    }
+
+    /** The challenge the host of this id answers: its own choice, else the section's. */
+    public Challenge challengeFor(String hostId) {
+        return hostChallenges.getOrDefault(hostId, challenge);
+    }
+
+    /** Whether some host may answer tls-alpn-01, so the HTTPS listeners must watch for acme-tls/1. */
+    public boolean mayUseTlsAlpn() {
+        return challenge != Challenge.HTTP_01 || hostChallenges.values().stream().anyMatch(c -> c != Challenge.HTTP_01);
     }
 }

@@ -88,6 +88,10 @@ public final class ConfigFile {
     private Optional<Users> users = Optional.empty();
     /** Whether the file has an HTTPS listener (what a host's https-redirect needs). */
     private boolean tlsListeners;
+    /** Whether the file has a plain-HTTP listener (what http-01 needs). */
+    private boolean plainListeners;
+    /** The challenges hosts with tls = auto chose for themselves, by host id. */
+    private final Map<String, AcmeSpec.Challenge> hostChallenges = new HashMap<>();
     /** The host ids the file declares, valid or not, for apps and mounts to refer to. */
     private final Set<String> declaredHosts = new TreeSet<>();
 
@@ -154,6 +158,7 @@ public final class ConfigFile {
         Path stateDir = top.path("state-dir").orElse(baseDir.resolve(PlanBuilder.DEFAULT_STATE_DIR));
         Duration shutdownTimeout = top.duration("shutdown-timeout").orElse(PlanBuilder.DEFAULT_SHUTDOWN_TIMEOUT);
         tlsListeners = listeners.stream().anyMatch(ListenerSpec::tls);
+        plainListeners = listeners.stream().anyMatch(l -> !l.tls());
         List<HostSpec> hosts = hosts(top);
         Map<String, String> claims = new HashMap<>();
         List<AppSpec> apps = apps(top, hosts, claims);
@@ -380,7 +385,7 @@ public final class ConfigFile {
             if (httpsRedirect && !tlsListeners) {
                 host.problemAt("https-redirect", "needs a listener with tls = true to redirect to");
             }
-            HostTls tls = hostTls(host, names);
+            HostTls tls = hostTls(host, id, names);
             host.finish();
             if (isDefault) {
                 defaults.add(id + " (" + origin(hostAt, hostValue) + ")");
@@ -601,7 +606,7 @@ public final class ConfigFile {
     // ---- automatic HTTPS (ACME) ------------------------------------------------------------
 
     /** A host's {@code tls}: where its certificate comes from; auto needs names a CA can validate. */
-    private HostTls hostTls(Section host, List<String> names) {
+    private HostTls hostTls(Section host, String id, List<String> names) {
         HostTls tls = host.choice("tls", HOST_TLS).map(t -> HostTls.valueOf(t.toUpperCase(Locale.ROOT)))
                 .orElse(HostTls.FILES);
         if (tls == HostTls.AUTO) {
@@ -624,6 +629,17 @@ public final class ConfigFile {
         }
         if (tls == HostTls.LOCAL && !tlsListeners) {
             host.problemAt("tls", "tls = local needs a listener with tls = true to serve the certificate on");
+        }
+        Optional<AcmeSpec.Challenge> challenge = host.choice("challenge", CHALLENGES)
+                .map(c -> AcmeSpec.Challenge.valueOf(c.toUpperCase(Locale.ROOT).replace('-', '_')));
+        if (challenge.isPresent() && challenge.get() != AcmeSpec.Challenge.AUTO && tls != HostTls.AUTO) {
+            host.problemAt("challenge", "challenge is for hosts with tls = auto: this host's certificate does not come"
+                    + " from an ACME CA");
+        } else if (challenge.isPresent() && tls == HostTls.AUTO) {
+            if (challenge.get() == AcmeSpec.Challenge.HTTP_01 && !plainListeners) {
+                host.problemAt("challenge", "http-01 needs a plain HTTP listener (the CA connects to port 80)");
+            }
+            hostChallenges.put(id, challenge.get());
         }
         return tls;
     }
@@ -708,7 +724,8 @@ public final class ConfigFile {
                 s.problemAt("challenge", "http-01 needs a plain HTTP listener (the CA connects to port 80)");
             }
         }
-        return new AcmeSpec(directory, email, agreeTerms, eab, trust, challenge, renewBefore, checkInterval);
+        return new AcmeSpec(directory, email, agreeTerms, eab, trust, challenge, renewBefore, checkInterval,
+                hostChallenges);
     }
 
     // ---- reading values -------------------------------------------------------------------
@@ -1039,7 +1056,7 @@ public final class ConfigFile {
         keys.put("acme.eab", List.of("kid", "hmac-key"));
         keys.put("listeners[]", List.of("host", "port", "tls", "h2c"));
         keys.put("certificates[]", List.of("cert", "key", "password"));
-        keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls"));
+        keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));

@@ -38,8 +38,11 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     String choose(String hostName, String keyType) {
         if (hostName != null && store.answeringChallenges() && AcmeTlsAlpn.offered()) {
             KeyedCertificate challenge = store.challenge(hostName);
-            if (challenge != null && (keyType == null || keyType.equals(challenge.key().getAlgorithm()))) {
-                return CHALLENGE_ALIAS + hostName.toLowerCase(Locale.ROOT);
+            if (challenge != null) {
+                // only the challenge certificate may answer acme-tls/1: for another key type (the engine
+                // asks for EC first) say there is none, or a served EC certificate would be taken instead
+                return keyType == null || keyType.equals(challenge.key().getAlgorithm())
+                        ? CHALLENGE_ALIAS + hostName.toLowerCase(Locale.ROOT) : null;
             }
         }
         CertificateStore.Snapshot snapshot = store.current();

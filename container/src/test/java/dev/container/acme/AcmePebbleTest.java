@@ -212,6 +212,24 @@ class AcmePebbleTest {
     }
 
     @Test
+    void each_host_answers_the_challenge_it_chose() throws Exception {
+        Path conf = config("mixed", dir.resolve("state"), "challenge = http-01", "a.test", "c.test");
+        String text = Files.readString(conf);
+        String c = "h1 { names = [\"c.test\"], https-redirect = true, tls = auto }";
+        assertThat(text).contains(c);
+        Files.writeString(conf, text.replace(c, c.replace("tls = auto }", "tls = auto, challenge = tls-alpn-01 }")));
+        start(conf);
+        SSLContext trust = trustingPebble();
+
+        awaitCertificate(trust, "a.test", null);
+        awaitCertificate(trust, "c.test", null);
+
+        assertThat(logged("answering the http-01 challenge for a.test")).isEqualTo(1);
+        assertThat(logged("answering the tls-alpn-01 challenge for c.test")).isEqualTo(1);
+        assertThat(logged("http-01 challenge for c.test")).isZero();
+    }
+
+    @Test
     void certs_and_validate_name_the_issuer_and_expiry_of_stored_certificates() throws Exception {
         Path state = dir.resolve("state");
         Path config = config("listed", state, "", "a.test");
