@@ -353,7 +353,9 @@ class AcmePebbleTest {
         HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + pebble.httpPort() + "/index.html")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        await("the failure in the log", Duration.ofSeconds(30), () -> logged("cannot reach the CA") > 0);
+        // two lines, logged one after the other by the maintenance thread: wait for both
+        await("the failure in the log", Duration.ofSeconds(30),
+                () -> logged("cannot reach the CA") > 0 && logged("no certificate yet") > 0);
 
         assertThat(startMillis).isLessThan(10_000);
         assertThat(plain.statusCode()).isEqualTo(200);
