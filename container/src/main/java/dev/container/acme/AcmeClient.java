@@ -1,5 +1,6 @@
 package dev.container.acme;
 
+import dev.container.storage.AtomicFiles;
 import dev.container.config.AcmeSpec;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.KeyedCertificate;
@@ -115,7 +116,7 @@ final class AcmeClient {
             }
         }
         KeyPair key = ecKey();
-        AcmeStorage.writeAtomically(file, KeyPem.keyPair(key), true);
+        AtomicFiles.write(file, KeyPem.keyPair(key), true);
         log.info("acme: created the account key {}", file);
         return key;
     }

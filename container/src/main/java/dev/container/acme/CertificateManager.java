@@ -1,5 +1,6 @@
 package dev.container.acme;
 
+import dev.container.storage.AtomicFiles;
 import dev.container.StartupError;
 import dev.container.config.AcmeSpec;
 import dev.container.config.HostSpec;
@@ -273,7 +274,7 @@ public final class CertificateManager implements AutoCloseable {
                     leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);
             Path file = storage.pemFile(m.name());
             try {
-                AcmeStorage.writeAtomically(file, issued.pem(), true);
+                AtomicFiles.write(file, issued.pem(), true);
             } catch (IOException e) {
                 log.error("acme: {}: could not store the new certificate in {} ({}); serving it anyway, but a restart"
                         + " will order it again: make the state directory writable", m.name(), file, e.getMessage());

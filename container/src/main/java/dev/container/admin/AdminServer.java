@@ -1,5 +1,6 @@
 package dev.container.admin;
 
+import dev.container.storage.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,11 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -97,23 +95,13 @@ public final class AdminServer implements AutoCloseable {
         return url;
     }
 
-    /** admin.json, written whole under a temporary name with owner-only permissions, then moved in place. */
+    /** admin.json, written whole and readable by its owner only. */
     private void writeFile(String tokenText) throws IOException {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("url", url);
         content.put("token", tokenText);
         content.put("pid", ProcessHandle.current().pid());
-        Path temp = file.resolveSibling(FILE + ".tmp");
-        Files.deleteIfExists(temp);
-        try {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(temp);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("cannot create " + temp + ": it appeared while being made");
-        }
-        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content), true);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

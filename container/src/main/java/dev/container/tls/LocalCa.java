@@ -2,17 +2,13 @@ package dev.container.tls;
 
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
+import dev.container.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -134,8 +130,8 @@ public final class LocalCa {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate certificate = sign(builder, pair.getPrivate());
-        write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
-        write(cert, pem(certificate), false);
+        AtomicFiles.write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
+        AtomicFiles.write(cert, pem(certificate), false);
         return KeyedCertificate.read(cert, key);
     }
 
@@ -192,9 +188,9 @@ public final class LocalCa {
         builder.addExtension(Extension.authorityKeyIdentifier, false,
                 extensions.createAuthorityKeyIdentifier(ca.leaf()));
         X509Certificate certificate = sign(builder, ca.key());
-        write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
+        AtomicFiles.write(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()), true);
         // the chain: the leaf, then the CA (clients that trust the CA need nothing else)
-        write(cert, pem(certificate) + pem(ca.leaf()), false);
+        AtomicFiles.write(cert, pem(certificate) + pem(ca.leaf()), false);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
@@ -227,24 +223,5 @@ public final class LocalCa {
             writer.writeObject(object);
         }
         return out.toString();
-    }
-
-    /** Writes a file whole or not at all (temp file, fsync, rename); secret ones readable by the owner only. */
-    private static void write(Path file, String text, boolean secret) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        if (secret) {
-            try {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(temp); // not a POSIX file system
-            }
-        }
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(StandardCharsets.US_ASCII.encode(text));
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -271,8 +271,8 @@ class AcmePebbleTest {
     void corrupt_files_in_storage_are_logged_and_ordered_again_without_stopping_the_server() throws Exception {
         Path state = dir.resolve("state");
         AcmeStorage storage = new AcmeStorage(state, pebble.directory());
-        AcmeStorage.writeAtomically(storage.pemFile("a.test"), "-----BEGIN CERTIFICATE-----\ngarbage\n", true);
-        AcmeStorage.writeAtomically(storage.accountKey(), "not a key", true);
+        dev.container.storage.AtomicFiles.write(storage.pemFile("a.test"), "-----BEGIN CERTIFICATE-----\ngarbage\n", true);
+        dev.container.storage.AtomicFiles.write(storage.accountKey(), "not a key", true);
 
         start(config("corrupt", state, "", "a.test"));
         X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
