@@ -568,13 +568,22 @@ public final class ConfigFile {
         } else {
             maxBody = s.size("max-request-body", Long.MAX_VALUE).orElse(d.maxRequestBody());
         }
+        long headerSize = s.size("max-header-size", Integer.MAX_VALUE).orElse(d.maxHeaderSize());
+        long requestLine = s.size("max-request-line", Integer.MAX_VALUE).orElse(Math.min(d.maxRequestLine(), headerSize));
+        if (requestLine > headerSize) {
+            problem(s.at.child("max-request-line"), s.object.get("max-request-line"),
+                    "must not be more than max-header-size (" + headerSize + " bytes), got " + requestLine);
+            requestLine = headerSize;
+        }
         Limits limits = new Limits(
                 maxBody,
-                s.size("max-header-size", Integer.MAX_VALUE).orElse(d.maxHeaderSize()),
+                headerSize,
                 s.duration("idle-timeout").orElse(d.idleTimeout()),
                 s.duration("request-timeout").orElse(d.requestTimeout()),
                 s.integer("max-connections", 1, Integer.MAX_VALUE).orElse(d.maxConnections()),
-                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()));
+                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()),
+                requestLine,
+                s.integer("max-headers", 1, Integer.MAX_VALUE).orElse(d.maxHeaders()));
         s.finish();
         return limits;
     }
@@ -1060,8 +1069,8 @@ public final class ConfigFile {
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
-        keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
-                "max-connections", "http2-max-concurrent-streams"));
+        keys.put("limits", List.of("max-request-body", "max-header-size", "max-request-line", "max-headers",
+                "idle-timeout", "request-timeout", "max-connections", "http2-max-concurrent-streams"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));

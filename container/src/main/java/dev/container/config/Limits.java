@@ -5,15 +5,17 @@ import java.time.Duration;
 /**
  * Limits that protect the server from large or slow clients; applied to every listener.
  *
- * @param maxRequestBody bytes a request body may have, {@link #UNLIMITED} for no limit
- * @param maxHeaderSize bytes the request line and headers may take together
+ * @param maxRequestBody bytes a request body may have, {@link #UNLIMITED} for no limit; over it, 413
+ * @param maxHeaderSize bytes the request line and headers may take together; over it, 431
  * @param idleTimeout how long a kept-alive connection may wait for its next request
  * @param requestTimeout how long a client may take to send a request's line and headers
  * @param maxConnections open connections per listener; above it, accepting pauses
  * @param http2MaxConcurrentStreams streams one HTTP/2 connection may have open at once
+ * @param maxRequestLine bytes the request line (method, target, version) may take; over it, 414
+ * @param maxHeaders header fields a request may have; over it, 431
  */
 public record Limits(long maxRequestBody, long maxHeaderSize, Duration idleTimeout, Duration requestTimeout,
-                     int maxConnections, int http2MaxConcurrentStreams) {
+                     int maxConnections, int http2MaxConcurrentStreams, long maxRequestLine, int maxHeaders) {
     public static final long UNLIMITED = -1;
 
     public Limits {
@@ -23,7 +25,10 @@ public record Limits(long maxRequestBody, long maxHeaderSize, Duration idleTimeo
         if (idleTimeout.isNegative() || requestTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
-        if (maxConnections < 1 || http2MaxConcurrentStreams < 1) {
+        if (maxRequestLine <= 0 || maxRequestLine > maxHeaderSize) {
+            throw new IllegalArgumentException("the request line limit must be 1..max-header-size");
+        }
+        if (maxConnections < 1 || http2MaxConcurrentStreams < 1 || maxHeaders < 1) {
             throw new IllegalArgumentException("counts must be at least 1");
         }
     }

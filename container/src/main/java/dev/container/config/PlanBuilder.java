@@ -31,13 +31,16 @@ public final class PlanBuilder {
     public static final Path DEFAULT_STATE_DIR = Path.of("state");
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * No body limit (apps and their multipart settings decide); Undertow's 1 MiB for headers;
-     * 60 s for an idle kept-alive connection and 30 s to send a request's headers (slow-loris
-     * clients); accepting pauses at 10,000 connections per listener; 100 HTTP/2 streams, the
-     * least RFC 9113 §6.5.2 recommends.
+     * Bodies up to 100 MiB (Cloudflare's upload limit: room for ordinary uploads, not for filling a
+     * disk with one request; nginx's 1 MiB breaks common uploads, Caddy sets none); 64 KiB for the
+     * request head, 8 KiB of it for the request line, and 100 header fields (Tomcat's count; nginx
+     * allows 8 KiB per line and 32 KiB in all, Tomcat and Jetty 8 KiB in all); 60 s for an idle
+     * kept-alive connection and 30 s to send a request's head (slowloris clients); accepting
+     * pauses at 10,000 connections per listener; 100 HTTP/2 streams, the least RFC 9113 §6.5.2
+     * recommends.
      */
-    public static final Limits DEFAULT_LIMITS = new Limits(Limits.UNLIMITED, 1024 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100);
+    public static final Limits DEFAULT_LIMITS = new Limits(100L * 1024 * 1024, 64 * 1024,
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100);
     public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();
@@ -362,6 +365,12 @@ public final class PlanBuilder {
         } else {
             stateDir = dir;
         }
+        return this;
+    }
+
+    /** The limits (the config file's {@code limits} section; no flags set them). */
+    public PlanBuilder limits(Limits l) {
+        limits = l;
         return this;
     }
 

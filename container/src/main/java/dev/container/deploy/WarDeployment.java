@@ -165,6 +165,8 @@ public final class WarDeployment {
         // The operator's context params win over the app's web.xml: they configure this deployment.
         spec.contextParams().forEach(info::addInitParameter);
 
+        info.setExceptionHandler(new ClientErrors(info.getExceptionHandler() != null ? info.getExceptionHandler()
+                : io.undertow.servlet.api.LoggingExceptionHandler.DEFAULT));
         manager = servletContainer.addDeployment(info);
         manager.deploy();
         try {

@@ -3,13 +3,13 @@ package dev.container.files;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 
 /**
  * Passes GET and HEAD on and answers every other method 405 with {@code Allow: GET, HEAD}, as
  * nginx and Caddy do for static files. Undertow's ResourceHandler would serve POST like GET.
- * Thread-safe, stateless.
+ * Method names are case-sensitive (RFC 9110 section 9.1): {@code get} is not GET, and Undertow's
+ * HttpString compares without case, so the names are compared as strings. Thread-safe, stateless.
  */
 final class GetOrHeadOnly implements HttpHandler {
     private final HttpHandler next;
@@ -20,9 +20,14 @@ final class GetOrHeadOnly implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (Methods.GET.equals(exchange.getRequestMethod()) || Methods.HEAD.equals(exchange.getRequestMethod())) {
+        String method = exchange.getRequestMethod().toString();
+        if (method.equals("GET") || method.equals("HEAD")) {
             next.handleRequest(exchange);
         } else {
+            if (exchange.isRequestChannelAvailable() && !exchange.isRequestComplete()) {
+                // a body nobody reads: close after the answer instead of reading it all to keep the connection
+                exchange.setPersistent(false);
+            }
             exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED);
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
             exchange.endExchange();

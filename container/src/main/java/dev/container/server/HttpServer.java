@@ -99,7 +99,7 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
-        gate = new GracefulShutdownHandler(handler);
+        gate = new GracefulShutdownHandler(new AsteriskOptions(handler));
         int cores = Runtime.getRuntime().availableProcessors();
         workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
@@ -143,7 +143,9 @@ public final class HttpServer {
             options = OptionMap.builder().addAll(options).set(UndertowOptions.ENABLE_HTTP2, true).getMap();
         }
         var http1 = new HttpOpenListener(buffers, options);
-        http1.setRootHandler(listener.h2c() ? new Http2UpgradeHandler(gate) : gate);
+        // strict RFC 9112 framing under Undertow's parser; the front answers what it refused
+        var strict = new StrictHttp1(http1, limits, listener.h2c());
+        http1.setRootHandler(StrictHttp1.front(listener.h2c() ? new Http2UpgradeHandler(gate) : gate));
         var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
         AcceptingChannel<? extends StreamConnection> channel;
         if (listener.tls()) {
@@ -153,7 +155,7 @@ public final class HttpServer {
             // ALPN: h2 when the client offers it, else HTTP/1.1 (Undertow's own wiring, as its builder does)
             var http2 = new Http2OpenListener(buffers, options, "h2");
             http2.setRootHandler(new NoClientCertificates(gate));
-            var alpn = new AlpnOpenListener(buffers, options, http1);
+            var alpn = new AlpnOpenListener(buffers, options, strict);
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
             OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
@@ -161,7 +163,7 @@ public final class HttpServer {
                     .getMap();
             channel = ssl.createSslConnectionServer(worker, address, ChannelListeners.openListenerAdapter(alpn), sslOptions);
         } else {
-            channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(http1), socketOptions);
+            channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(strict), socketOptions);
         }
         channel.resumeAccepts();
         channels.put(listener, channel);
@@ -198,12 +200,15 @@ public final class HttpServer {
         var options = OptionMap.builder()
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
                 .set(UndertowOptions.MAX_HEADER_SIZE, (int) limits.maxHeaderSize())
+                .set(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(limits.idleTimeout()))
                 .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.requestTimeout()))
                 .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits.http2MaxConcurrentStreams());
-        if (limits.maxRequestBody() != Limits.UNLIMITED) {
-            options.set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxRequestBody());
-        }
+        // Undertow's own default is 2 MiB, for bodies and for multipart forms: set both, always
+        // (HTTP/1.1 bodies meet the limit in RequestFraming first, which can still answer 413)
+        long body = limits.maxRequestBody() == Limits.UNLIMITED ? -1 : limits.maxRequestBody();
+        options.set(UndertowOptions.MAX_ENTITY_SIZE, body);
+        options.set(UndertowOptions.MULTIPART_MAX_ENTITY_SIZE, body);
         return options.getMap();
     }
 

@@ -1,0 +1,121 @@
+package dev.container.server;
+
+import dev.container.config.Limits;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.ConnectorStatistics;
+import io.undertow.server.DelegateOpenListener;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import org.xnio.OptionMap;
+import org.xnio.StreamConnection;
+
+/**
+ * HTTP/1.1 as RFC 9112 says it, on Undertow: each connection the listener opens gets a
+ * {@link FramingConduit} under Undertow's parser, and {@link #front} answers the requests that
+ * the conduit refused. Used for plain listeners and for the HTTP/1.1 side of TLS ones (where
+ * ALPN did not choose h2). Thread-safe.
+ */
+final class StrictHttp1 implements DelegateOpenListener {
+    private final HttpOpenListener http1;
+    private final Limits limits;
+    private final boolean priorKnowledge;
+
+    /** @param priorKnowledge whether the listener takes HTTP/2 without TLS (h2c) by prior knowledge */
+    StrictHttp1(HttpOpenListener http1, Limits limits, boolean priorKnowledge) {
+        this.http1 = http1;
+        this.limits = limits;
+        this.priorKnowledge = priorKnowledge;
+    }
+
+    @Override
+    public void handleEvent(StreamConnection channel) {
+        handleEvent(channel, null);
+    }
+
+    @Override
+    public void handleEvent(StreamConnection channel, PooledByteBuffer additionalData) {
+        RequestFraming framing = new RequestFraming((int) limits.maxRequestLine(), (int) limits.maxHeaderSize(),
+                limits.maxHeaders(), limits.maxRequestBody(), priorKnowledge);
+        var conduit = new FramingConduit(channel.getSourceChannel().getConduit(), channel, framing,
+                limits.requestTimeout().toMillis(), (int) limits.maxHeaderSize());
+        if (additionalData != null) {
+            try {
+                conduit.preload(additionalData.getBuffer());
+            } finally {
+                additionalData.close();
+            }
+        }
+        channel.getSourceChannel().setConduit(conduit);
+        http1.handleEvent(channel, null);
+    }
+
+    /**
+     * The outermost handler of the HTTP/1.1 side: answers the stand-in requests for refused heads
+     * (status, {@code Connection: close}, a one-line body that names no software), and tells the
+     * conduit how an upgrade request was answered. Every other request goes to next.
+     */
+    static HttpHandler front(HttpHandler next) {
+        return exchange -> {
+            HeaderValues refused = exchange.getRequestHeaders().get(FramingConduit.REFUSED);
+            if (refused != null) {
+                refuse(exchange, Integer.parseInt(refused.getFirst()));
+                return;
+            }
+            if (exchange.getRequestHeaders().contains(Headers.UPGRADE)
+                    && exchange.getConnection() instanceof HttpServerConnection connection) {
+                FramingConduit conduit = FramingConduit.awaitingUpgrade(connection.getChannel());
+                if (conduit != null) {
+                    exchange.addExchangeCompleteListener((done, nextListener) -> {
+                        conduit.upgradeDecided(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
+                        nextListener.proceed();
+                    });
+                }
+            }
+            next.handleRequest(exchange);
+        };
+    }
+
+    private static void refuse(HttpServerExchange exchange, int status) {
+        exchange.setStatusCode(status);
+        exchange.setPersistent(false);
+        exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        exchange.getResponseSender().send(StatusCodes.getReason(status) + "\n");
+    }
+
+    @Override
+    public HttpHandler getRootHandler() {
+        return http1.getRootHandler();
+    }
+
+    @Override
+    public void setRootHandler(HttpHandler rootHandler) {
+        http1.setRootHandler(rootHandler);
+    }
+
+    @Override
+    public OptionMap getUndertowOptions() {
+        return http1.getUndertowOptions();
+    }
+
+    @Override
+    public void setUndertowOptions(OptionMap undertowOptions) {
+        http1.setUndertowOptions(undertowOptions);
+    }
+
+    @Override
+    public ByteBufferPool getBufferPool() {
+        return http1.getBufferPool();
+    }
+
+    @Override
+    public ConnectorStatistics getConnectorStatistics() {
+        return http1.getConnectorStatistics();
+    }
+}
