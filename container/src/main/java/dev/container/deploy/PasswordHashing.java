@@ -45,7 +45,7 @@ public final class PasswordHashing {
     }
 
     /** Whether given (UTF-8) is the stored password; the comparison takes the same time wherever they differ. */
-    static boolean matches(Password stored, byte[] given) {
+    public static boolean matches(Password stored, byte[] given) {
         if (stored instanceof Argon2id a) {
             byte[] expected = a.hashBytes();
             return MessageDigest.isEqual(argon2id(given, a.saltBytes(), a.memoryKib(), a.iterations(), a.parallelism(),
