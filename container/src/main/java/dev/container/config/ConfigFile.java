@@ -1069,8 +1069,8 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
-                "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme", "logins"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "logins", "certificates",
+                "tls-provider", "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
         keys.put("logins", List.of("lockout-failures", "lockout-time"));
         keys.put("acme", List.of("directory", "email", "agree-terms", "eab", "trust", "challenge", "renew-before",
                 "check-interval"));

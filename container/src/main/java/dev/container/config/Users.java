@@ -414,7 +414,7 @@ public record Users(Path file, Map<String, User> byName, Map<String, Integer> li
         long lanes = Long.parseLong(m.group(4));
         String problem = Argon2id.problem(memory, passes, lanes, m.group(5), m.group(6));
         if (problem != null) {
-            problems.add(user + "argon2id " + problem);
+            problems.add(user + "argon2id hash: " + problem);
             return null;
         }
         return new Argon2id((int) memory, (int) passes, (int) lanes, m.group(5), m.group(6));

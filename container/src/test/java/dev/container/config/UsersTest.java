@@ -112,12 +112,12 @@ class UsersTest {
                 .isInstanceOfSatisfying(ConfigError.class, e -> assertThat(e.problems()).containsExactly(
                         f + ":1: user 'a': " + argon2Format,
                         f + ":2: user 'b': argon2id version v=16 is not accepted: only v=19 (1.3)",
-                        f + ":3: user 'c': argon2id t (passes) must be at least 1, got 0",
-                        f + ":4: user 'd': argon2id m (memory in KiB) must be from 8 times p (8) to 1048576 (1 GiB), got 4",
-                        f + ":5: user 'e': argon2id m (memory in KiB) must be from 8 times p (8) to 1048576 (1 GiB),"
+                        f + ":3: user 'c': argon2id hash: t (passes) must be at least 1, got 0",
+                        f + ":4: user 'd': argon2id hash: m (memory in KiB) must be from 8 times p (8) to 1048576 (1 GiB), got 4",
+                        f + ":5: user 'e': argon2id hash: m (memory in KiB) must be from 8 times p (8) to 1048576 (1 GiB),"
                                 + " got 2097152",
-                        f + ":6: user 'f': argon2id the salt must be 8..64 bytes of base64 without padding",
-                        f + ":7: user 'g': argon2id the hash must be 16..64 bytes of base64 without padding",
+                        f + ":6: user 'f': argon2id hash: the salt must be 8..64 bytes of base64 without padding",
+                        f + ":7: user 'g': argon2id hash: the hash must be 16..64 bytes of base64 without padding",
                         f + ":8: user 'h': " + argon2Format,
                         f + ":9: user 'i': $argon2i$ hashes are not accepted: use argon2id ('container hash-password')",
                         f + ":10: user 'j': " + bcryptFormat,
@@ -127,7 +127,7 @@ class UsersTest {
                         f + ":14: user 'n': unknown password scheme $apr1$ (an argon2id or bcrypt hash,"
                                 + " {SHA-256}SALT$HEX or plain text)",
                         f + ":15: user 'o': argon2id parameters are written without leading zeros",
-                        f + ":16: user 'p': argon2id m times t is over 4194304 (4 GiB passed over): a login would"
+                        f + ":16: user 'p': argon2id hash: m times t is over 4194304 (4 GiB passed over): a login would"
                                 + " take too long",
                         f + ":17: user 'q': " + bcryptFormat))
                 .message().doesNotContain(salt).doesNotContain("PL01amPy").doesNotContain("j6AAfd3ID45U");
