@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 + "standard input. The hash is argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane, "
                 + "16-byte salt): $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH."},
         footer = {"", "Examples:", "  container hash-password",
-                "  printf '%s\\n' \"$PASSWORD\" | container hash-password",
+                "  printf '%%s\\n' \"$PASSWORD\" | container hash-password",
                 "  container hash-password --algorithm bcrypt"})
 final class HashPasswordCommand implements Callable<Integer> {
     /** Longer than any password; a bound on what is read from a pipe. */

@@ -122,9 +122,13 @@ class HashPasswordCommandTest {
     }
 
     @Test
-    void container_help_lists_it() {
+    void container_help_lists_it_and_its_help_shows_the_examples() {
         ContainerCommand.commandLine().setOut(new PrintWriter(out, true)).execute("--help");
         assertThat(out.toString()).contains("hash-password");
+        out.getBuffer().setLength(0);
+        ContainerCommand.commandLine().setOut(new PrintWriter(out, true)).execute("hash-password", "--help");
+        assertThat(out.toString()).contains("--algorithm=ALGORITHM")
+                .contains("  printf '%s\\n' \"$PASSWORD\" | container hash-password\n");
     }
 
     @Test
