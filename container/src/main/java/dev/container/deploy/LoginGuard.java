@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * log line when a user gets locked. Only users of the users file are tracked (unknown names lock
  * nothing and are answered as a wrong password is), so the memory is bounded by the file: a flood
  * of made-up names adds nothing.</li>
- * <li>Hashing: at most as many checks at once as there are processors (at least 2): each argon2id
- * check takes its memory (19 MiB by default), so a flood of logins must not multiply that by the
- * number of request threads.</li>
+ * <li>Hashing: at most as many checks at once as there are processors (at least 2, at most 8): each
+ * argon2id check takes its memory (19 MiB by default), so a flood of logins must not multiply that
+ * by the number of request threads. Checks take that memory from one pool of blocks, kept for the
+ * next (up to that many checks' worth of the default 19 MiB): without it each check leaves 19 MiB
+ * of garbage, and a flood of wrong passwords grew the heap, and the process, to 2 GiB.</li>
  * <li>A BASIC client sends its password with every request and Undertow checks each one, which at
  * tens of milliseconds a check would cap such an app at a few dozen requests a second. So, as
  * Caddy's basic_auth does, a successful check is remembered for {@link #REMEMBERED} (by an HMAC of
@@ -51,6 +54,7 @@ public final class LoginGuard {
     private volatile LoginsSpec spec;
     private final LongSupplier nanoTime;
     private final Semaphore hashing;
+    private final Argon2BytesGenerator.BlockPool blocks;
     private final ConcurrentHashMap<String, Failures> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final SecretKeySpec rememberKey;
@@ -62,13 +66,15 @@ public final class LoginGuard {
     }
 
     public LoginGuard(LoginsSpec spec) {
-        this(spec, System::nanoTime, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this(spec, System::nanoTime, Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors())));
     }
 
     LoginGuard(LoginsSpec spec, LongSupplier nanoTime, int hashingAtOnce) {
         this.spec = spec;
         this.nanoTime = nanoTime;
         this.hashing = new Semaphore(hashingAtOnce, true);
+        // Argon2's blocks are 1 KiB: enough for hashingAtOnce checks with the default parameters
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(hashingAtOnce * PasswordHashing.ARGON2_MEMORY_KIB);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.rememberKey = new SecretKeySpec(key, "HmacSHA256");
@@ -91,7 +97,7 @@ public final class LoginGuard {
         }
         boolean right;
         try {
-            right = hashed(() -> PasswordHashing.matches(stored, given));
+            right = hashed(() -> PasswordHashing.matches(stored, given, blocks));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false; // the server is stopping: no answer, and no failure of the user's
@@ -114,7 +120,7 @@ public final class LoginGuard {
      */
     void dummyCheck(Password dummy, byte[] given) {
         try {
-            hashed(() -> PasswordHashing.matches(dummy, given));
+            hashed(() -> PasswordHashing.matches(dummy, given, blocks));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

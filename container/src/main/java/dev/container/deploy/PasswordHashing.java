@@ -46,10 +46,18 @@ public final class PasswordHashing {
 
     /** Whether given (UTF-8) is the stored password; the comparison takes the same time wherever they differ. */
     public static boolean matches(Password stored, byte[] given) {
+        return matches(stored, given, null);
+    }
+
+    /**
+     * As {@link #matches(Password, byte[])}, taking argon2id's memory from blocks, a pool shared
+     * by checks that run one after another (null: fresh memory for each check).
+     */
+    static boolean matches(Password stored, byte[] given, Argon2BytesGenerator.BlockPool blocks) {
         if (stored instanceof Argon2id a) {
             byte[] expected = a.hashBytes();
             return MessageDigest.isEqual(argon2id(given, a.saltBytes(), a.memoryKib(), a.iterations(), a.parallelism(),
-                    expected.length), expected);
+                    expected.length, blocks), expected);
         }
         if (stored instanceof Bcrypt b) {
             // As OpenBSD's bcrypt_checkpass: hash again with the stored salt and cost, compare whole strings.
@@ -69,7 +77,7 @@ public final class PasswordHashing {
     public static Argon2id argon2id(byte[] password, SecureRandom random) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = argon2id(password, salt, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, HASH_BYTES);
+        byte[] hash = argon2id(password, salt, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, HASH_BYTES, null);
         return Argon2id.of(ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_PARALLELISM, salt, hash);
     }
 
@@ -108,14 +116,18 @@ public final class PasswordHashing {
         return new SaltedSha256("", "0".repeat(64));
     }
 
-    static byte[] argon2id(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
-        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+    static byte[] argon2id(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int length,
+                           Argon2BytesGenerator.BlockPool blocks) {
+        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib)
                 .withIterations(iterations)
                 .withParallelism(parallelism)
-                .withSalt(salt)
-                .build();
+                .withSalt(salt);
+        if (blocks != null) {
+            builder.withBlockPool(blocks);
+        }
+        Argon2Parameters parameters = builder.build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
         byte[] out = new byte[length];
