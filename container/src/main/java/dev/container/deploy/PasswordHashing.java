@@ -24,7 +24,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 public final class PasswordHashing {
     /**
      * argon2id memory, passes and lanes of new hashes: OWASP's Password Storage Cheat Sheet's
-     * first configuration (19 MiB, 2 passes, 1 lane). About 80 ms per login here with BouncyCastle;
+     * first configuration (19 MiB, 2 passes, 1 lane): 40 to 80 ms per login here with BouncyCastle;
      * RFC 9106's second recommendation (64 MiB, t=3, p=4) took 225 ms and 64 MiB per login, and its
      * first (2 GiB) is out of reach of a server that checks logins in its request threads.
      */
