@@ -10,11 +10,13 @@ import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
 import dev.container.config.TlsProvider;
+import dev.container.config.Users;
 import dev.container.admin.AdminServer;
 import dev.container.jobs.JobContext;
 import dev.container.jobs.Jobs;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
+import dev.container.deploy.LoginGuard;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
@@ -47,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +74,8 @@ public final class Container implements AutoCloseable {
     private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
     private ServletContainer servlets;
     private IoResources io;
+    /** Every app's logins pass it: the lockout counts of the whole server, kept across reloads. */
+    private LoginGuard logins;
     private Switch routes;
     private HttpServer server;
     private AccessLog accessLog;
@@ -142,6 +147,8 @@ public final class Container implements AutoCloseable {
         }
         server = new HttpServer(plan.listeners(), plan.limits(), ssl);
         io = new IoResources(server.worker(), server.buffers());
+        logins = new LoginGuard(plan.logins());
+        warnAboutPasswords(plan.apps(), List.of());
         for (AppSpec app : plan.apps()) {
             apps.put(app, startApp(app, app.name()));
         }
@@ -187,6 +194,8 @@ public final class Container implements AutoCloseable {
             log.warn("reload: {} changed; that takes effect at the next start", setting);
         }
         generation++;
+        logins.update(next.logins());
+        warnAboutPasswords(next.apps(), plan.apps());
         Map<AppSpec, Running> nextApps = new LinkedHashMap<>();
         int started = 0;
         for (AppSpec app : next.apps()) {
@@ -232,7 +241,7 @@ public final class Container implements AutoCloseable {
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
-                plan.admin(), plan.acme());
+                plan.admin(), plan.acme(), next.logins());
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -377,7 +386,7 @@ public final class Container implements AutoCloseable {
 
     private Running startApp(AppSpec app, String instance) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, instance, plan.dev());
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev());
         try {
             var handler = deployment.start();
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
@@ -388,6 +397,17 @@ public final class Container implements AutoCloseable {
             log.debug("app {} start failure", app.contextPath(), e);
             return new Running(instance, null, new Unavailable(app.contextPath()));
         }
+    }
+
+    /**
+     * One warning for each plain-text or {SHA-256} password of the users file the apps check
+     * against, naming the user and the line (never the password): at start, and at a reload that
+     * brings a changed file.
+     */
+    private static void warnAboutPasswords(List<AppSpec> next, List<AppSpec> running) {
+        Set<Users> before = running.stream().flatMap(a -> a.users().stream()).collect(Collectors.toSet());
+        next.stream().flatMap(a -> a.users().stream()).distinct().filter(u -> !before.contains(u))
+                .forEach(u -> u.warnings().forEach(w -> log.warn("users: {}", w)));
     }
 
     /**

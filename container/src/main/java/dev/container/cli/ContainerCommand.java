@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = ContainerCommand.Version.class,
         description = "Serves servlet apps (WARs) and static files from one process.",
         subcommands = {RunCommand.class, ValidateCommand.class, JobsCommand.class, CertsCommand.class,
-                CommandLine.HelpCommand.class})
+                HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class ContainerCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

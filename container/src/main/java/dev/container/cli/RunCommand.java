@@ -57,9 +57,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--users", paramLabel = "FILE",
             description = "Users and roles for the apps' security constraints and BASIC/FORM logins: "
-                    + "lines 'name = password, role1, role2', '#' comments. A password is plain text or "
-                    + "{SHA-256}SALT$HEX (hex of SHA-256 over SALT followed by the password). "
-                    + "Without it every login fails.")
+                    + "lines 'name = password, role1, role2', '#' comments. A password is an argon2id hash "
+                    + "from 'container hash-password', a bcrypt hash ($2y$, as htpasswd -B makes), or (with a "
+                    + "warning) plain text or the deprecated {SHA-256}SALT$HEX. Without it every login fails.")
     private Path users;
 
     @Option(names = "--state", paramLabel = "DIR",

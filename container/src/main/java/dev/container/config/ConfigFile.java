@@ -166,6 +166,7 @@ public final class ConfigFile {
         Limits limits = limits(top);
         LoggingSpec logging = logging(top);
         users = users(top);
+        LoginsSpec logins = logins(top);
         List<CertSpec> certs = certificates(top);
         TlsProvider tlsProvider = top.choice("tls-provider", TlsProvider.NAMES).flatMap(TlsProvider::named)
                 .orElse(TlsProvider.AUTO);
@@ -187,7 +188,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider, jobs, admin, acme);
+                tlsProvider, jobs, admin, acme, logins);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -260,6 +261,25 @@ public final class ConfigFile {
             e.problems().forEach(p -> top.problemAt("users", p));
             return Optional.empty();
         }
+    }
+
+    /** The logins section: how many failed logins lock a user out, and for how long. */
+    private LoginsSpec logins(Section top) {
+        LoginsSpec d = LoginsSpec.DEFAULT;
+        Optional<Section> found = top.section("logins", "logins");
+        if (found.isEmpty()) {
+            return d;
+        }
+        Section s = found.get();
+        int failures = s.integer("lockout-failures", 0, 1_000_000).orElse(d.lockoutFailures());
+        Duration time = s.duration("lockout-time").orElse(d.lockoutTime());
+        s.finish();
+        if (failures > 0 && time.isZero()) {
+            s.problemAt("lockout-time", "expected a duration above zero, such as 5m (lockout-failures = 0 turns the"
+                    + " lockout off)");
+            return d;
+        }
+        return new LoginsSpec(failures, time);
     }
 
     private List<ListenerSpec> listeners(Section top) {
@@ -1058,8 +1078,9 @@ public final class ConfigFile {
 
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "certificates", "tls-provider",
-                "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
+        keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "logins", "certificates",
+                "tls-provider", "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
+        keys.put("logins", List.of("lockout-failures", "lockout-time"));
         keys.put("acme", List.of("directory", "email", "agree-terms", "eab", "trust", "challenge", "renew-before",
                 "check-interval"));
         keys.put("acme.eab", List.of("kid", "hmac-key"));

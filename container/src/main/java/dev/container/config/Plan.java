@@ -24,12 +24,14 @@ import java.util.Set;
  * @param jobs the scheduled jobs, unique by name
  * @param admin where the admin channel listens (a loopback address), or empty for none
  * @param acme how hosts with {@code tls = auto} get their certificates
+ * @param logins how logins against the users file are guarded (lockout)
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
-                   List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme) {
+                   List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme, LoginsSpec logins) {
     public Plan {
+        Objects.requireNonNull(logins, "logins");
         jobs = List.copyOf(jobs);
         if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
             throw new IllegalArgumentException("two jobs of one name: " + jobs.stream().map(JobSpec::name).toList());
@@ -67,12 +69,12 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
     }
 
-    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs, an admin channel or ACME settings. */
+    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs, an admin channel or ACME settings, with the default login lockout. */
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
-                List.of(), Optional.empty(), AcmeSpec.DEFAULT);
+                List.of(), Optional.empty(), AcmeSpec.DEFAULT, LoginsSpec.DEFAULT);
     }
 
     /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */

@@ -69,6 +69,7 @@ public final class PlanBuilder {
     /** Whether the config file had a listeners list (--domain adds :80 and :443 only when neither it nor a flag did). */
     private boolean listenersGiven;
     private AcmeSpec acme = AcmeSpec.DEFAULT;
+    private LoginsSpec logins = LoginsSpec.DEFAULT;
     /** --domain names, for the default host, with certificates from ACME. */
     private final List<String> domains = new ArrayList<>();
 
@@ -90,6 +91,7 @@ public final class PlanBuilder {
         listenersFromFile = true;
         listenersGiven = ConfigFile.hasListeners(file);
         acme = plan.acme();
+        logins = plan.logins();
         certs.addAll(plan.certs());
         apps.addAll(plan.apps());
         statics.addAll(plan.statics());
@@ -221,6 +223,12 @@ public final class PlanBuilder {
             return null;
         }
         return new ListenerSpec(host, port);
+    }
+
+    /** How logins are guarded: the config file's {@code logins} section, or tests' own. */
+    public PlanBuilder logins(LoginsSpec spec) {
+        logins = spec;
+        return this;
     }
 
     /** The users file every app's login checks against (see {@link Users} for its format). */
@@ -412,7 +420,7 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs, tlsProvider, jobs, admin, acme);
+                logging, dev, certs, tlsProvider, jobs, admin, acme, logins);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

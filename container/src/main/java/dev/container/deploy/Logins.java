@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may log in to an app: its security constraints, {@code @ServletSecurity} and login-config
  * (mapped to Undertow by {@link DescriptorApplier} and {@link AnnotatedComponents}) are checked
- * against the users file through a {@link UserRealm}. Undertow then answers as Tomcat does: BASIC
+ * against the users file through a {@link UserRealm}, which checks passwords through the server's
+ * one {@link LoginGuard} (lockout after repeated failures, bounded hashing). Undertow then answers as Tomcat does: BASIC
  * asks with 401 and {@code WWW-Authenticate}, FORM shows the login page (forwarded, not
  * redirected), a user without the role gets 403, and with no login-config a protected resource
  * is simply 403. Call after web.xml and annotations are applied, before the deployment starts.
@@ -25,8 +26,8 @@ final class Logins {
     private Logins() {
     }
 
-    static void apply(DeploymentInfo info, Optional<Users> users, String appName) {
-        info.setIdentityManager(new UserRealm(users));
+    static void apply(DeploymentInfo info, Optional<Users> users, LoginGuard guard, String appName) {
+        info.setIdentityManager(new UserRealm(users, guard));
         LoginConfig login = info.getLoginConfig();
         if (login == null) {
             return;

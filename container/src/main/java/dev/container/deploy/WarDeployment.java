@@ -41,27 +41,31 @@ public final class WarDeployment {
     private final Path stateDir;
     private final ServletContainer servletContainer;
     private final IoResources io;
+    private final LoginGuard logins;
     private DeploymentManager manager;
     private WebAppClassLoader loader;
 
-    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io) {
-        this(spec, stateDir, servletContainer, io, spec.name(), false);
+    public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
+                         LoginGuard logins) {
+        this(spec, stateDir, servletContainer, io, logins, spec.name(), false);
     }
 
     /**
      * @param instance names this deployment's directories in the state dir and its Undertow
      *                 deployment: the app's name, or a name of its own for a deployment that runs
      *                 beside an older one of the same app during a reload
+     * @param logins   the server's one guard of logins (lockout), shared by every app
      * @param dev      error pages with stack traces (dev mode); otherwise those are for the log only
      */
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
-                         String instance, boolean dev) {
+                         LoginGuard logins, String instance, boolean dev) {
         this.instance = instance;
         this.dev = dev;
         this.spec = spec;
         this.stateDir = stateDir;
         this.servletContainer = servletContainer;
         this.io = io;
+        this.logins = logins;
     }
 
     public AppSpec spec() {
@@ -161,7 +165,7 @@ public final class WarDeployment {
         }
         Initializers.apply(index, info, loader, order.excludedJars(), appName);
         WebSockets.apply(index, info, loader, io, appName);
-        Logins.apply(info, spec.users(), appName);
+        Logins.apply(info, spec.users(), logins, appName);
         // The operator's context params win over the app's web.xml: they configure this deployment.
         spec.contextParams().forEach(info::addInitParameter);
 

@@ -109,6 +109,6 @@ class RunCommandTest {
     void help_describes_the_users_file() {
         assertThat(run("run", "--help")).isEqualTo(0);
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--users=FILE").contains("name = password, role1, role2")
-                .contains("{SHA-256}SALT$HEX");
+                .contains("container hash-password").contains("{SHA-256}SALT$HEX");
     }
 }

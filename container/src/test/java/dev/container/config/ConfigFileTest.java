@@ -30,6 +30,7 @@ class ConfigFileTest {
         assertThat(plan.hosts()).containsExactly(HostSpec.DEFAULT);
         assertThat(plan.limits()).isEqualTo(PlanBuilder.DEFAULT_LIMITS);
         assertThat(plan.logging()).isEqualTo(PlanBuilder.DEFAULT_LOGGING);
+        assertThat(plan.logins()).isEqualTo(new LoginsSpec(5, Duration.ofMinutes(5)));
         assertThat(plan.apps()).isEmpty();
         assertThat(plan.statics()).isEmpty();
     }
@@ -60,6 +61,22 @@ class ConfigFileTest {
         assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
                 Duration.ofMillis(500), 500, 64, 4 * 1024, 50));
+    }
+
+    @Test
+    void logins_section_sets_the_lockout_and_0_failures_turns_it_off() throws Exception {
+        assertThat(load("logins { lockout-failures = 10, lockout-time = 15m }\n").logins())
+                .isEqualTo(new LoginsSpec(10, Duration.ofMinutes(15)));
+        assertThat(load("logins { lockout-time = 30s }\n").logins()).isEqualTo(new LoginsSpec(5, Duration.ofSeconds(30)));
+        LoginsSpec off = load("logins { lockout-failures = 0 }\n").logins();
+        assertThat(off.lockout()).isFalse();
+    }
+
+    @Test
+    void flags_keep_the_files_logins_section() throws Exception {
+        Path conf = Files.writeString(dir.resolve("with-logins.conf"), "logins { lockout-failures = 3 }\n");
+        Plan plan = new PlanBuilder().configFile(conf).listen("127.0.0.1:0").build();
+        assertThat(plan.logins()).isEqualTo(new LoginsSpec(3, Duration.ofMinutes(5)));
     }
 
     @Test
