@@ -6,6 +6,7 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletInfo;
 import io.undertow.servlet.handlers.DefaultServlet;
 import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.LoggingExceptionHandler;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.api.ServletStackTraces;
@@ -170,7 +171,7 @@ public final class WarDeployment {
         spec.contextParams().forEach(info::addInitParameter);
 
         info.setExceptionHandler(new ClientErrors(info.getExceptionHandler() != null ? info.getExceptionHandler()
-                : io.undertow.servlet.api.LoggingExceptionHandler.DEFAULT));
+                : LoggingExceptionHandler.DEFAULT));
         manager = servletContainer.addDeployment(info);
         manager.deploy();
         try {

@@ -3,11 +3,15 @@ package dev.container.files;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
 /**
- * Passes GET and HEAD on and answers every other method 405 with {@code Allow: GET, HEAD}, as
- * nginx and Caddy do for static files. Undertow's ResourceHandler would serve POST like GET.
+ * The front of a static mount. Every answer carries {@code X-Content-Type-Options: nosniff}: the
+ * content type comes from our table of extensions, so no browser should guess another (a text
+ * file read as HTML or script is how uploaded files turn into attacks). Passes GET and HEAD on and
+ * answers every other method 405 with {@code Allow: GET, HEAD}, as nginx and Caddy do for static
+ * files. Undertow's ResourceHandler would serve POST like GET.
  * Method names are case-sensitive (RFC 9110 section 9.1): {@code get} is not GET, and Undertow's
  * HttpString compares without case, so the names are compared as strings. Thread-safe, stateless.
  */
@@ -18,8 +22,11 @@ final class GetOrHeadOnly implements HttpHandler {
         this.next = next;
     }
 
+    private static final HttpString NOSNIFF_HEADER = new HttpString("X-Content-Type-Options");
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        exchange.getResponseHeaders().put(NOSNIFF_HEADER, "nosniff");
         String method = exchange.getRequestMethod().toString();
         if (method.equals("GET") || method.equals("HEAD")) {
             next.handleRequest(exchange);

@@ -47,4 +47,16 @@ class StaticFilesMethodTest {
             }
         }
     }
+
+    @Test
+    void every_answer_of_a_mount_says_nosniff_and_names_no_server_software() {
+        try (var server = serve()) {
+            for (var response : java.util.List.of(server.get("/docs/a.txt"), server.get("/docs/a.txt"), server.get("/docs/missing"),
+                    server.send(server.request("/docs/a.txt").method("POST", HttpRequest.BodyPublishers.ofString("x")).build()))) {
+                assertThat(response.headers().firstValue("X-Content-Type-Options")).as(response.uri() + " " + response.statusCode())
+                        .hasValue("nosniff");
+                assertThat(response.headers().firstValue("Server")).isEmpty();
+            }
+        }
+    }
 }

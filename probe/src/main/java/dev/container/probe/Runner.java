@@ -34,6 +34,7 @@ public final class Runner {
         all.addAll(Http1Probes.all());
         all.addAll(MethodProbes.all());
         all.addAll(StaticProbes.all());
+        all.addAll(HeaderProbes.all());
         all.addAll(Http2Probes.all());
         all.addAll(SlowProbes.all());
         return all;
