@@ -31,7 +31,47 @@ final class SlowProbes {
                 new Probe("slow.post", CLIENTS + " POSTs sending one body byte every " + DRIP.toSeconds()
                         + " s: cut after the body timeout, a normal client answered meanwhile",
                         t -> drip(t, t.bodyTimeout(), "POST " + t.sink() + " HTTP/1.1\r\nHost: " + t.host()
-                                + "\r\nContent-Length: 100000\r\n\r\n", "x")));
+                                + "\r\nContent-Length: 100000\r\n\r\n", "x")),
+                new Probe("slow.slowhttptest-headers", "slowhttptest -H (slowloris, " + CLIENTS
+                        + " connections): all cut, the service available throughout",
+                        t -> slowhttptest(t, t.requestTimeout(), "-H", "-t", "GET", "-u", url(t, t.file()))),
+                new Probe("slow.slowhttptest-body", "slowhttptest -B (slow POST bodies, " + CLIENTS
+                        + " connections): all cut, the service available throughout",
+                        t -> slowhttptest(t, t.bodyTimeout(), "-B", "-t", "POST", "-s", "100000", "-u", url(t, t.sink()))));
+    }
+
+    private static String url(Target t, String path) {
+        return "http://" + t.http().map(Endpoint::authority).orElse("") + path;
+    }
+
+    /**
+     * Runs Debian's slowhttptest against the plain listener for the server's timeout plus 15 s,
+     * checking one connection of its own every 2 s: every check must find the service available,
+     * and the test must end because the server closed every slow connection ("No open connections
+     * left"), not because its time ran out.
+     */
+    private static Outcome slowhttptest(Target t, Duration timeout, String... mode) throws Exception {
+        if (t.http().isEmpty()) {
+            return Outcome.skip("no plain listener given");
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(List.of("slowhttptest", "-c", Integer.toString(CLIENTS),
+                "-i", "2", "-r", "100", "-p", "2", "-l", Long.toString(timeout.toSeconds() + 15)));
+        command.addAll(List.of(mode));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return Outcome.skip("slowhttptest is not installed (Debian package slowhttptest)");
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
+        process.waitFor();
+        long checks = out.lines().filter(l -> l.startsWith("service available:")).count();
+        long down = out.lines().filter(l -> l.startsWith("service available:") && l.contains("NO")).count();
+        String exit = out.lines().filter(l -> l.startsWith("Exit status:")).findFirst().orElse("Exit status: none").substring(12).strip();
+        String ended = out.lines().filter(l -> l.startsWith("Test ended on")).findFirst().orElse("").strip();
+        boolean ok = down == 0 && checks > 0 && exit.equals("No open connections left");
+        return Outcome.of(ok, exit + " (" + ended.toLowerCase(java.util.Locale.ROOT) + "); service unavailable in " + down + " of "
+                + checks + " checks");
     }
 
     /**
