@@ -8,7 +8,9 @@ import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.DisallowedMethodsHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.Methods;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -99,7 +102,10 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
-        gate = new GracefulShutdownHandler(new AsteriskOptions(handler));
+        // TRACE echoes a request, cookies and all, back to a script (cross-site tracing): refused
+        // for every app and mount, as Tomcat's allowTrace=false does (HttpServlet answers it)
+        HttpHandler served = new DisallowedMethodsHandler(new AsteriskOptions(handler), Set.of(Methods.TRACE));
+        gate = new GracefulShutdownHandler(served);
         int cores = Runtime.getRuntime().availableProcessors();
         workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
         try {

@@ -250,11 +250,14 @@ class StrictHttp1Test {
     }
 
     @Test
-    void methods_are_case_sensitive_and_options_asterisk_is_answered() throws Exception {
+    void methods_are_case_sensitive_trace_is_refused_and_options_asterisk_is_answered() throws Exception {
         Answer lower = send(false, "get /app/hello HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(lower.replies().get(0).body()).as("the app sees the method as sent").isEqualTo("hello get");
         Answer lowerStatic = send(false, "get /site/index.html HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(lowerStatic.first()).as("a static file is only for GET and HEAD").isEqualTo(405);
+        Answer trace = send(false, "TRACE /app/hello HTTP/1.1\r\nHost: a\r\nCookie: secret=1\r\n\r\n");
+        assertThat(trace.first()).as("TRACE is refused even where the app's servlet would echo it").isEqualTo(405);
+        assertThat(trace.replies().get(0).body()).doesNotContain("secret");
         Answer options = send(false, "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(options.first()).isEqualTo(200);
         assertThat(options.replies().get(0).header("allow")).hasValueSatisfying(v -> assertThat(v).contains("GET"));

@@ -26,6 +26,13 @@ final class MethodProbes {
                     boolean ok = x.finals().size() == 1 && List.of(405, 501).contains(x.finals().get(0).status()) && !echoed;
                     return Outcome.of(ok, x.describe() + (echoed ? ", request echoed" : "") + (ok ? "" : " (expected 405 or 501)"));
                 }),
+                new Probe("method.trace-app", "TRACE to an app is refused and nothing of the request is echoed", t -> {
+                    Exchange x = Exchange.run(t, t.anyHttp1(), "TRACE " + t.sink() + " HTTP/1.1\r\nHost: " + t.host()
+                            + "\r\nX-Probe-Secret: trace-me\r\n\r\n");
+                    boolean echoed = x.replies().stream().anyMatch(r -> r.body().contains("trace-me"));
+                    boolean ok = x.finals().size() == 1 && List.of(405, 501).contains(x.finals().get(0).status()) && !echoed;
+                    return Outcome.of(ok, x.describe() + (echoed ? ", request echoed" : "") + (ok ? "" : " (expected 405 or 501)"));
+                }),
                 new Probe("method.options-star", "OPTIONS * is answered (200 or 204)", t -> {
                     Exchange x = Exchange.run(t, t.anyHttp1(), "OPTIONS * HTTP/1.1\r\nHost: " + t.host() + "\r\n\r\n");
                     boolean ok = x.finals().size() == 1 && List.of(200, 204).contains(x.finals().get(0).status());
