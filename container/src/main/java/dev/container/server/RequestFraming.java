@@ -56,6 +56,8 @@ final class RequestFraming {
     private static final byte TCHAR = 1;
     private static final byte VCHAR = 2;
     private static final byte HEX = 4;
+    /** field-vchar, SP or HTAB: what a field value may hold. */
+    private static final byte VALUE_CHAR = 8;
     private static final byte[] CLASS = new byte[256];
 
     static {
@@ -64,6 +66,11 @@ final class RequestFraming {
         }
         for (int c = 0x80; c <= 0xff; c++) {
             CLASS[c] |= VCHAR; // obs-text: allowed in values, not in names
+        }
+        for (int c = 0; c < 256; c++) {
+            if ((CLASS[c] & VCHAR) != 0 || c == ' ' || c == '\t') {
+                CLASS[c] |= VALUE_CHAR;
+            }
         }
         for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
             CLASS[c] |= TCHAR;
@@ -106,8 +113,10 @@ final class RequestFraming {
     private final StringBuilder target = new StringBuilder();
     private boolean originForm;
     private final StringBuilder version = new StringBuilder(8);
-    private final StringBuilder name = new StringBuilder(KEEP);
     private int nameLength;
+    /** The buffer being scanned, and where in it the current head starts: a head's bytes are all in it. */
+    private ByteBuffer scanning;
+    private int scanningHead;
     /** The field whose value is being kept: 0 none, else one of the constants below. */
     private int keeping;
     private final StringBuilder value = new StringBuilder();
@@ -195,6 +204,7 @@ final class RequestFraming {
         // where the head being read starts; before from when it started in an earlier scan
         // (the caller keeps a head's bytes together, so they are the headBytes before from)
         int headStart = inHead() && headBytes > 0 ? from - headBytes : -1;
+        scanning = buf;
         int i = from;
         while (i < to) {
             if (state == FIXED || state == CHUNK_DATA) {
@@ -216,6 +226,21 @@ final class RequestFraming {
             if (state == LINE_START && headBytes == 0) {
                 headStart = i;
             }
+            scanningHead = headStart;
+            // Runs of ordinary bytes in the states most bytes of a head are in, without a step per byte
+            int run = switch (state) {
+                case TARGET -> originForm ? run(buf, i, to, VCHAR) : 0;
+                case NAME -> run(buf, i, to, TCHAR);
+                case VALUE -> keeping == 0 ? run(buf, i, to, VALUE_CHAR) : 0;
+                default -> 0;
+            };
+            if (run > 0) {
+                if (!advance(run)) {
+                    return headStart;
+                }
+                i += run;
+                continue;
+            }
             if (!step(buf.get(i) & 0xff)) {
                 return failure.inHead() ? headStart : i;
             }
@@ -224,7 +249,31 @@ final class RequestFraming {
                 headStart = -1; // the head ended (a body or the next request follows), or none began
             }
         }
+        scanning = null;
         return headStart >= 0 ? headStart : i;
+    }
+
+    /** How many bytes from i on are of the class (the ordinary bytes of the state). */
+    private static int run(ByteBuffer buf, int i, int to, byte kind) {
+        int j = i;
+        while (j < to && (CLASS[buf.get(j) & 0xff] & kind) != 0) {
+            j++;
+        }
+        return j - i;
+    }
+
+    /** Counts a run of ordinary head bytes against the limits; false (failed) when over one. */
+    private boolean advance(int run) {
+        if (state == TARGET && (requestLine += run) > maxRequestLine) {
+            return fail(414, "request line over " + maxRequestLine + " bytes", true);
+        }
+        if (state == NAME) {
+            nameLength += run;
+        }
+        if ((headBytes += run) > maxHeaderSize) {
+            return fail(431, "request head over " + maxHeaderSize + " bytes", true);
+        }
+        return true;
     }
 
     /** One byte; false (with {@link #failure} set) when it breaks the rules. */
@@ -307,9 +356,7 @@ final class RequestFraming {
                     if (++fields > maxHeaders) {
                         return fail(431, "more than " + maxHeaders + " header fields", !trailer);
                     }
-                    name.setLength(0);
-                    nameLength = 0;
-                    keepName(c);
+                    nameLength = 1;
                     state = trailer ? TRAILER_NAME : NAME;
                 } else if (c == ' ' || c == '\t') {
                     return fail(400, "obsolete line folding", !trailer);
@@ -327,7 +374,7 @@ final class RequestFraming {
                     valueStarted = false;
                     state = trailer ? TRAILER_VALUE : VALUE;
                 } else if (tchar(c)) {
-                    keepName(c);
+                    nameLength++;
                 } else if (c == ' ' || c == '\t') {
                     return fail(400, "whitespace between a header name and its colon", !trailer);
                 } else {
@@ -478,11 +525,6 @@ final class RequestFraming {
         }
     }
 
-    private void keepName(int c) {
-        nameLength++;
-        keep(name, c);
-    }
-
     /** Which of the fields we read this one is, by its (case-insensitive) name. */
     private int interesting() {
         return switch (nameLength) {
@@ -494,9 +536,12 @@ final class RequestFraming {
         };
     }
 
+    /** Whether the name just read (the nameLength bytes before the colon) is lowerCase, in any case. */
     private boolean named(String lowerCase) {
+        int start = scanningHead + headBytes - 1 - nameLength; // headBytes counts the colon
         for (int i = 0; i < lowerCase.length(); i++) {
-            if (Character.toLowerCase(name.charAt(i)) != lowerCase.charAt(i)) {
+            int c = scanning.get(start + i) & 0xff;
+            if ((c | 0x20) != lowerCase.charAt(i) && c != lowerCase.charAt(i)) {
                 return false;
             }
         }
