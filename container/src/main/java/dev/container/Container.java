@@ -18,6 +18,7 @@ import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
+import dev.container.server.BodyTimeout;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
@@ -360,6 +361,9 @@ public final class Container implements AutoCloseable {
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
     private HttpHandler handlerChain(Switch routes) {
         HttpHandler h = routes; // the current Router: virtual host -> context path, then the https redirect
+        if (BodyTimeout.enabled(plan.limits())) {
+            h = new BodyTimeout(plan.limits(), h); // a trickled request body must not hold a worker
+        }
         if (acme != null) {
             h = acme.http01().wrap(h); // before the redirect: the CA asks over plain HTTP
         }

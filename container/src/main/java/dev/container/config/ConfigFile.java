@@ -574,7 +574,9 @@ public final class ConfigFile {
                 s.duration("idle-timeout").orElse(d.idleTimeout()),
                 s.duration("request-timeout").orElse(d.requestTimeout()),
                 s.integer("max-connections", 1, Integer.MAX_VALUE).orElse(d.maxConnections()),
-                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()));
+                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()),
+                s.duration("body-timeout").orElse(d.bodyTimeout()),
+                s.size("body-min-rate", 0, Long.MAX_VALUE).orElse(d.bodyMinRate()));
         s.finish();
         return limits;
     }
@@ -826,10 +828,16 @@ public final class ConfigFile {
 
         /** A size people write: 512KiB, 10MiB, 1GB; a bare number is bytes. */
         Optional<Long> size(String key, long max) {
+            return size(key, 1, max);
+        }
+
+        /** A size of at least min bytes (0 or 1). */
+        Optional<Long> size(String key, long min, long max) {
             Optional<Long> bytes = typed(key, "a size such as 8KiB, 10MiB or 1GB",
                     c -> c.getMemorySize("v").toBytes());
-            if (bytes.isPresent() && (bytes.get() <= 0 || bytes.get() > max)) {
-                problemAt(key, "expected a size above 0" + (max < Long.MAX_VALUE ? " and at most " + max + " bytes" : "")
+            if (bytes.isPresent() && (bytes.get() < min || bytes.get() > max)) {
+                problemAt(key, "expected a size " + (min > 0 ? "above 0" : "of 0 or more")
+                        + (max < Long.MAX_VALUE ? " and at most " + max + " bytes" : "")
                         + ", got " + describe(object.get(key)));
                 return Optional.empty();
             }
@@ -1061,7 +1069,7 @@ public final class ConfigFile {
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
-                "max-connections", "http2-max-concurrent-streams"));
+                "max-connections", "http2-max-concurrent-streams", "body-timeout", "body-min-rate"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));

@@ -11,17 +11,24 @@ import java.time.Duration;
  * @param requestTimeout how long a client may take to send a request's line and headers
  * @param maxConnections open connections per listener; above it, accepting pauses
  * @param http2MaxConcurrentStreams streams one HTTP/2 connection may have open at once
+ * @param bodyTimeout how long a read of a request body may wait for the client's next bytes
+ *                    ({@link Duration#ZERO}: no limit); also the grace period of bodyMinRate
+ * @param bodyMinRate bytes per second a request body must average, counting only the time spent
+ *                    waiting for the client, once bodyTimeout has passed (0: no minimum)
  */
 public record Limits(long maxRequestBody, long maxHeaderSize, Duration idleTimeout, Duration requestTimeout,
-                     int maxConnections, int http2MaxConcurrentStreams) {
+                     int maxConnections, int http2MaxConcurrentStreams, Duration bodyTimeout, long bodyMinRate) {
     public static final long UNLIMITED = -1;
 
     public Limits {
         if (maxRequestBody < UNLIMITED || maxHeaderSize <= 0 || maxHeaderSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bad size limit");
         }
-        if (idleTimeout.isNegative() || requestTimeout.isNegative()) {
+        if (idleTimeout.isNegative() || requestTimeout.isNegative() || bodyTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must not be negative");
+        }
+        if (bodyMinRate < 0) {
+            throw new IllegalArgumentException("bodyMinRate must not be negative");
         }
         if (maxConnections < 1 || http2MaxConcurrentStreams < 1) {
             throw new IllegalArgumentException("counts must be at least 1");

@@ -37,7 +37,7 @@ public final class PlanBuilder {
      * least RFC 9113 §6.5.2 recommends.
      */
     public static final Limits DEFAULT_LIMITS = new Limits(Limits.UNLIMITED, 1024 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, Duration.ofSeconds(30), 512);
     public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();

@@ -133,6 +133,7 @@ public final class WarDeployment {
                 .setTempDir(tempDir)
                 // Stack traces are for the log, not for visitors (in dev mode, the visitor is the developer).
                 .setServletStackTraces(dev ? ServletStackTraces.ALL : ServletStackTraces.NONE)
+                .setExceptionHandler(new RequestFailures(spec.contextPath(), dev))
                 .addServlet(defaultServlet());
         SessionDefaults.apply(info);
 

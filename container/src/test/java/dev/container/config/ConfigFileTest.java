@@ -53,11 +53,13 @@ class ConfigFileTest {
                   request-timeout = 500ms
                   max-connections = 500
                   http2-max-concurrent-streams = 64
+                  body-timeout = 10s
+                  body-min-rate = 0B
                 }
                 """);
         assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
-                Duration.ofMillis(500), 500, 64));
+                Duration.ofMillis(500), 500, 64, Duration.ofSeconds(10), 0));
     }
 
     @Test

@@ -1,0 +1,301 @@
+package dev.container.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.container.Container;
+import dev.container.config.PlanBuilder;
+import dev.container.testing.RawHttp;
+import dev.container.testing.WarBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * limits.body-timeout and body-min-rate against real slow clients on raw sockets (HTTP/1.1) and
+ * python3-h2 (HTTP/2, h2c): a stalled or trickled body fails the app's read with an
+ * IOException, the connection (or the HTTP/2 stream) is closed, and the worker is free again.
+ */
+class BodyTimeoutTest {
+    @TempDir
+    static Path dir;
+    static Path war;
+
+    @BeforeAll
+    static void buildApp() throws IOException {
+        war = new WarBuilder()
+                .java("app.Echo", """
+                        package app;
+                        @jakarta.servlet.annotation.WebServlet("/echo")
+                        public class Echo extends jakarta.servlet.http.HttpServlet {
+                            protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                                                  jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                try {
+                                    byte[] body = req.getInputStream().readAllBytes();
+                                    resp.getWriter().print("read " + body.length);
+                                } catch (java.io.IOException e) {
+                                    getServletContext().setAttribute("failure", e.getClass().getName());
+                                    throw e;
+                                }
+                            }
+                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                resp.getWriter().print("failure=" + getServletContext().getAttribute("failure"));
+                            }
+                        }
+                        """)
+                .java("app.Ignore", """
+                        package app;
+                        @jakarta.servlet.annotation.WebServlet("/ignore")
+                        public class Ignore extends jakarta.servlet.http.HttpServlet {
+                            protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                                                  jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                resp.getWriter().print("ignored");
+                            }
+                        }
+                        """)
+                .java("app.Async", """
+                        package app;
+                        import jakarta.servlet.*;
+                        @jakarta.servlet.annotation.WebServlet(urlPatterns = "/async", asyncSupported = true)
+                        public class Async extends jakarta.servlet.http.HttpServlet {
+                            protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                                                  jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                AsyncContext async = req.startAsync();
+                                async.setTimeout(0);
+                                ServletInputStream in = req.getInputStream();
+                                in.setReadListener(new ReadListener() {
+                                    int total;
+                                    public void onDataAvailable() throws java.io.IOException {
+                                        byte[] buffer = new byte[1024];
+                                        while (in.isReady() && !in.isFinished()) {
+                                            int n = in.read(buffer);
+                                            if (n > 0) {
+                                                total += n;
+                                            }
+                                        }
+                                    }
+                                    public void onAllDataRead() throws java.io.IOException {
+                                        resp.getWriter().print("read " + total);
+                                        async.complete();
+                                    }
+                                    public void onError(Throwable t) {
+                                        getServletContext().setAttribute("failure", "async " + t.getClass().getName());
+                                        async.complete();
+                                    }
+                                });
+                            }
+                        }
+                        """)
+                .buildWar(dir.resolve("app.war"));
+    }
+
+    private static Container start(String name, String limits) throws IOException {
+        Path conf = Files.writeString(dir.resolve(name + ".conf"), """
+                listeners = [{ host = "127.0.0.1", port = 0, h2c = true }]
+                apps = [{ war = "%s", path = /app }]
+                limits { %s }
+                """.formatted(war, limits));
+        return Container.start(new PlanBuilder().configFile(conf).stateDir(dir.resolve(name))
+                .shutdownTimeout(Duration.ofSeconds(1)).build());
+    }
+
+    private static int port(Container container) {
+        return container.urls().get(0).getPort();
+    }
+
+    /** Sends the head of a POST of length bytes, then a byte every interval; what the client saw. */
+    private static SlowClient trickle(int port, int length, Duration interval, Duration max) throws IOException {
+        return trickle(port, "/app/echo", length, interval, max);
+    }
+
+    private static SlowClient trickle(int port, String path, int length, Duration interval, Duration max) throws IOException {
+        return new SlowClient(port, path, length, interval, max);
+    }
+
+    private static final class SlowClient {
+        final int sent;
+        final boolean cut;
+        final String response;
+
+        SlowClient(int port, String path, int length, Duration interval, Duration max) throws IOException {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                long deadline = System.nanoTime() + max.toNanos();
+                int n = 0;
+                boolean closed = false;
+                var answer = new java.io.ByteArrayOutputStream();
+                socket.setSoTimeout((int) Math.max(1, interval.toMillis()));
+                while (System.nanoTime() < deadline && !closed) {
+                    if (n < length && answer.size() == 0) { // no more body once the server has answered
+                        try {
+                            out.write('x');
+                            out.flush();
+                            n++;
+                        } catch (SocketException e) {
+                            closed = true; // reset: the server closed it
+                            break;
+                        }
+                    }
+                    try {
+                        byte[] buffer = new byte[4096];
+                        int got = in.read(buffer);
+                        if (got < 0) {
+                            closed = true;
+                        } else {
+                            answer.write(buffer, 0, got);
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        if (answer.size() > 0) {
+                            break; // answered and kept open
+                        }
+                    } catch (SocketException e) {
+                        closed = true;
+                    }
+                }
+                this.sent = n;
+                this.cut = closed;
+                this.response = answer.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
+    @Test
+    void http1_body_that_stalls_longer_than_body_timeout_is_cut_and_the_app_sees_an_io_exception() throws Exception {
+        try (Container container = start("idle", "body-timeout = 1s, body-min-rate = 0B")) {
+            SlowClient client = trickle(port(container), 10, Duration.ofSeconds(20), Duration.ofSeconds(20));
+            assertThat(client.sent).isEqualTo(1);
+            assertThat(client.cut).isTrue();
+            assertThat(client.response).startsWith("HTTP/1.1 408 ").doesNotContain("read ");
+            assertThat(RawHttp.get(port(container), "a", "/app/echo").body())
+                    .isEqualTo("failure=org.xnio.channels.ReadTimeoutException");
+        }
+    }
+
+    @Test
+    void http1_body_that_trickles_below_the_minimum_rate_is_cut_although_no_single_wait_is_long() throws Exception {
+        try (Container container = start("rate", "body-timeout = 1s, body-min-rate = 100B")) {
+            SlowClient client = trickle(port(container), 60, Duration.ofMillis(250), Duration.ofSeconds(20));
+            // 1 s of grace plus 1 s per 100 bytes: waits of 250 ms per byte use it up after about 5 bytes
+            assertThat(client.cut).isTrue();
+            assertThat(client.sent).isLessThan(60);
+            assertThat(client.response).startsWith("HTTP/1.1 408 ");
+            assertThat(RawHttp.get(port(container), "a", "/app/echo").body())
+                    .isEqualTo("failure=org.xnio.channels.ReadTimeoutException");
+        }
+    }
+
+    @Test
+    void unread_body_that_stalls_while_undertow_drains_it_closes_the_connection() throws Exception {
+        try (Container container = start("drain", "body-timeout = 1s, body-min-rate = 0B")) {
+            SlowClient client = trickle(port(container), "/app/ignore", 10, Duration.ofSeconds(20), Duration.ofSeconds(20));
+            assertThat(client.response).startsWith("HTTP/1.1 200").endsWith("ignored");
+            assertThat(client.cut).isTrue();
+        }
+    }
+
+    @Test
+    void read_listener_waiting_for_a_stalled_body_gets_on_error_with_the_timeout() throws Exception {
+        try (Container container = start("async", "body-timeout = 1s, body-min-rate = 0B")) {
+            SlowClient client = trickle(port(container), "/app/async", 10, Duration.ofSeconds(20), Duration.ofSeconds(20));
+            assertThat(client.cut).isTrue();
+            assertThat(client.response).doesNotContain("read ");
+            assertThat(RawHttp.get(port(container), "a", "/app/echo").body())
+                    .isEqualTo("failure=async org.xnio.channels.ReadTimeoutException");
+        }
+    }
+
+    @Test
+    void http1_body_with_short_pauses_and_no_minimum_rate_is_read_whole() throws Exception {
+        try (Container container = start("pauses", "body-timeout = 2s, body-min-rate = 0B")) {
+            SlowClient client = trickle(port(container), 8, Duration.ofMillis(250), Duration.ofSeconds(20));
+            assertThat(client.cut).isFalse();
+            assertThat(client.response).startsWith("HTTP/1.1 200").contains("read 8");
+        }
+    }
+
+    @Test
+    void many_trickling_clients_are_all_cut_and_the_app_answers_afterwards() throws Exception {
+        try (Container container = start("many", "body-timeout = 1s, body-min-rate = 100B")) {
+            int port = port(container);
+            List<Thread> clients = new ArrayList<>();
+            List<SlowClient> results = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 40; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        results.add(trickle(port, 1000, Duration.ofMillis(500), Duration.ofSeconds(30)));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            for (Thread t : clients) {
+                t.join(TimeUnit.SECONDS.toMillis(40));
+            }
+            assertThat(results).hasSize(40).allSatisfy(c -> assertThat(c.cut).isTrue());
+            RawHttp normal = RawHttp.send(port, "POST /app/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                    + "Connection: close\r\n\r\nabc");
+            assertThat(normal.status()).isEqualTo(200);
+            assertThat(normal.body()).isEqualTo("read 3");
+        }
+    }
+
+    private static List<String> h2Client(int port, int length, double interval, double max) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 with python3-h2 (Debian package python3-h2)");
+        Process check = new ProcessBuilder(python.toString(), "-c", "import h2").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(check.waitFor() == 0, "needs python3-h2 (Debian package python3-h2)");
+        Path script = Path.of(BodyTimeoutTest.class.getResource("/h2/slow_body.py").toURI());
+        Process client = new ProcessBuilder(python.toString(), script.toString(), String.valueOf(port), "/app/echo",
+                String.valueOf(length), String.valueOf(interval), String.valueOf(max)).redirectErrorStream(true).start();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out.lines().toList();
+    }
+
+    @Test
+    void http2_stream_whose_data_stalls_is_reset_and_the_app_sees_an_io_exception() throws Exception {
+        try (Container container = start("h2idle", "body-timeout = 1s, body-min-rate = 0B")) {
+            List<String> events = h2Client(port(container), 10, 30, 20);
+            // RST_STREAM CANCEL: the stream ends, the connection (and its other streams) goes on
+            assertThat(events).containsExactly("sent 1", "reset 8", "end 1");
+            assertThat(RawHttp.get(port(container), "a", "/app/echo").body())
+                    .isEqualTo("failure=org.xnio.channels.ReadTimeoutException");
+        }
+    }
+
+    @Test
+    void http2_stream_whose_data_trickles_below_the_minimum_rate_is_reset() throws Exception {
+        try (Container container = start("h2rate", "body-timeout = 1s, body-min-rate = 100B")) {
+            List<String> events = h2Client(port(container), 60, 0.25, 20);
+            assertThat(events).contains("reset 8").noneMatch(e -> e.startsWith("response") || e.startsWith("goaway"));
+            assertThat(events.get(events.size() - 1)).matches("end \\d+").isNotEqualTo("end 60");
+        }
+    }
+
+    @Test
+    void http2_body_with_short_pauses_is_read_whole() throws Exception {
+        try (Container container = start("h2pauses", "body-timeout = 2s, body-min-rate = 0B")) {
+            List<String> events = h2Client(port(container), 6, 0.25, 20);
+            assertThat(events).contains("response 200", "data read 6");
+        }
+    }
+}
