@@ -29,6 +29,7 @@ import dev.container.server.Route;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
+import dev.container.server.WorkerShare;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
@@ -150,6 +151,7 @@ public final class Container implements AutoCloseable {
             mounts.put(mount, mount(mount));
         }
         routes = new Switch(router(plan));
+        server.reserveWorkers(appShares(plan));
         server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
@@ -234,6 +236,7 @@ public final class Container implements AutoCloseable {
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
                 plan.admin(), plan.acme());
+        server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -374,6 +377,11 @@ public final class Container implements AutoCloseable {
         return h; // HttpServer puts the graceful-shutdown gate outermost
     }
 
+    /** The worker threads the apps may hold together (the pool keeps a reserve beyond it). */
+    private static long appShares(Plan p) {
+        return p.apps().stream().mapToLong(app -> app.limits().maxRequests()).sum();
+    }
+
     /** "shop:" for an app or mount on named hosts, nothing on the default host (as the log shows them). */
     private static String hostPrefix(List<String> hostIds) {
         return hostIds.isEmpty() ? "" : String.join(",", hostIds) + ":";
@@ -386,7 +394,9 @@ public final class Container implements AutoCloseable {
             var handler = deployment.start();
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
                     (System.nanoTime() - began) / 1_000_000);
-            return new Running(instance, deployment, handler);
+            // its own share of the workers: an app that blocks them all cannot starve the rest
+            var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
+            return new Running(instance, deployment, share.wrap(handler));
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);

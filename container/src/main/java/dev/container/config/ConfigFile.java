@@ -438,7 +438,11 @@ public final class ConfigFile {
             List<String> hostIds = app == null ? List.of() : hostIds(app);
             Map<String, String> params = new LinkedHashMap<>();
             Map<String, Object> envEntries = new LinkedHashMap<>();
+            AppLimits limits = AppLimits.DEFAULT;
             if (app != null) {
+                limits = new AppLimits(
+                        app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
+                        app.integer("max-queued", 0, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxQueued()));
                 app.object("context-params", "an object of parameter names and values", (name, v, paramAt) -> {
                     if (scalar(v, paramAt, "a parameter value (a string)")) {
                         params.put(name, String.valueOf(v.unwrapped()));
@@ -464,7 +468,7 @@ public final class ConfigFile {
                 return;
             }
             if (claim(claims, hosts, hostIds, contextPath, at, value, "app")) {
-                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty()));
+                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits));
             }
         });
         return apps;
@@ -1066,7 +1070,7 @@ public final class ConfigFile {
         keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
-        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
+        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries", "max-requests", "max-queued"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
                 "max-connections", "http2-max-concurrent-streams", "body-timeout", "body-min-rate"));

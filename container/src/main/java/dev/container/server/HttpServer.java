@@ -60,6 +60,11 @@ public final class HttpServer {
      */
     private static final int CORE_WORKERS_PER_CORE = 4;
     private static final int MAX_WORKERS = 200;
+    /**
+     * Workers beyond the apps' shares ({@link WorkerShare}), for static files and whatever else
+     * runs on workers, so that they are served while every app has all of its share blocked.
+     */
+    static final int RESERVED_WORKERS = 50;
     /** A request waiting this long for a worker means every worker is blocked: add one. */
     private static final long WORKER_MAX_WAIT_MILLIS = 20;
 
@@ -70,7 +75,8 @@ public final class HttpServer {
     private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
     private GracefulShutdownHandler gate;
     private volatile XnioWorker worker;
-    private WorkerPool workers;
+    private volatile WorkerPool workers;
+    private volatile int maxWorkers = MAX_WORKERS;
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
 
     /**
@@ -101,7 +107,8 @@ public final class HttpServer {
     public void start(HttpHandler handler) {
         gate = new GracefulShutdownHandler(handler);
         int cores = Runtime.getRuntime().availableProcessors();
-        workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
+        int core = CORE_WORKERS_PER_CORE * cores;
+        workers = new WorkerPool("worker", core, Math.max(core, maxWorkers), WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
             worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
                     .populateFromOptions(OptionMap.builder()
@@ -191,6 +198,21 @@ public final class HttpServer {
             }
         }
         return problems;
+    }
+
+    /**
+     * Lets the worker pool grow to the apps' shares together plus a reserve (and to 200 at least):
+     * then apps that block all of their shares leave workers for the rest. Before start, or
+     * while running (a reload).
+     *
+     * @param appShares the sum of the apps' max-requests
+     */
+    public void reserveWorkers(long appShares) {
+        maxWorkers = (int) Math.min(Integer.MAX_VALUE, Math.max(MAX_WORKERS, appShares + RESERVED_WORKERS));
+        WorkerPool pool = workers;
+        if (pool != null) {
+            pool.setMax(Math.max(CORE_WORKERS_PER_CORE * Runtime.getRuntime().availableProcessors(), maxWorkers));
+        }
     }
 
     /** Undertow's options for the limits: each an option Undertow enforces on every connection. */

@@ -141,6 +141,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void each_app_has_its_share_of_the_workers_by_default_or_as_written() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Plan plan = load("""
+                apps = [
+                  blog
+                  { war = blog, path = /busy, max-requests = 8, max-queued = 0 }
+                ]
+                """);
+        assertThat(plan.apps()).extracting(AppSpec::limits).containsExactly(AppLimits.DEFAULT, new AppLimits(8, 0));
+        assertThat(AppLimits.DEFAULT).isEqualTo(new AppLimits(200, 1000));
+    }
+
+    @Test
     void a_lone_host_is_the_default() throws Exception {
         Plan plan = load("hosts { only { names = [example.com] } }\n");
         assertThat(plan.defaultHost().id()).isEqualTo("only");
