@@ -6,6 +6,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.ReadTimeoutException;
@@ -15,19 +18,44 @@ import org.xnio.channels.ReadTimeoutException;
  * app, the request and the frame that threw (the stack trace at debug level; in dev mode in the
  * line's place), then Undertow's error page, which shows the stack trace in dev mode only. In
  * place of Undertow's default, which logs a full stack trace per failed request, so that a
- * failing app floods the log. An I/O error on a connection that is closed is the client's (it
- * went away) and is logged at debug level only; a request body the client sent too slowly (limits.body-timeout) gets 408 and the
- * connection closed, as nginx does. Stateless; thread-safe.
+ * failing app floods the log. The same failure (type, message and frame) again within a minute
+ * of its line is counted, not logged, and the next line after that minute gives the count: an
+ * app failing every request (its database down, its disk full) writes a line a minute. An I/O
+ * error on a connection that is closed is the client's (it went away) and is logged at debug
+ * level only; a request body the client sent too slowly (limits.body-timeout) gets 408 and the
+ * connection closed, as nginx does. Thread-safe.
  */
 final class RequestFailures implements ExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger("container");
 
+    private static final long REPEAT_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_REMEMBERED = 1000;
+
+    /** When a failure was last logged, and how many like it came since (guarded by the map's compute). */
+    private static final class Window {
+        final long since;
+        long more;
+
+        Window(long since) {
+            this.since = since;
+        }
+    }
+
     private final String contextPath;
     private final boolean dev;
+    private final long repeatWindowNanos;
+    /** The failures logged in the last minute, by their description (type, message, frame). */
+    private final Map<String, Window> recent = new ConcurrentHashMap<>();
 
     RequestFailures(String contextPath, boolean dev) {
+        this(contextPath, dev, REPEAT_WINDOW_NANOS);
+    }
+
+    /** @param repeatWindowNanos how long repeats of a logged failure are counted, not logged */
+    RequestFailures(String contextPath, boolean dev, long repeatWindowNanos) {
         this.contextPath = contextPath;
         this.dev = dev;
+        this.repeatWindowNanos = repeatWindowNanos;
     }
 
     @Override
@@ -49,10 +77,36 @@ final class RequestFailures implements ExceptionHandler {
         } else if (dev) {
             log.error("app {}: {} failed", contextPath, what, failure);
         } else {
-            log.error("app {}: {} failed: {}", contextPath, what, WarDeployment.describe(failure));
+            String description = WarDeployment.describe(failure);
+            long repeats = repeatsBefore(description);
+            if (repeats >= 0) {
+                log.error("app {}: {} failed: {}{}", contextPath, what, description,
+                        repeats > 0 ? " (" + repeats + " more like it since the last line, not logged)" : "");
+            }
             log.debug("app {}: {} failure", contextPath, what, failure);
         }
         return false; // Undertow's error page: generic, or the app's own <error-page>
+    }
+
+    /**
+     * -1 when a failure described so was logged less than a minute ago (this one is counted);
+     * else how many were counted in the minute after the last one logged (0 for a new failure).
+     */
+    private long repeatsBefore(String description) {
+        long now = System.nanoTime();
+        long[] repeats = {-1};
+        if (recent.size() > MAX_REMEMBERED) {
+            recent.clear(); // a flood of distinct failures: forget rather than grow
+        }
+        recent.compute(description, (key, seen) -> {
+            if (seen != null && now - seen.since < repeatWindowNanos) {
+                seen.more++;
+                return seen;
+            }
+            repeats[0] = seen == null ? 0 : seen.more;
+            return new Window(now);
+        });
+        return repeats[0];
     }
 
     /** Whether failure is, or is caused by, a type (servlets wrap an IOException in a ServletException). */

@@ -20,6 +20,7 @@ import org.xnio.Sequence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -78,6 +78,7 @@ public final class HttpServer {
     private volatile WorkerPool workers;
     private volatile int maxWorkers = MAX_WORKERS;
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+    private final AcceptFailures acceptFailures = new AcceptFailures();
 
     /**
      * Listeners with the given limits; {@link #start} gives the handler.
@@ -105,6 +106,8 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
+        initializeEagerly();
+        acceptFailures.install();
         gate = new GracefulShutdownHandler(handler);
         int cores = Runtime.getRuntime().availableProcessors();
         int core = CORE_WORKERS_PER_CORE * cores;
@@ -166,9 +169,9 @@ public final class HttpServer {
             OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
                     .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(TlsContext.PROTOCOLS))
                     .getMap();
-            channel = ssl.createSslConnectionServer(worker, address, ChannelListeners.openListenerAdapter(alpn), sslOptions);
+            channel = ssl.createSslConnectionServer(worker, address, acceptFailures.listener(alpn), sslOptions);
         } else {
-            channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(http1), socketOptions);
+            channel = worker.createStreamConnectionServer(address, acceptFailures.listener(http1), socketOptions);
         }
         channel.resumeAccepts();
         channels.put(listener, channel);
@@ -213,6 +216,25 @@ public final class HttpServer {
         if (pool != null) {
             pool.setMax(Math.max(CORE_WORKERS_PER_CORE * Runtime.getRuntime().availableProcessors(), maxWorkers));
         }
+    }
+
+    /**
+     * Initializes now, while file descriptors are plentiful, the classes whose static initializer
+     * opens a file: XNIO's Conduits and Channels open /dev/null. Initialized first while the
+     * process is out of descriptors, such a class fails for good (NoClassDefFoundError at every
+     * later use), and with Conduits every response with a Content-Length, long after the
+     * descriptors came back. The same for the JDK's SecureRandom, which keeps /dev/urandom open
+     * (session ids).
+     */
+    private static void initializeEagerly() {
+        for (String name : List.of("org.xnio.conduits.Conduits", "org.xnio.channels.Channels")) {
+            try {
+                Class.forName(name, true, HttpServer.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new StartupError("cannot initialize " + name + ": " + e, e);
+            }
+        }
+        new SecureRandom().nextInt();
     }
 
     /** Undertow's options for the limits: each an option Undertow enforces on every connection. */
@@ -293,5 +315,6 @@ public final class HttpServer {
             buffers.close();
             buffers = null;
         }
+        acceptFailures.close();
     }
 }
