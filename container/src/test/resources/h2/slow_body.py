@@ -1,9 +1,10 @@
 """An HTTP/2 client (h2c, prior knowledge) that sends a POST body slowly, for BodyTimeoutTest.
 
-usage: slow_body.py PORT PATH LENGTH INTERVAL_SECONDS MAX_SECONDS
+usage: slow_body.py PORT PATH LENGTH INTERVAL_SECONDS MAX_SECONDS [INITIAL]
 
-Opens one connection, sends HEADERS for a POST of LENGTH bytes, then one byte of DATA every
-INTERVAL_SECONDS until the body is sent or MAX_SECONDS pass, and reads what the server sends.
+Opens one connection, sends HEADERS for a POST of LENGTH bytes, INITIAL of them at once (as flow
+control allows), then one byte of DATA every INTERVAL_SECONDS until the body is sent or
+MAX_SECONDS pass, and reads what the server sends.
 Prints one line per event: "sent N", "response STATUS", "data TEXT", "reset CODE", "goaway CODE",
 "closed", and last "end" with the bytes it sent. Uses python3-h2 (Debian's), frames built by
 the library.
@@ -18,6 +19,7 @@ import h2.events
 import h2.exceptions
 
 port, path, length, interval, max_seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+initial = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 
 sock = socket.create_connection(("127.0.0.1", port))
 conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
@@ -30,6 +32,20 @@ sock.sendall(conn.data_to_send())
 sent = 0
 finished = False
 began = time.monotonic()
+while sent < initial:
+    window = min(conn.local_flow_control_window(stream), conn.max_outbound_frame_size, initial - sent)
+    if window > 0:
+        conn.send_data(stream, b"x" * window)
+        sock.sendall(conn.data_to_send())
+        sent += window
+        continue
+    for event in conn.receive_data(sock.recv(65536)):  # WINDOW_UPDATE, SETTINGS
+        pass
+    out = conn.data_to_send()
+    if out:
+        sock.sendall(out)
+if initial:
+    print("sent initial", sent, flush=True)
 next_byte = began
 while not finished and time.monotonic() - began < max_seconds:
     now = time.monotonic()

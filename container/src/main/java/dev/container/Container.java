@@ -18,6 +18,7 @@ import dev.container.deploy.IoResources;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
+import dev.container.server.BodyBuffering;
 import dev.container.server.BodyTimeout;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateCheck;
@@ -71,6 +72,8 @@ public final class Container implements AutoCloseable {
     /** The running apps in plan order, each with the deployment behind it (none after a failed start). */
     private final Map<AppSpec, Running> apps = new LinkedHashMap<>();
     private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
+    /** Request bodies read before an app's worker is taken, within one memory budget for all apps. */
+    private final BodyBuffering bodies = new BodyBuffering(BodyBuffering.DEFAULT_BUDGET);
     private ServletContainer servlets;
     private IoResources io;
     private Switch routes;
@@ -394,9 +397,10 @@ public final class Container implements AutoCloseable {
             var handler = deployment.start();
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
                     (System.nanoTime() - began) / 1_000_000);
-            // its own share of the workers: an app that blocks them all cannot starve the rest
+            // its own share of the workers: an app that blocks them all cannot starve the rest; and
+            // a small body is read before a worker is taken: a slow POST holds none
             var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
-            return new Running(instance, deployment, share.wrap(handler));
+            return new Running(instance, deployment, bodies.wrap(share.wrap(handler)));
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);

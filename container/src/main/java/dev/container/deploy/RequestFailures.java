@@ -21,8 +21,8 @@ import org.xnio.channels.ReadTimeoutException;
  * failing app floods the log. The same failure (type, message and frame) again within a minute
  * of its line is counted, not logged, and the next line after that minute gives the count: an
  * app failing every request (its database down, its disk full) writes a line a minute. An I/O
- * error on a connection that is closed is the client's (it went away) and is logged at debug
- * level only; a request body the client sent too slowly (limits.body-timeout) gets 408 and the
+ * error of the client's connection (it went away mid-body) is the client's and is logged at
+ * debug level only; a request body the client sent too slowly (limits.body-timeout) gets 408 and the
  * connection closed, as nginx does. Thread-safe.
  */
 final class RequestFailures implements ExceptionHandler {
@@ -72,7 +72,7 @@ final class RequestFailures implements ExceptionHandler {
             exchange.setPersistent(false);
             return true;
         }
-        if (causedBy(failure, IOException.class) && !exchange.getConnection().isOpen()) {
+        if (clientIo(failure) || causedBy(failure, IOException.class) && !exchange.getConnection().isOpen()) {
             log.debug("app {}: {} failed: {}", contextPath, what, WarDeployment.describe(failure));
         } else if (dev) {
             log.error("app {}: {} failed", contextPath, what, failure);
@@ -107,6 +107,32 @@ final class RequestFailures implements ExceptionHandler {
             return new Window(now);
         });
         return repeats[0];
+    }
+
+    /**
+     * Whether failure is an I/O error of the client's connection: an IOException first thrown by
+     * the container's own connection code (the request or response stream, a conduit, XNIO's
+     * socket), as when the client went away mid-body ("UT000128: Remote peer closed connection").
+     * An IOException from anything else (a full disk under a multipart upload, the app's own
+     * files and sockets) is a failure of the server or the app.
+     */
+    static boolean clientIo(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    String type = frame.getClassName();
+                    if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")) {
+                        continue; // the socket's own frames: look at who used it
+                    }
+                    return type.startsWith("org.xnio.") || type.startsWith("io.undertow.conduits.")
+                            || type.startsWith("io.undertow.server.protocol.")
+                            || type.startsWith("io.undertow.servlet.spec.ServletInputStreamImpl")
+                            || type.startsWith("io.undertow.servlet.spec.ServletOutputStreamImpl")
+                            || type.startsWith("io.undertow.server.HttpServerExchange");
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether failure is, or is caused by, a type (servlets wrap an IOException in a ServletException). */

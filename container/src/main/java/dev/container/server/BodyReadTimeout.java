@@ -1,6 +1,7 @@
 package dev.container.server;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
 import io.undertow.util.WorkerUtils;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -186,6 +187,9 @@ final class BodyReadTimeout extends AbstractStreamSourceConduit<StreamSourceCond
     private void markExpired() {
         expired = true;
         exchange.setPersistent(false);
+        if (!exchange.isResponseStarted()) {
+            exchange.setStatusCode(StatusCodes.REQUEST_TIME_OUT); // unless the app answers otherwise
+        }
         log.debug("{} {}: request body timed out after {} byte(s)", exchange.getRequestMethod(), exchange.getRequestURI(),
                 received);
     }

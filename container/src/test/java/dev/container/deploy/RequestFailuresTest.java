@@ -56,4 +56,25 @@ class RequestFailuresTest {
                 line -> assertThat(line).startsWith("app /shop: GET /shop/cart/9 failed: java.lang.IllegalStateException: "
                         + "database down at ").endsWith(") (4 more like it since the last line, not logged)"));
     }
+
+    private static java.io.IOException thrownAt(String type) {
+        var e = new java.io.IOException("boom");
+        e.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("sun.nio.ch.FileDispatcherImpl", "write0", null, -2),
+                new StackTraceElement(type, "work", "X.java", 1)});
+        return e;
+    }
+
+    @Test
+    void io_errors_of_the_clients_connection_are_told_from_the_servers_and_the_apps() {
+        assertThat(RequestFailures.clientIo(new jakarta.servlet.ServletException(
+                thrownAt("io.undertow.conduits.FixedLengthStreamSourceConduit")))).isTrue();
+        assertThat(RequestFailures.clientIo(thrownAt("org.xnio.nio.NioSocketConduit"))).isTrue();
+        assertThat(RequestFailures.clientIo(thrownAt("io.undertow.servlet.spec.ServletOutputStreamImpl"))).isTrue();
+        // a full disk under an upload, the app's own I/O: not the client's
+        assertThat(RequestFailures.clientIo(thrownAt("io.undertow.server.handlers.form.MultiPartParserDefinition$MultiPartUploadHandler")))
+                .isFalse();
+        assertThat(RequestFailures.clientIo(thrownAt("shop.Catalog"))).isFalse();
+        assertThat(RequestFailures.clientIo(new IllegalStateException("no I/O"))).isFalse();
+    }
 }
