@@ -20,6 +20,8 @@ import dev.container.deploy.LoginGuard;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
+import dev.container.server.BodyBuffering;
+import dev.container.server.BodyTimeout;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
@@ -30,6 +32,7 @@ import dev.container.server.Route;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
+import dev.container.server.WorkerShare;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
@@ -72,6 +75,8 @@ public final class Container implements AutoCloseable {
     /** The running apps in plan order, each with the deployment behind it (none after a failed start). */
     private final Map<AppSpec, Running> apps = new LinkedHashMap<>();
     private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
+    /** Request bodies read before an app's worker is taken, within one memory budget for all apps. */
+    private final BodyBuffering bodies = new BodyBuffering(BodyBuffering.DEFAULT_BUDGET);
     private ServletContainer servlets;
     private IoResources io;
     /** Every app's logins pass it: the lockout counts of the whole server, kept across reloads. */
@@ -156,6 +161,7 @@ public final class Container implements AutoCloseable {
             mounts.put(mount, mount(mount));
         }
         routes = new Switch(router(plan));
+        server.reserveWorkers(appShares(plan));
         server.start(handlerChain(routes));
         for (URI url : urls()) {
             log.info("listening on {}", url);
@@ -242,6 +248,7 @@ public final class Container implements AutoCloseable {
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
                 plan.admin(), plan.acme(), next.logins());
+        server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
         mounts.clear();
@@ -369,6 +376,9 @@ public final class Container implements AutoCloseable {
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
     private HttpHandler handlerChain(Switch routes) {
         HttpHandler h = routes; // the current Router: virtual host -> context path, then the https redirect
+        if (BodyTimeout.enabled(plan.limits())) {
+            h = new BodyTimeout(plan.limits(), h); // a trickled request body must not hold a worker
+        }
         if (acme != null) {
             h = acme.http01().wrap(h); // before the redirect: the CA asks over plain HTTP
         }
@@ -377,6 +387,11 @@ public final class Container implements AutoCloseable {
             h = accessLog.wrap(h);
         }
         return h; // HttpServer puts the graceful-shutdown gate outermost
+    }
+
+    /** The worker threads the apps may hold together (the pool keeps a reserve beyond it). */
+    private static long appShares(Plan p) {
+        return p.apps().stream().mapToLong(app -> app.limits().maxRequests()).sum();
     }
 
     /** "shop:" for an app or mount on named hosts, nothing on the default host (as the log shows them). */
@@ -391,7 +406,10 @@ public final class Container implements AutoCloseable {
             var handler = deployment.start();
             log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
                     (System.nanoTime() - began) / 1_000_000);
-            return new Running(instance, deployment, handler);
+            // its own share of the workers: an app that blocks them all cannot starve the rest; and
+            // a small body is read before a worker is taken: a slow POST holds none
+            var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
+            return new Running(instance, deployment, bodies.wrap(share.wrap(handler)));
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);

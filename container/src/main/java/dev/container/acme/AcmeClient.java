@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -66,7 +67,7 @@ final class AcmeClient {
     private Login login;
 
     /** What an order brought: the chain (leaf first), and the chain and its key as PEM in one text. */
-    record Issued(List<X509Certificate> chain, String pem) {
+    record Issued(List<X509Certificate> chain, PrivateKey key, String pem) {
     }
 
     AcmeClient(AcmeSpec spec, AcmeStorage storage, Http01Responder http01, CertificateStore store, boolean plainListener) {
@@ -199,7 +200,7 @@ final class AcmeClient {
             text.append(Pem.certificate(c));
         }
         text.append(KeyPem.privateKey(key.getPrivate()));
-        return new Issued(chain, text.toString());
+        return new Issued(chain, key.getPrivate(), text.toString());
     }
 
     private void authorize(String host, Authorization authorization, AcmeSpec.Challenge chosen)

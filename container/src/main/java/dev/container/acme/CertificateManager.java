@@ -60,6 +60,8 @@ public final class CertificateManager implements AutoCloseable {
         volatile Instant nextAttempt = Instant.EPOCH;
         volatile Optional<Instant> ariTime = Optional.empty();
         Instant nextAriCheck;
+        /** The PEM of the served certificate when storing it failed; stored at the next check. */
+        volatile String unstored;
 
         Managed(HostSpec host, Instant firstAriCheck) {
             this.host = host;
@@ -223,6 +225,7 @@ public final class CertificateManager implements AutoCloseable {
 
     private void maintain(Managed m) throws InterruptedException {
         Instant now = clock.instant();
+        storeUnstored(m);
         KeyedCertificate current = m.certificate;
         if (current == null) {
             obtain(m, Optional.empty());
@@ -242,6 +245,22 @@ public final class CertificateManager implements AutoCloseable {
                     byAri ? "inside the CA's renewal window (ARI)" : "less than " + (spec.renewBefore().isPresent()
                             ? "renew-before " + spec.renewBefore().get() : "a third of its lifetime") + " left");
             obtain(m, Optional.of(leaf));
+        }
+    }
+
+    /** Stores a certificate served from memory since its storing failed; quiet while it still fails (logged then). */
+    private void storeUnstored(Managed m) {
+        String pem = m.unstored;
+        if (pem == null) {
+            return;
+        }
+        Path file = storage.pemFile(m.name());
+        try {
+            AtomicFiles.write(file, pem, true);
+            m.unstored = null;
+            log.info("acme: {}: stored the certificate served from memory in {}", m.name(), file);
+        } catch (IOException e) {
+            log.debug("acme: {}: still cannot store the certificate in {}: {}", m.name(), file, e.getMessage());
         }
     }
 
@@ -273,14 +292,22 @@ public final class CertificateManager implements AutoCloseable {
             log.info("acme: {}: issued by {}, valid until {} ({} ms)", m.name(), CertificateInfo.issuer(leaf),
                     leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);
             Path file = storage.pemFile(m.name());
+            KeyedCertificate fresh;
             try {
                 AtomicFiles.write(file, issued.pem(), true);
+                fresh = KeyedCertificate.read(file, file);
+                m.unstored = null;
             } catch (IOException e) {
-                log.error("acme: {}: could not store the new certificate in {} ({}); serving it anyway, but a restart"
-                        + " will order it again: make the state directory writable", m.name(), file, e.getMessage());
+                // A full disk, say. Ordering again would meet the same disk and spend the CA's rate
+                // limits (Let's Encrypt: 5 certificates for the same names a week): serve this one from
+                // memory and store it at a later check.
+                log.error("acme: {}: could not store the new certificate in {} ({}); serving it from memory and "
+                        + "storing it when the state directory takes it (a restart before that orders again)",
+                        m.name(), file, e.getMessage());
+                fresh = KeyedCertificate.of(file, issued.chain(), issued.key());
+                m.unstored = issued.pem();
             }
-            KeyedCertificate fresh = Files.exists(file) ? KeyedCertificate.read(file, file) : null;
-            if (fresh == null || !fresh.leaf().equals(leaf)) {
+            if (!fresh.leaf().equals(leaf)) {
                 throw new IOException("the stored certificate " + file + " is not the one just issued");
             }
             if (hosts.get(m.host.id()) != m) {

@@ -15,10 +15,12 @@ import java.util.Optional;
  * ServletContext and win over the app's own web.xml values of the same name. {@code users} is
  * what the app's security constraints and login-config check logins against; with none, every
  * login fails. {@code envEntries} are the app's {@code java:comp/env} names (String, Integer,
- * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them.
+ * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them. {@code limits} is
+ * the app's share of the worker threads.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
-                      Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users) {
+                      Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
+                      AppLimits limits) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -31,14 +33,14 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
         this(source, contextPath, exploded, List.of(), Map.of());
     }
 
-    /** An app without env entries or users (until {@link #withUsers}). */
+    /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams) {
-        this(source, contextPath, exploded, hosts, contextParams, Map.of(), Optional.empty());
+        this(source, contextPath, exploded, hosts, contextParams, Map.of(), Optional.empty(), AppLimits.DEFAULT);
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits);
     }
 
     /**

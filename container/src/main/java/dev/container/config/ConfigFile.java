@@ -458,7 +458,11 @@ public final class ConfigFile {
             List<String> hostIds = app == null ? List.of() : hostIds(app);
             Map<String, String> params = new LinkedHashMap<>();
             Map<String, Object> envEntries = new LinkedHashMap<>();
+            AppLimits limits = AppLimits.DEFAULT;
             if (app != null) {
+                limits = new AppLimits(
+                        app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
+                        app.integer("max-queued", 0, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxQueued()));
                 app.object("context-params", "an object of parameter names and values", (name, v, paramAt) -> {
                     if (scalar(v, paramAt, "a parameter value (a string)")) {
                         params.put(name, String.valueOf(v.unwrapped()));
@@ -484,7 +488,7 @@ public final class ConfigFile {
                 return;
             }
             if (claim(claims, hosts, hostIds, contextPath, at, value, "app")) {
-                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty()));
+                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits));
             }
         });
         return apps;
@@ -603,7 +607,9 @@ public final class ConfigFile {
                 s.integer("max-connections", 1, Integer.MAX_VALUE).orElse(d.maxConnections()),
                 s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()),
                 requestLine,
-                s.integer("max-headers", 1, Integer.MAX_VALUE).orElse(d.maxHeaders()));
+                s.integer("max-headers", 1, Integer.MAX_VALUE).orElse(d.maxHeaders()),
+                s.duration("body-timeout").orElse(d.bodyTimeout()),
+                s.size("body-min-rate", 0, Long.MAX_VALUE).orElse(d.bodyMinRate()));
         s.finish();
         return limits;
     }
@@ -855,10 +861,16 @@ public final class ConfigFile {
 
         /** A size people write: 512KiB, 10MiB, 1GB; a bare number is bytes. */
         Optional<Long> size(String key, long max) {
+            return size(key, 1, max);
+        }
+
+        /** A size of at least min bytes (0 or 1). */
+        Optional<Long> size(String key, long min, long max) {
             Optional<Long> bytes = typed(key, "a size such as 8KiB, 10MiB or 1GB",
                     c -> c.getMemorySize("v").toBytes());
-            if (bytes.isPresent() && (bytes.get() <= 0 || bytes.get() > max)) {
-                problemAt(key, "expected a size above 0" + (max < Long.MAX_VALUE ? " and at most " + max + " bytes" : "")
+            if (bytes.isPresent() && (bytes.get() < min || bytes.get() > max)) {
+                problemAt(key, "expected a size " + (min > 0 ? "above 0" : "of 0 or more")
+                        + (max < Long.MAX_VALUE ? " and at most " + max + " bytes" : "")
                         + ", got " + describe(object.get(key)));
                 return Optional.empty();
             }
@@ -1088,10 +1100,11 @@ public final class ConfigFile {
         keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
-        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
+        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries", "max-requests", "max-queued"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "max-request-line", "max-headers",
-                "idle-timeout", "request-timeout", "max-connections", "http2-max-concurrent-streams"));
+                "idle-timeout", "request-timeout", "body-timeout", "body-min-rate", "max-connections",
+                "http2-max-concurrent-streams"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));

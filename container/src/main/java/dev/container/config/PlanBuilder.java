@@ -37,10 +37,11 @@ public final class PlanBuilder {
      * allows 8 KiB per line and 32 KiB in all, Tomcat and Jetty 8 KiB in all); 60 s for an idle
      * kept-alive connection and 30 s to send a request's head (slowloris clients); accepting
      * pauses at 10,000 connections per listener; 100 HTTP/2 streams, the least RFC 9113 §6.5.2
-     * recommends.
+     * recommends; a request body may wait 30 s for its next bytes (nginx's client_body_timeout) and
+     * must then average 512 B/s (mod_reqtimeout's MinRate).
      */
     public static final Limits DEFAULT_LIMITS = new Limits(100L * 1024 * 1024, 64 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512);
     public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();

@@ -6,7 +6,6 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletInfo;
 import io.undertow.servlet.handlers.DefaultServlet;
 import io.undertow.servlet.api.DeploymentInfo;
-import io.undertow.servlet.api.LoggingExceptionHandler;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.api.ServletStackTraces;
@@ -138,6 +137,7 @@ public final class WarDeployment {
                 .setTempDir(tempDir)
                 // Stack traces are for the log, not for visitors (in dev mode, the visitor is the developer).
                 .setServletStackTraces(dev ? ServletStackTraces.ALL : ServletStackTraces.NONE)
+                .setExceptionHandler(new RequestFailures(spec.contextPath(), dev))
                 .addServlet(defaultServlet());
         SessionDefaults.apply(info);
 
@@ -170,8 +170,6 @@ public final class WarDeployment {
         // The operator's context params win over the app's web.xml: they configure this deployment.
         spec.contextParams().forEach(info::addInitParameter);
 
-        info.setExceptionHandler(new ClientErrors(info.getExceptionHandler() != null ? info.getExceptionHandler()
-                : LoggingExceptionHandler.DEFAULT));
         manager = servletContainer.addDeployment(info);
         manager.deploy();
         try {

@@ -16,10 +16,16 @@ import java.util.zip.ZipFile;
 /**
  * Unpacks a WAR into the state directory, as Tomcat does into webapps/: reused as is while the
  * WAR's size and modification time are unchanged, unpacked afresh (beside the old copy, then
- * swapped in) when they change. Not safe for two processes on one state directory at once.
+ * swapped in) when they change. A process killed in the middle leaves the app's directory whole
+ * or absent, never half: an unpack goes into {@code NAME.unpacking-*} and is renamed into place
+ * once complete with its stamp written last, and the old copy is moved aside to {@code NAME.old-*}
+ * first. Such leftovers are removed at the app's next unpack. Not safe for two processes on one
+ * state directory at once.
  */
 final class WarUnpacker {
     private static final String STAMP = ".container-war";
+    private static final String UNPACKING = ".unpacking-";
+    private static final String OLD = ".old-";
 
     private WarUnpacker() {
     }
@@ -42,7 +48,8 @@ final class WarUnpacker {
             if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
                 return target;
             }
-            Path fresh = Files.createTempDirectory(appsDir, name + ".unpacking-");
+            removeLeftovers(appsDir, name);
+            Path fresh = Files.createTempDirectory(appsDir, name + UNPACKING);
             try {
                 extract(war, fresh, prefix);
                 Files.writeString(fresh.resolve(STAMP), stamp);
@@ -54,6 +61,23 @@ final class WarUnpacker {
             return target;
         } catch (IOException e) {
             throw new DeploymentError(war.getFileName() + ": cannot unpack into " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes what an unpack of name killed in the middle left: a half-written NAME.unpacking-*
+     * directory, or a NAME.old-* one that was to be deleted. Other names' directories are theirs.
+     */
+    private static void removeLeftovers(Path appsDir, String name) throws IOException {
+        try (var entries = Files.newDirectoryStream(appsDir, entry -> {
+            String file = entry.getFileName().toString();
+            return file.startsWith(name + UNPACKING) || file.startsWith(name + OLD);
+        })) {
+            for (Path leftover : entries) {
+                org.slf4j.LoggerFactory.getLogger(WarUnpacker.class).info("removing {}, left by an unpack that did not finish",
+                        leftover);
+                deleteTree(leftover);
+            }
         }
     }
 
@@ -96,7 +120,7 @@ final class WarUnpacker {
     private static void replace(Path target, Path fresh, Path appsDir, String name) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(appsDir, name + ".old-");
+            old = Files.createTempDirectory(appsDir, name + OLD);
             Files.delete(old);
             move(target, old);
         }

@@ -66,7 +66,7 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
     /**
      * A request body that broke the framing rules: Undertow's own type for it, so that apps (see
-     * deploy/ClientErrors) answer 400 without knowing this class.
+     * deploy/RequestFailures) answer 400 without knowing this class.
      */
     static final class MalformedBody extends MalformedMessageException {
         private final String reason;

@@ -22,6 +22,7 @@ import org.xnio.Sequence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -63,6 +63,11 @@ public final class HttpServer {
      */
     private static final int CORE_WORKERS_PER_CORE = 4;
     private static final int MAX_WORKERS = 200;
+    /**
+     * Workers beyond the apps' shares ({@link WorkerShare}), for static files and whatever else
+     * runs on workers, so that they are served while every app has all of its share blocked.
+     */
+    static final int RESERVED_WORKERS = 50;
     /** A request waiting this long for a worker means every worker is blocked: add one. */
     private static final long WORKER_MAX_WAIT_MILLIS = 20;
 
@@ -73,8 +78,10 @@ public final class HttpServer {
     private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
     private GracefulShutdownHandler gate;
     private volatile XnioWorker worker;
-    private WorkerPool workers;
+    private volatile WorkerPool workers;
+    private volatile int maxWorkers = MAX_WORKERS;
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+    private final AcceptFailures acceptFailures = new AcceptFailures();
 
     /**
      * Listeners with the given limits; {@link #start} gives the handler.
@@ -102,12 +109,15 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
+        initializeEagerly();
+        acceptFailures.install();
         // TRACE echoes a request, cookies and all, back to a script (cross-site tracing): refused
         // for every app and mount, as Tomcat's allowTrace=false does (HttpServlet answers it)
         HttpHandler served = new DisallowedMethodsHandler(new AsteriskOptions(handler), Set.of(Methods.TRACE));
         gate = new GracefulShutdownHandler(served);
         int cores = Runtime.getRuntime().availableProcessors();
-        workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
+        int core = CORE_WORKERS_PER_CORE * cores;
+        workers = new WorkerPool("worker", core, Math.max(core, maxWorkers), WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
             worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
                     .populateFromOptions(OptionMap.builder()
@@ -167,9 +177,9 @@ public final class HttpServer {
             OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
                     .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(TlsContext.PROTOCOLS))
                     .getMap();
-            channel = ssl.createSslConnectionServer(worker, address, ChannelListeners.openListenerAdapter(alpn), sslOptions);
+            channel = ssl.createSslConnectionServer(worker, address, acceptFailures.listener(alpn), sslOptions);
         } else {
-            channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(strict), socketOptions);
+            channel = worker.createStreamConnectionServer(address, acceptFailures.listener(strict), socketOptions);
         }
         channel.resumeAccepts();
         channels.put(listener, channel);
@@ -199,6 +209,40 @@ public final class HttpServer {
             }
         }
         return problems;
+    }
+
+    /**
+     * Lets the worker pool grow to the apps' shares together plus a reserve (and to 200 at least):
+     * then apps that block all of their shares leave workers for the rest. Before start, or
+     * while running (a reload).
+     *
+     * @param appShares the sum of the apps' max-requests
+     */
+    public void reserveWorkers(long appShares) {
+        maxWorkers = (int) Math.min(Integer.MAX_VALUE, Math.max(MAX_WORKERS, appShares + RESERVED_WORKERS));
+        WorkerPool pool = workers;
+        if (pool != null) {
+            pool.setMax(Math.max(CORE_WORKERS_PER_CORE * Runtime.getRuntime().availableProcessors(), maxWorkers));
+        }
+    }
+
+    /**
+     * Initializes now, while file descriptors are plentiful, the classes whose static initializer
+     * opens a file: XNIO's Conduits and Channels open /dev/null. Initialized first while the
+     * process is out of descriptors, such a class fails for good (NoClassDefFoundError at every
+     * later use), and with Conduits every response with a Content-Length, long after the
+     * descriptors came back. The same for the JDK's SecureRandom, which keeps /dev/urandom open
+     * (session ids).
+     */
+    private static void initializeEagerly() {
+        for (String name : List.of("org.xnio.conduits.Conduits", "org.xnio.channels.Channels")) {
+            try {
+                Class.forName(name, true, HttpServer.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new StartupError("cannot initialize " + name + ": " + e, e);
+            }
+        }
+        new SecureRandom().nextInt();
     }
 
     /** Undertow's options for the limits: each an option Undertow enforces on every connection. */
@@ -282,5 +326,6 @@ public final class HttpServer {
             buffers.close();
             buffers = null;
         }
+        acceptFailures.close();
     }
 }

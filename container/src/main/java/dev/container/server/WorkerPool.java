@@ -44,7 +44,7 @@ final class WorkerPool extends AbstractExecutorService {
 
     private final String name;
     private final int core;
-    private final int max;
+    private volatile int max;
     private final long maxWaitNanos;
     private final long keepAliveNanos;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
@@ -105,6 +105,14 @@ final class WorkerPool extends AbstractExecutorService {
             queued.decrementAndGet();
         }
         return task;
+    }
+
+    /** Sets how many threads the pool may grow to (at least its core); those running above it stay until idle. */
+    void setMax(int max) {
+        if (max < core) {
+            throw new IllegalArgumentException("need max >= core " + core + ", got " + max);
+        }
+        this.max = max;
     }
 
     /** Threads running now, busy or idle. */

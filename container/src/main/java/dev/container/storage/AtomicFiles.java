@@ -15,10 +15,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Files of the state directory written whole or not at all, so a crash or a full disk never
  * leaves a half-written key, certificate or admin file behind: ACME storage, the local CA and
- * the admin channel's file all write through here. Stateless; safe from any thread (two writers
+ * the admin channel's file all write through here. A process killed while writing leaves the
+ * old file (or none) and a temporary file beside it, which the next write of that file removes. Stateless; safe from any thread (two writers
  * of one file: the last rename wins).
  */
 public final class AtomicFiles {
+    private static final long LEFTOVER_AGE_MILLIS = 60_000;
+
     private AtomicFiles() {
     }
 
@@ -34,6 +37,7 @@ public final class AtomicFiles {
     public static void write(Path file, byte[] content, boolean secret) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        removeLeftovers(file);
         Path temp;
         if (secret && posix()) {
             temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
@@ -57,6 +61,35 @@ public final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Deletes the temporary files of earlier writes of file that a crash or kill left beside it
+     * ({@code .NAME<digits>.tmp}, a minute old or more: not another thread's write in progress):
+     * never read, but a half-written key has no business lying around.
+     */
+    public static void removeLeftovers(Path file) throws IOException {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE_MILLIS;
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = "." + file.getFileName();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var leftovers = Files.newDirectoryStream(dir, entry -> {
+            String name = entry.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(".tmp")
+                    && name.substring(prefix.length(), name.length() - ".tmp".length()).chars().allMatch(Character::isDigit);
+        })) {
+            for (Path leftover : leftovers) {
+                try {
+                    if (Files.getLastModifiedTime(leftover).toMillis() < before) {
+                        Files.deleteIfExists(leftover);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // its writer renamed or removed it meanwhile
+                }
+            }
+        }
     }
 
     /** The rename itself is durable only once the directory is (POSIX); best effort elsewhere. */

@@ -106,6 +106,14 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         return checked(certFile, keyFile, chain, key);
     }
 
+    /**
+     * A chain and key held in memory (one just issued that could not be stored), checked as
+     * {@link #read(Path, Path)} checks files; certFile names where it belongs.
+     */
+    public static KeyedCertificate of(Path certFile, List<X509Certificate> chain, PrivateKey key) {
+        return checked(certFile, certFile, chain, key);
+    }
+
     /** The pair, once the key is shown to belong to the leaf certificate. */
     static KeyedCertificate checked(Path certFile, Path keyFile, List<X509Certificate> chain, PrivateKey key) {
         if (!key.getAlgorithm().equals(chain.get(0).getPublicKey().getAlgorithm())

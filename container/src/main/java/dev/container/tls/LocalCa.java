@@ -56,6 +56,8 @@ public final class LocalCa {
     static final Duration CA_LIFETIME = Duration.ofDays(10 * 365);
     static final List<String> ALWAYS = List.of("localhost", "127.0.0.1", "::1");
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("container");
+
     private final Path dir;
 
     private LocalCa(Path dir) {
@@ -117,7 +119,15 @@ public final class LocalCa {
         Path cert = caFile();
         Path key = dir.resolve("ca.key");
         if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
-            return KeyedCertificate.read(cert, key);
+            try {
+                return KeyedCertificate.read(cert, key);
+            } catch (StartupError e) {
+                // A key without its certificate (a process killed between the two writes, when a
+                // lost key was made again) or a damaged file: unusable for good, so make a new CA
+                // rather than refuse every start. Browsers must be told to trust the new one.
+                log.warn("TLS: the local CA in {} does not read ({}); making a new one, which must be trusted again",
+                        dir, e.getMessage());
+            }
         }
         Files.createDirectories(dir);
         KeyPair pair = ecKeyPair();

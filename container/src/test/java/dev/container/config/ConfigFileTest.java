@@ -56,11 +56,13 @@ class ConfigFileTest {
                   http2-max-concurrent-streams = 64
                   max-request-line = 4KiB
                   max-headers = 50
+                  body-timeout = 10s
+                  body-min-rate = 0B
                 }
                 """);
         assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
-                Duration.ofMillis(500), 500, 64, 4 * 1024, 50));
+                Duration.ofMillis(500), 500, 64, 4 * 1024, 50, Duration.ofSeconds(10), 0));
     }
 
     @Test
@@ -155,6 +157,19 @@ class ConfigFileTest {
                 List.of("main", "shop"), Optional.of(Duration.ofHours(1))));
         assertThat(plan.appsOn(plan.hosts().get(1))).extracting(AppSpec::contextPath).containsExactly("/store");
         assertThat(plan.apps().get(1).name()).isEqualTo("shop~store");
+    }
+
+    @Test
+    void each_app_has_its_share_of_the_workers_by_default_or_as_written() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Plan plan = load("""
+                apps = [
+                  blog
+                  { war = blog, path = /busy, max-requests = 8, max-queued = 0 }
+                ]
+                """);
+        assertThat(plan.apps()).extracting(AppSpec::limits).containsExactly(AppLimits.DEFAULT, new AppLimits(8, 0));
+        assertThat(AppLimits.DEFAULT).isEqualTo(new AppLimits(200, 1000));
     }
 
     @Test

@@ -50,6 +50,39 @@ class WarUnpackerTest {
     }
 
     @Test
+    void directories_left_by_a_killed_unpack_are_never_used_and_are_removed_by_the_next() throws Exception {
+        Path war = new WarBuilder().file("index.html", "whole").file("WEB-INF/web.xml", "<web-app/>")
+                .buildWar(dir.resolve("app.war"));
+        Path apps = Files.createDirectories(dir.resolve("apps"));
+        // as a process killed in the middle leaves them: an unpack half done (no stamp), an old copy
+        // moved aside but not yet deleted, and no app directory (killed between the two renames)
+        Path half = Files.createDirectories(apps.resolve("app.unpacking-4711"));
+        Files.writeString(half.resolve("index.html"), "who");
+        Path aside = Files.createDirectories(apps.resolve("app.old-815"));
+        Files.writeString(aside.resolve("index.html"), "old");
+        Path other = Files.createDirectories(apps.resolve("app2.unpacking-1")); // another app's, in progress
+
+        Path unpacked = WarUnpacker.unpack(war, apps, "app");
+
+        assertThat(unpacked).isEqualTo(apps.resolve("app"));
+        assertThat(unpacked.resolve("index.html")).hasContent("whole");
+        assertThat(unpacked.resolve("WEB-INF/web.xml")).exists();
+        assertThat(half).doesNotExist();
+        assertThat(aside).doesNotExist();
+        assertThat(other).exists();
+    }
+
+    @Test
+    void app_directory_without_its_stamp_is_unpacked_again() throws Exception {
+        Path war = new WarBuilder().file("index.html", "whole").buildWar(dir.resolve("app.war"));
+        Path apps = dir.resolve("apps");
+        Path target = Files.createDirectories(apps.resolve("app"));
+        Files.writeString(target.resolve("index.html"), "half"); // from an older container, say: no stamp
+
+        assertThat(WarUnpacker.unpack(war, apps, "app").resolve("index.html")).hasContent("whole");
+    }
+
+    @Test
     void entry_escaping_the_app_directory_is_refused() throws Exception {
         Path war = dir.resolve("evil.war");
         Files.write(war, zip("../../outside.txt"));
