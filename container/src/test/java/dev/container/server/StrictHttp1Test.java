@@ -59,7 +59,7 @@ class StrictHttp1Test {
             }
             """;
     private static final Limits LIMITS = new Limits(1024, PlanBuilder.DEFAULT_LIMITS.maxHeaderSize(),
-            Duration.ofSeconds(60), Duration.ofSeconds(2), 10_000, 100, 8 * 1024, 100);
+            Duration.ofSeconds(60), Duration.ofSeconds(2), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512);
 
     @TempDir
     static Path dir;
