@@ -36,10 +36,13 @@ import org.xnio.conduits.StreamSourceConduit;
  * <li>a bad head is replaced by a request of our own that Undertow parses and {@link StrictHttp1}
  *     answers with the status (400, 413, 414, 431, 501, 505) and {@code Connection: close}; nothing
  *     after it is read. Pipelined requests before it are served first, in order.</li>
- * <li>a bad chunked body (or one over the size limit) fails the app's read of it: a blocking read
- *     throws (Undertow's MalformedMessageException, or RequestTooBigException over the size limit)
- *     with the connection still open, so the app can answer 400 or 413;
- *     the connection is closed after that answer, as Undertow cannot drain the rest.</li>
+ * <li>a bad chunked body (or one over the size limit) whose bad bytes came with the head is
+ *     answered 400 (413) by {@link StrictHttp1} before any app sees the request. One that goes bad
+ *     later fails the app's read of it: a blocking read throws (Undertow's
+ *     MalformedMessageException, or RequestTooBigException over the size limit) with the
+ *     connection still open, so the app answers 400 (413); a non-blocking read fails, and
+ *     Undertow's chunked decoder then closes the connection without an answer. Either way the
+ *     connection is closed, as the rest cannot be read.</li>
  * <li>a head that does not end within the request timeout closes the connection (slowloris): the
  *     bytes of an unfinished head are held here, so Undertow's own parse timeout never starts.</li>
  * </ul>
@@ -63,6 +66,11 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
     /** Connections whose upgrade request is being answered, by connection, for {@link StrictHttp1}. */
     private static final Map<StreamConnection, FramingConduit> AWAITING = new WeakHashMap<>();
+    /**
+     * Connections whose request body broke the rules, for {@link StrictHttp1} to answer the request
+     * itself when it knows before an app reads a byte (the bad bytes came with the head).
+     */
+    private static final Map<StreamConnection, RequestFraming.Failure> FAILED_BODIES = new WeakHashMap<>();
 
     /**
      * A request body that broke the framing rules: Undertow's own type for it, so that apps (see
@@ -118,6 +126,13 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     static FramingConduit awaitingUpgrade(StreamConnection connection) {
         synchronized (AWAITING) {
             return AWAITING.get(connection);
+        }
+    }
+
+    /** Why the body of the connection's current request was refused, or null. */
+    static RequestFraming.Failure failedBody(StreamConnection connection) {
+        synchronized (FAILED_BODIES) {
+            return FAILED_BODIES.get(connection);
         }
     }
 
@@ -310,6 +325,9 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
             bodyFailure = failure.status() == 413 ? new RequestTooBigException(failure.reason())
                     : new MalformedBody(failure.reason());
             zeroOnce = true;
+            synchronized (FAILED_BODIES) {
+                FAILED_BODIES.put(connection, failure);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.container.config.Limits;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.ConnectorStatistics;
+import io.undertow.server.Connectors;
 import io.undertow.server.DelegateOpenListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -18,7 +19,7 @@ import org.xnio.StreamConnection;
 /**
  * HTTP/1.1 as RFC 9112 says it, on Undertow: each connection the listener opens gets a
  * {@link FramingConduit} under Undertow's parser, and {@link #front} answers the requests that
- * the conduit refused. Used for plain listeners and for the HTTP/1.1 side of TLS ones (where
+ * the conduit refused (a bad head, or a chunked body that was bad when its head arrived). Used for plain listeners and for the HTTP/1.1 side of TLS ones (where
  * ALPN did not choose h2). Thread-safe.
  */
 final class StrictHttp1 implements DelegateOpenListener {
@@ -66,6 +67,17 @@ final class StrictHttp1 implements DelegateOpenListener {
             if (refused != null) {
                 refuse(exchange, Integer.parseInt(refused.getFirst()));
                 return;
+            }
+            if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)
+                    && exchange.getConnection() instanceof HttpServerConnection connection) {
+                RequestFraming.Failure failure = FramingConduit.failedBody(connection.getChannel());
+                if (failure != null) {
+                    // the bad chunk came with the head: refuse before an app reads any of it; the
+                    // request counts as read, so that nothing tries to read the rest
+                    Connectors.terminateRequest(exchange);
+                    refuse(exchange, failure.status());
+                    return;
+                }
             }
             if (exchange.getRequestHeaders().contains(Headers.UPGRADE)
                     && exchange.getConnection() instanceof HttpServerConnection connection) {

@@ -58,7 +58,9 @@ class StrictHttp1Test {
                 }
             }
             """;
-    private static final Limits LIMITS = new Limits(1024, PlanBuilder.DEFAULT_LIMITS.maxHeaderSize(),
+    /** 200 KiB of body at most: more than the 64 KiB read before an app gets the request. */
+    private static final int MAX_BODY = 200 * 1024;
+    private static final Limits LIMITS = new Limits(MAX_BODY, PlanBuilder.DEFAULT_LIMITS.maxHeaderSize(),
             Duration.ofSeconds(60), Duration.ofSeconds(2), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512);
 
     @TempDir
@@ -175,17 +177,36 @@ class StrictHttp1Test {
     }
 
     @Test
+    void junk_in_a_chunk_size_after_the_app_started_reading_fails_its_read_with_400() throws Exception {
+        try (Socket socket = connect(false)) {
+            OutputStream out = socket.getOutputStream();
+            // more than the 64 KiB read before the app gets the request, so the app reads the rest itself
+            String chunk = "z".repeat(70_000);
+            out.write(("POST /app/body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(500);
+            out.write(("5zz\r\nhello\r\n0\r\n\r\n" + SMUGGLED).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Answer a = read(socket, Duration.ofSeconds(3));
+            assertThat(a.replies()).extracting(Reply::status).containsExactly(400);
+            assertThat(a.closed()).isTrue();
+        }
+    }
+
+    @Test
     void a_chunked_body_over_the_limit_gets_413_while_the_app_reads_it() throws Exception {
-        String chunk = "x".repeat(600);
+        String chunk = "x".repeat(MAX_BODY / 2 + 1);
+        String size = Integer.toHexString(chunk.length());
         Answer a = send(false, "POST /app/body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "258\r\n" + chunk + "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n");
+                + size + "\r\n" + chunk + "\r\n" + size + "\r\n" + chunk + "\r\n0\r\n\r\n");
         assertThat(a.first()).isEqualTo(413);
         assertThat(a.closed()).isTrue();
     }
 
     @Test
     void a_content_length_over_the_limit_gets_413_before_any_body_is_sent() throws Exception {
-        Answer a = send(false, "POST /app/body HTTP/1.1\r\nHost: a\r\nContent-Length: 1025\r\n\r\n");
+        Answer a = send(false, "POST /app/body HTTP/1.1\r\nHost: a\r\nContent-Length: " + (MAX_BODY + 1) + "\r\n\r\n");
         assertThat(a.first()).isEqualTo(413);
         assertThat(a.closed()).isTrue();
     }
