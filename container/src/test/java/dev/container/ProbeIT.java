@@ -70,8 +70,8 @@ class ProbeIT {
                 apps = [{ war = "%s" }]
                 static = [{ dir = "%s" }]
                 state-dir = "%s"
-                limits { request-timeout = %ds }
-                """.formatted(cert.cert(), cert.key(), Samples.servletWar(), site, dir.resolve("state"), TIMEOUT_SECONDS));
+                limits { request-timeout = %ds, body-timeout = %ds }
+                """.formatted(cert.cert(), cert.key(), Samples.servletWar(), site, dir.resolve("state"), TIMEOUT_SECONDS, TIMEOUT_SECONDS));
         List<URI> urls = start("run", "--config", conf.toString());
         URI http = urls.stream().filter(u -> u.getScheme().equals("http")).findFirst().orElseThrow();
         URI https = urls.stream().filter(u -> u.getScheme().equals("https")).findFirst().orElseThrow();
