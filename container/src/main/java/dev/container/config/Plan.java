@@ -21,6 +21,7 @@ import java.util.Set;
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
  * @param tlsProvider the TLS implementation of the HTTPS listeners
+ * @param tlsProfile the protocols and cipher suites of the HTTPS listeners
  * @param jobs the scheduled jobs, unique by name
  * @param admin where the admin channel listens (a loopback address), or empty for none
  * @param acme how hosts with {@code tls = auto} get their certificates
@@ -28,7 +29,7 @@ import java.util.Set;
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
-                   List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme) {
+                   TlsProfile tlsProfile, List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme) {
     public Plan {
         jobs = List.copyOf(jobs);
         if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
@@ -36,6 +37,7 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         }
         certs = List.copyOf(certs);
         Objects.requireNonNull(tlsProvider, "tlsProvider");
+        Objects.requireNonNull(tlsProfile, "tlsProfile");
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
         statics = List.copyOf(statics);
@@ -72,7 +74,7 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
-                List.of(), Optional.empty(), AcmeSpec.DEFAULT);
+                TlsProfile.INTERMEDIATE, List.of(), Optional.empty(), AcmeSpec.DEFAULT);
     }
 
     /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */
