@@ -46,6 +46,8 @@ public final class TlsContext {
      * about what nginx's 10 MiB cache in Mozilla's configuration holds.
      */
     static final int SESSION_CACHE_SIZE = 20_000;
+    /** SunJSSE's switch for client-initiated renegotiation. */
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     /** How long a session or ticket may be resumed: Mozilla's {@code ssl_session_timeout 1d}. */
     static final int SESSION_TIMEOUT_SECONDS = 24 * 60 * 60;
 
@@ -80,6 +82,7 @@ public final class TlsContext {
                 Conscrypt.Version v = Conscrypt.version();
                 description = "Conscrypt " + v.major() + "." + v.minor() + "." + v.patch() + " (BoringSSL)";
             } else {
+                rejectClientRenegotiation();
                 delegate = SSLContext.getInstance("TLS", "SunJSSE");
                 description = "the JDK's provider (SunJSSE, Java " + Runtime.version().feature() + ")";
             }
@@ -102,6 +105,18 @@ public final class TlsContext {
                     resolved, description);
         } catch (GeneralSecurityException e) {
             throw new StartupError("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes SunJSSE refuse renegotiations that clients start (TLS 1.2; TLS 1.3 has none): each
+     * costs the server a full handshake, a cheap way to burn its CPU (testssl rates it HIGH,
+     * "DoS threat"). BoringSSL never renegotiates as a server. SunJSSE reads the property once,
+     * when its first server handshake runs, which is after this; a value given with -D stays.
+     */
+    static void rejectClientRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
         }
     }
 
