@@ -68,17 +68,21 @@ class TlsProfileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"conscrypt", "jdk"})
-    void modern_refuses_tls_1_2_and_serves_tls_1_3(String provider) throws Exception {
+    void modern_refuses_tls_1_2_and_serves_and_resumes_tls_1_3(String provider) throws Exception {
         var cert = serve(provider, "modern");
 
         String tls12 = sClient("-tls1_2");
-        String tls13 = sClient("-tls1_3");
+        Path session = dir.resolve("session.pem");
+        String tls13 = sClient("-tls1_3", "-sess_out", session.toString());
         HttpResponse<String> java = HttpClient.newBuilder().sslContext(TestCerts.trusting(cert.certificate())).build()
                 .send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/index.html")).build(),
                         HttpResponse.BodyHandlers.ofString());
 
+        String resumed = sClient("-tls1_3", "-sess_in", session.toString());
+
         assertThat(tls12).doesNotContain("hello").doesNotContain("BEGIN CERTIFICATE").containsIgnoringCase("alert");
         assertThat(tls13).contains("New, TLSv1.3").contains("hello");
+        assertThat(resumed).as("TLS 1.3 resumes by ticket").contains("Reused, TLSv1.3").contains("hello");
         assertThat(java.body()).isEqualTo("hello");
         assertThat(server.container().plan().tlsProfile()).isEqualTo(TlsProfile.MODERN);
     }
