@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * OCSP responses for the served certificates that name an OCSP responder, fetched ahead of need
  * so that handshakes can staple them (RFC 6066 §8) without ever waiting for the responder, as
  * Caddy does. A background thread looks at the {@link CertificateStore}'s certificates every
- * minute: one without a response, or whose response is halfway through its validity, gets a new
+ * minute and whenever they change: one without a response, or whose response is halfway through its validity, gets a new
  * one from its responder (HTTP POST, RFC 6960 appendix A), checked ({@link OcspResponse}) and
  * kept in memory and in the state directory ({@code tls/ocsp/SHA256.der}), where the next start
  * finds it while it is valid. A responder that is down or answers garbage is logged once per
@@ -80,7 +80,8 @@ public final class OcspStaples implements AutoCloseable {
     private final Map<X509Certificate, Entry> entries = new ConcurrentHashMap<>();
     /** Certificates with an OCSP URL that cannot be asked about, logged once each. */
     private final Set<X509Certificate> unaskable = ConcurrentHashMap.newKeySet();
-    private final HttpClient http;
+    /** Made on first use (it starts a thread), on the fetching thread. */
+    private HttpClient http;
     private volatile boolean any;
     private ScheduledExecutorService thread;
 
@@ -94,7 +95,6 @@ public final class OcspStaples implements AutoCloseable {
         this.dir = dir;
         this.clock = clock;
         this.tick = tick;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /**
@@ -112,6 +112,13 @@ public final class OcspStaples implements AutoCloseable {
             return t;
         });
         thread.scheduleWithFixedDelay(this::refresh, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledExecutorService running = thread;
+        // a renewal, a reload or a certificate installed by ACME: looked at now rather than within the minute
+        store.onChange(() -> {
+            if (!running.isShutdown()) {
+                running.execute(this::refresh);
+            }
+        });
     }
 
     /** Takes the valid saved responses of the served certificates, and deletes saved ones out of date. */
@@ -160,6 +167,7 @@ public final class OcspStaples implements AutoCloseable {
     private void look(boolean fetch) {
         Instant now = clock.instant();
         Set<X509Certificate> served = new HashSet<>();
+        Set<URI> unreachable = new HashSet<>();
         for (KeyedCertificate certificate : store.current().certificates()) {
             X509Certificate leaf = certificate.leaf();
             if (!served.add(leaf)) {
@@ -179,7 +187,12 @@ public final class OcspStaples implements AutoCloseable {
             }
             boolean due = staple == null || !now.isBefore(staple.refreshAt());
             if (fetch && due && !now.isBefore(entry.retryAt)) {
-                fetch(entry);
+                if (unreachable.contains(entry.responder)) {
+                    // many certificates of one CA: do not wait for a dead responder once per certificate
+                    failed(entry, "it did not answer for another certificate just now", false);
+                } else if (!fetch(entry)) {
+                    unreachable.add(entry.responder);
+                }
             }
         }
         entries.keySet().retainAll(served);
@@ -215,21 +228,24 @@ public final class OcspStaples implements AutoCloseable {
         return entry;
     }
 
-    /** Asks the responder; on success the response is stapled and saved, on failure logged (once) and retried later. */
-    private void fetch(Entry entry) {
+    /**
+     * Asks the responder; on success the response is stapled and saved, on failure logged (once)
+     * and retried later. False when the responder could not be reached at all.
+     */
+    private boolean fetch(Entry entry) {
         OcspResponse response;
         try {
             byte[] der = post(entry.responder, OcspResponse.request(entry.certificate.leaf(), entry.issuer));
             response = OcspResponse.verify(der, entry.certificate.leaf(), entry.issuer, clock.instant());
         } catch (OcspResponse.Refused e) {
             failed(entry, e.getMessage(), e.revoked());
-            return;
+            return true;
         } catch (IOException e) {
             failed(entry, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), false);
-            return;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return true;
         }
         boolean first = entry.staple == null && !entry.failing;
         if (entry.failing) {
@@ -248,6 +264,7 @@ public final class OcspStaples implements AutoCloseable {
         } catch (IOException e) {
             log.debug("TLS: cannot save the OCSP response in {}: {}", entry.file, e.toString());
         }
+        return true;
     }
 
     private void failed(Entry entry, String problem, boolean revoked) {
@@ -273,6 +290,9 @@ public final class OcspStaples implements AutoCloseable {
     }
 
     private byte[] post(URI responder, byte[] request) throws IOException, InterruptedException {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
         HttpRequest post = HttpRequest.newBuilder(responder)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/ocsp-request")

@@ -251,4 +251,51 @@ class OcspStaplesTest {
         assertThat(staples.any()).isFalse();
         assertThat(logged(Level.WARN, "names an OCSP responder but its file (" + leafOnly + ") has no issuer")).isEqualTo(1);
     }
+
+    @Test
+    void a_responder_that_is_down_is_asked_once_per_round_not_once_per_certificate() throws Exception {
+        var a = responder.issue("a", "EC", true, "a.test");
+        var b = responder.issue("b", "EC", true, "b.test");
+        responder.mode(OcspResponder.Mode.DOWN);
+        OcspStaples staples = staples(store(a, b));
+
+        staples.refresh();
+
+        assertThat(responder.requests()).isEqualTo(1);
+        assertThat(logged(Level.WARN, "no OCSP response for a.test")).isEqualTo(1);
+        assertThat(logged(Level.WARN, "no OCSP response for b.test")).isEqualTo(1);
+        responder.mode(OcspResponder.Mode.ANSWER);
+        clock.move(Duration.ofMinutes(1));
+        staples.refresh();
+        assertThat(staples.staple(a.certificate())).isNotNull();
+        assertThat(staples.staple(b.certificate())).isNotNull();
+    }
+
+    @Test
+    void a_certificate_installed_while_running_is_stapled_without_waiting_for_the_next_round() throws Exception {
+        var first = responder.issue("a", "EC", true, "a.test");
+        var later = responder.issue("b", "EC", true, "b.test");
+        CertificateStore store = store(first);
+        // a round a day: only the store's change can bring the new certificate's response in time
+        OcspStaples staples = new OcspStaples(store, dir.resolve("state/tls/ocsp"), Clock.systemUTC(), Duration.ofDays(1));
+        try {
+            staples.start();
+            awaitStaple(staples, first); // the first round is over
+            store.install("b.test", KeyedCertificate.read(later.cert(), later.key()));
+
+            awaitStaple(staples, later);
+
+            assertThat(staples.staple(later.certificate())).isNotNull();
+            assertThat(responder.requests()).isEqualTo(2);
+        } finally {
+            staples.close();
+        }
+    }
+
+    private static void awaitStaple(OcspStaples staples, TestCerts.Files2 cert) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (staples.staple(cert.certificate()) == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
 }
