@@ -27,6 +27,7 @@ import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.LocalCa;
 import dev.container.tls.TlsAlpnChallenges;
+import dev.container.tls.OcspStaples;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.server.Router;
@@ -86,6 +87,8 @@ public final class Container implements AutoCloseable {
     private AccessLog accessLog;
     /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
     private CertificateStore certificates;
+    /** OCSP responses stapled for the certificates that name a responder; null without HTTPS. */
+    private OcspStaples staples;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
     /** The HTTPS listeners' TLS; null without HTTPS. */
@@ -139,7 +142,8 @@ public final class Container implements AutoCloseable {
             CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
             certificates = new CertificateStore(served(plan));
             certificates.watch(CERTIFICATE_CHECK);
-            tls = TlsContext.build(certificates, plan.tlsProvider());
+            staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
+            tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples);
             ssl = tls.sslContext();
         }
         if (!plan.autoTlsHosts().isEmpty()) {
@@ -246,8 +250,8 @@ public final class Container implements AutoCloseable {
             log.warn("reload: acme changed; that takes effect at the next start");
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
-                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), next.jobs(),
-                plan.admin(), plan.acme(), next.logins());
+                next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
+                next.jobs(), plan.admin(), plan.acme(), next.logins());
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
@@ -335,6 +339,9 @@ public final class Container implements AutoCloseable {
         }
         if (running.tlsProvider() != next.tlsProvider()) {
             changed.add("tls-provider");
+        }
+        if (running.tlsProfile() != next.tlsProfile()) {
+            changed.add("tls-profile");
         }
         if (!running.admin().equals(next.admin())) {
             changed.add("admin");
@@ -579,6 +586,9 @@ public final class Container implements AutoCloseable {
         }
         if (acme != null) {
             acme.close();
+        }
+        if (staples != null) {
+            staples.close();
         }
         if (certificates != null) {
             certificates.close();

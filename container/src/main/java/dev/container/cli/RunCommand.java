@@ -93,6 +93,12 @@ final class RunCommand implements Callable<Integer> {
                     + "refuses to start without it; jdk always uses the JDK's.")
     private String tlsProvider;
 
+    @Option(names = "--tls-profile", paramLabel = "intermediate|modern",
+            description = "Mozilla's TLS configuration the HTTPS listeners follow: intermediate (the default) "
+                    + "speaks TLS 1.2 and 1.3 with ECDHE and AES-GCM or ChaCha20-Poly1305; modern speaks TLS 1.3 "
+                    + "only, for services whose clients are all recent.")
+    private String tlsProfile;
+
     @Option(names = "--domain", paramLabel = "NAME",
             description = "Get a trusted certificate for NAME from Let's Encrypt (or the config file's acme CA) "
                     + "and serve it, renewed automatically (repeatable; the default host answers to these names). "
@@ -212,6 +218,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (tlsProvider != null) {
             builder.tlsProvider(tlsProvider);
+        }
+        if (tlsProfile != null) {
+            builder.tlsProfile(tlsProfile);
         }
         builder.dev(dev);
         builder.h2c(h2c);

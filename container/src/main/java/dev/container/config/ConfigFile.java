@@ -170,6 +170,8 @@ public final class ConfigFile {
         List<CertSpec> certs = certificates(top);
         TlsProvider tlsProvider = top.choice("tls-provider", TlsProvider.NAMES).flatMap(TlsProvider::named)
                 .orElse(TlsProvider.AUTO);
+        TlsProfile tlsProfile = top.choice("tls-profile", TlsProfile.NAMES).flatMap(TlsProfile::named)
+                .orElse(TlsProfile.INTERMEDIATE);
         JobsSection jobsSection = new JobsSection(this);
         List<JobSpec> jobs = jobsSection.jobs(top, hosts, apps);
         Optional<ListenerSpec> admin = jobsSection.admin(top);
@@ -188,7 +190,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider, jobs, admin, acme, logins);
+                tlsProvider, tlsProfile, jobs, admin, acme, logins);
     }
 
     /** A HOCON scalar as the type an env entry has: Integer or Long for whole numbers, Double, Boolean, String. */
@@ -1091,7 +1093,7 @@ public final class ConfigFile {
     private static Map<String, List<String>> keys() {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         keys.put("", List.of("listeners", "state-dir", "shutdown-timeout", "users", "logins", "certificates",
-                "tls-provider", "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
+                "tls-provider", "tls-profile", "hosts", "apps", "static", "limits", "logging", "jobs", "admin", "acme"));
         keys.put("logins", List.of("lockout-failures", "lockout-time"));
         keys.put("acme", List.of("directory", "email", "agree-terms", "eab", "trust", "challenge", "renew-before",
                 "check-interval"));

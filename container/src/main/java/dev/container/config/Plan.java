@@ -21,6 +21,7 @@ import java.util.Set;
  *            error pages show stack traces
  * @param certs the certificates of the HTTPS listeners, the first the default for clients without SNI
  * @param tlsProvider the TLS implementation of the HTTPS listeners
+ * @param tlsProfile the protocols and cipher suites of the HTTPS listeners
  * @param jobs the scheduled jobs, unique by name
  * @param admin where the admin channel listens (a loopback address), or empty for none
  * @param acme how hosts with {@code tls = auto} get their certificates
@@ -29,7 +30,8 @@ import java.util.Set;
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
-                   List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme, LoginsSpec logins) {
+                   TlsProfile tlsProfile, List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme,
+                   LoginsSpec logins) {
     public Plan {
         Objects.requireNonNull(logins, "logins");
         jobs = List.copyOf(jobs);
@@ -38,6 +40,7 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         }
         certs = List.copyOf(certs);
         Objects.requireNonNull(tlsProvider, "tlsProvider");
+        Objects.requireNonNull(tlsProfile, "tlsProfile");
         listeners = List.copyOf(listeners);
         apps = List.copyOf(apps);
         statics = List.copyOf(statics);
@@ -74,7 +77,7 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
-                List.of(), Optional.empty(), AcmeSpec.DEFAULT, LoginsSpec.DEFAULT);
+                TlsProfile.INTERMEDIATE, List.of(), Optional.empty(), AcmeSpec.DEFAULT, LoginsSpec.DEFAULT);
     }
 
     /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */

@@ -61,6 +61,7 @@ public final class PlanBuilder {
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
     private TlsProvider tlsProvider = TlsProvider.AUTO;
+    private TlsProfile tlsProfile = TlsProfile.INTERMEDIATE;
     private final List<JobSpec> jobs = new ArrayList<>();
     /** --job arguments, read in build() once every --war is known (a class job may name one). */
     private final List<String> jobFlags = new ArrayList<>();
@@ -102,6 +103,7 @@ public final class PlanBuilder {
         limits = plan.limits();
         logging = plan.logging();
         tlsProvider = plan.tlsProvider();
+        tlsProfile = plan.tlsProfile();
         jobs.addAll(plan.jobs());
         admin = plan.admin();
         HostSpec defaultHost = plan.defaultHost();
@@ -303,6 +305,13 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code intermediate} or {@code modern} ({@link TlsProfile}): replaces the config file's. */
+    public PlanBuilder tlsProfile(String name) {
+        TlsProfile.named(name).ifPresentOrElse(p -> tlsProfile = p, () -> problems.add("--tls-profile " + name
+                + ": expected one of " + String.join(", ", TlsProfile.NAMES)));
+        return this;
+    }
+
     /** {@code --job 'NAME every 5m http GET /app/tick'}: one job in a line ({@link JobFlag}). */
     public PlanBuilder job(String argument) {
         jobFlags.add(argument);
@@ -421,7 +430,7 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs, tlsProvider, jobs, admin, acme, logins);
+                logging, dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

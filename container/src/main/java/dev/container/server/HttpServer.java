@@ -16,7 +16,6 @@ import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
 import io.undertow.server.protocol.http2.Http2UpgradeHandler;
-import dev.container.tls.TlsContext;
 import javax.net.ssl.SSLContext;
 import org.xnio.Sequence;
 import java.io.IOException;
@@ -175,7 +174,8 @@ public final class HttpServer {
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
             OptionMap sslOptions = OptionMap.builder().addAll(socketOptions)
-                    .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(TlsContext.PROTOCOLS))
+                    // Undertow sets these on each engine after the context made it: the context's own (the profile's)
+                    .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.getDefaultSSLParameters().getProtocols()))
                     .getMap();
             channel = ssl.createSslConnectionServer(worker, address, acceptFailures.listener(alpn), sslOptions);
         } else {

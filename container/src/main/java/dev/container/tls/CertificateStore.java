@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class CertificateStore implements AutoCloseable {
     private volatile List<String> stamps;
     private Thread watcher;
     private volatile boolean closed;
+    /** Told after each swap (OCSP stapling looks at new certificates at once). */
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * Reads every certificate now: a {@link StartupError} names the first file at fault. With no
@@ -144,6 +147,11 @@ public final class CertificateStore implements AutoCloseable {
         return Optional.ofNullable(managed.get(id));
     }
 
+    /** Runs listener after each change of the served certificates; it must return quickly (hand work to its own thread). */
+    void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
     /** Serves certificate to clients that offer ALPN acme-tls/1 for name (RFC 8737), until removed. */
     public void putChallenge(String name, KeyedCertificate certificate) {
         challenges.put(name.toLowerCase(Locale.ROOT), certificate);
@@ -169,6 +177,7 @@ public final class CertificateStore implements AutoCloseable {
         Snapshot next = new Snapshot(current.generation() + 1, List.copyOf(all));
         previous = current;
         current = next;
+        listeners.forEach(Runnable::run);
     }
 
     private List<String> names() {

@@ -6,22 +6,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The two things of a TLS ClientHello (RFC 8446 §4.1.2) that certificate selection for
- * tls-alpn-01 needs, read without consuming anything: the SNI host name and the offered ALPN
- * protocols. Reads the handshake message across several records when it was split. Stateless.
+ * The things of a TLS ClientHello (RFC 8446 §4.1.2) that certificate selection for tls-alpn-01
+ * and OCSP stapling need, read without consuming anything: the SNI host name, the offered ALPN
+ * protocols and whether the client asks for a stapled OCSP response. Reads the handshake message
+ * across several records when it was split. Stateless.
  *
  * @param complete false when the bytes end before the ClientHello does (read again with more)
  * @param serverName the SNI host name, or null
  * @param protocols the offered ALPN protocols, in the client's order
+ * @param statusRequest whether the client sent the status_request extension (RFC 6066 §8): it takes a staple
  */
-record ClientHello(boolean complete, String serverName, List<String> protocols) {
-    static final ClientHello INCOMPLETE = new ClientHello(false, null, List.of());
+record ClientHello(boolean complete, String serverName, List<String> protocols, boolean statusRequest) {
+    static final ClientHello INCOMPLETE = new ClientHello(false, null, List.of(), false);
     /** Not a ClientHello at all (or a malformed one): nothing to learn, let the engine deal with it. */
-    static final ClientHello NONE = new ClientHello(true, null, List.of());
+    static final ClientHello NONE = new ClientHello(true, null, List.of(), false);
     private static final int HANDSHAKE = 22;
     private static final int CLIENT_HELLO = 1;
     private static final int EXT_SERVER_NAME = 0;
+    private static final int EXT_STATUS_REQUEST = 5;
     private static final int EXT_ALPN = 16;
+
+    /**
+     * Whether the buffer holds at least the whole first TLS record (a ClientHello split over
+     * several records may still be incomplete then).
+     */
+    static boolean firstRecordComplete(ByteBuffer records) {
+        int p = records.position();
+        return records.remaining() >= 5 && records.remaining() >= 5 + (records.getShort(p + 3) & 0xffff);
+    }
 
     /** Parses from the buffer's position to its limit; the buffer is left as it was. */
     static ClientHello peek(ByteBuffer records) {
@@ -74,8 +86,9 @@ record ClientHello(boolean complete, String serverName, List<String> protocols) 
         skip(b, b.get() & 0xff); // compression methods
         String serverName = null;
         List<String> protocols = new ArrayList<>();
+        boolean statusRequest = false;
         if (b.remaining() < 2) {
-            return new ClientHello(true, null, protocols);
+            return new ClientHello(true, null, protocols, false);
         }
         int extensionsEnd = (b.getShort() & 0xffff) + b.position();
         while (b.position() + 4 <= extensionsEnd) {
@@ -93,6 +106,8 @@ record ClientHello(boolean complete, String serverName, List<String> protocols) 
                         serverName = new String(name, StandardCharsets.US_ASCII);
                     }
                 }
+            } else if (type == EXT_STATUS_REQUEST) {
+                statusRequest = true;
             } else if (type == EXT_ALPN) {
                 data.getShort(); // list length
                 while (data.remaining() >= 1) {
@@ -102,7 +117,7 @@ record ClientHello(boolean complete, String serverName, List<String> protocols) 
                 }
             }
         }
-        return new ClientHello(true, serverName, protocols);
+        return new ClientHello(true, serverName, protocols, statusRequest);
     }
 
     private static void skip(ByteBuffer b, int n) {

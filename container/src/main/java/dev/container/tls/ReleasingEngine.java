@@ -22,9 +22,9 @@ import org.conscrypt.Conscrypt;
  * drops it (the connection is being torn down; a client that closed first does not wait for our
  * close_notify), and Conscrypt frees at once. Everything else is the
  * delegate's; {@link #delegate()} is for Conscrypt's own calls (ALPN). Used by one connection's
- * thread at a time, as every SSLEngine.
+ * thread at a time, as every SSLEngine. {@link StaplingEngine} adds OCSP stapling.
  */
-public final class ReleasingEngine extends DelegatingEngine {
+public sealed class ReleasingEngine extends DelegatingEngine permits StaplingEngine {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Room for a whole TLS record, once per I/O thread: closes happen there. */
     private static final ThreadLocal<ByteBuffer> SCRATCH =

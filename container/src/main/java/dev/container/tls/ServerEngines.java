@@ -1,6 +1,7 @@
 package dev.container.tls;
 
 import java.util.List;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -8,27 +9,40 @@ import org.conscrypt.Conscrypt;
 
 /**
  * The engines of the server's SSLContext, set up for a server (through {@link EngineContext}): our protocols and
- * cipher suites, and with Conscrypt, session tickets on. Undertow creates each connection's
+ * cipher suites, and with Conscrypt, session tickets on and OCSP responses stapled. Undertow creates each connection's
  * engine through {@link SSLContext#createSSLEngine(String, int)}, and Conscrypt's per-engine
  * switches have no context-wide default, so the engine's creation is the one place to set them.
  * Conscrypt's engines come wrapped in {@link ReleasingEngine}, which frees their native state when
- * the connection closes; the JDK's are its own objects. Socket factories are the delegate's,
+ * the connection closes (a {@link StaplingEngine} while any certificate has an OCSP response to
+ * staple); the JDK's are its own objects. Socket factories are the delegate's,
  * unconfigured: the server uses engines only. Thread-safe.
  */
 final class ServerEngines {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final boolean conscrypt;
+    private final OcspStaples staples;
+    private final Function<ClientHello, byte[]> stapleFor;
 
-    private ServerEngines(List<String> cipherSuites, boolean conscrypt) {
-        this.protocols = TlsContext.PROTOCOLS.toArray(String[]::new);
+    private ServerEngines(List<String> protocols, List<String> cipherSuites, boolean conscrypt, OcspStaples staples,
+                          SniKeyManager keys) {
+        this.protocols = protocols.toArray(String[]::new);
         this.cipherSuites = cipherSuites.toArray(String[]::new);
         this.conscrypt = conscrypt;
+        this.staples = staples;
+        this.stapleFor = hello -> {
+            KeyedCertificate served = keys.served(hello);
+            return served == null ? null : staples.staple(served.leaf());
+        };
     }
 
-    /** An initialized context whose engines come from delegate (initialized too), configured. */
-    static SSLContext wrap(SSLContext delegate, List<String> cipherSuites, boolean conscrypt) {
-        ServerEngines engines = new ServerEngines(cipherSuites, conscrypt);
+    /**
+     * An initialized context whose engines come from delegate (initialized too), configured; with
+     * Conscrypt they staple the responses in staples for the certificates keys picks.
+     */
+    static SSLContext wrap(SSLContext delegate, List<String> protocols, List<String> cipherSuites, boolean conscrypt,
+                           OcspStaples staples, SniKeyManager keys) {
+        ServerEngines engines = new ServerEngines(protocols, cipherSuites, conscrypt, staples, keys);
         return EngineContext.wrap(delegate, engines::configure, engines::defaults);
     }
 
@@ -41,7 +55,7 @@ final class ServerEngines {
             // resumes by tickets only: without this no TLS 1.3 client ever resumes. BoringSSL makes
             // and rotates the ticket keys itself.
             Conscrypt.setUseSessionTickets(engine, true);
-            return new ReleasingEngine(engine);
+            return staples.any() ? new StaplingEngine(engine, stapleFor) : new ReleasingEngine(engine);
         }
         return engine;
     }

@@ -53,6 +53,29 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         return index == null ? null : snapshot.generation() + "/" + index;
     }
 
+    /**
+     * The certificate a Conscrypt handshake with this ClientHello will serve, or null (none yet, or
+     * a tls-alpn-01 challenge's): for OCSP stapling, which must be settled before the handshake
+     * picks it. Conscrypt asks for a certificate of each key type its enabled suites use, RSA then
+     * EC, and BoringSSL serves the last one it is given: the name's EC certificate where it has one
+     * (TlsSessionTest shows ECDSA winning), else its RSA one.
+     */
+    KeyedCertificate served(ClientHello hello) {
+        String hostName = hello.serverName();
+        if (hostName != null && hello.protocols().contains(AcmeTlsAlpn.PROTOCOL) && store.challenge(hostName) != null) {
+            return null;
+        }
+        CertificateStore.Snapshot snapshot = store.current();
+        if (snapshot.certificates().isEmpty()) {
+            return null;
+        }
+        String index = choose(snapshot.certificates(), hostName, "EC");
+        if (index == null) {
+            index = choose(snapshot.certificates(), hostName, "RSA");
+        }
+        return index == null ? null : snapshot.certificates().get(Integer.parseInt(index));
+    }
+
     private static String choose(List<KeyedCertificate> certificates, String hostName, String keyType) {
         List<Integer> candidates = new ArrayList<>();
         if (hostName != null) {

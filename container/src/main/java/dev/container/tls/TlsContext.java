@@ -1,6 +1,7 @@
 package dev.container.tls;
 
 import dev.container.StartupError;
+import dev.container.config.TlsProfile;
 import dev.container.config.TlsProvider;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -17,20 +18,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's TLS: an SSLContext from BoringSSL through Conscrypt or from the JDK's provider
  * ({@link TlsProvider}), certificates chosen by SNI ({@link SniKeyManager}), and every engine it
- * creates set up for a server ({@link ServerEngines}): TLS 1.2 and 1.3 only, Mozilla's
- * "intermediate" cipher suites, session resumption on. Built once at start; the SSLContext is
- * thread-safe, as JSSE's are.
+ * creates set up for a server ({@link ServerEngines}): the protocols and cipher suites of Mozilla's
+ * configuration that the {@link TlsProfile} names, session resumption on, and with Conscrypt, OCSP
+ * responses stapled ({@link OcspStaples}). Built once at start; the SSLContext is thread-safe, as
+ * JSSE's are.
  */
 public final class TlsContext {
     private static final Logger log = LoggerFactory.getLogger("container");
     /** TLS 1.2 and 1.3 only, as Mozilla's "intermediate" configuration. */
-    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** TLS 1.3 only, as Mozilla's "modern" configuration. */
+    static final List<String> MODERN_PROTOCOLS = List.of("TLSv1.3");
     /**
      * Mozilla's "intermediate" suites (guidelines v5.7) in its order: for TLS 1.2 only ECDHE with
      * AES-GCM or ChaCha20-Poly1305 (BoringSSL has no finite-field DHE, the JDK would offer it with
      * weak groups); TLS 1.3's three, which are its defaults. No CBC, no RSA key exchange, no SHA-1.
+     * The "modern" profile keeps the list: with TLS 1.3 alone only its three can be negotiated, and
+     * Conscrypt needs the TLS 1.2 ones enabled to know which key types to ask the key manager for.
      */
-    public static final List<String> CIPHER_SUITES = List.of(
+    static final List<String> CIPHER_SUITES = List.of(
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
@@ -40,6 +46,8 @@ public final class TlsContext {
      * about what nginx's 10 MiB cache in Mozilla's configuration holds.
      */
     static final int SESSION_CACHE_SIZE = 20_000;
+    /** SunJSSE's switch for client-initiated renegotiation. */
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     /** How long a session or ticket may be resumed: Mozilla's {@code ssl_session_timeout 1d}. */
     static final int SESSION_TIMEOUT_SECONDS = 24 * 60 * 60;
 
@@ -54,15 +62,19 @@ public final class TlsContext {
     }
 
     /**
-     * The context for these certificates with the chosen provider; logs which one it is. A
+     * The context for these certificates with the chosen provider and profile; logs which provider
+     * it is. With Conscrypt, starts staples (OCSP responses fetched in the background and stapled);
+     * the JDK's provider cannot staple a response it is given, which staples then logs once. A
      * {@link StartupError} when {@code conscrypt} is demanded and cannot load.
      */
-    public static TlsContext build(CertificateStore certificates, TlsProvider choice) {
+    public static TlsContext build(CertificateStore certificates, TlsProvider choice, TlsProfile profile,
+                                   OcspStaples staples) {
         boolean conscrypt = useConscrypt(choice, choice == TlsProvider.JDK ? null : conscryptProblem());
         try {
             SSLContext delegate;
             String description;
-            X509ExtendedKeyManager keys = new SniKeyManager(certificates);
+            SniKeyManager sni = new SniKeyManager(certificates);
+            X509ExtendedKeyManager keys = sni;
             if (conscrypt) {
                 Provider provider = Conscrypt.newProvider();
                 delegate = SSLContext.getInstance("TLS", provider);
@@ -70,6 +82,7 @@ public final class TlsContext {
                 Conscrypt.Version v = Conscrypt.version();
                 description = "Conscrypt " + v.major() + "." + v.minor() + "." + v.patch() + " (BoringSSL)";
             } else {
+                rejectClientRenegotiation();
                 delegate = SSLContext.getInstance("TLS", "SunJSSE");
                 description = "the JDK's provider (SunJSSE, Java " + Runtime.version().feature() + ")";
             }
@@ -79,11 +92,37 @@ public final class TlsContext {
             sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);
             List<String> suites = supported(delegate);
             TlsProvider resolved = conscrypt ? TlsProvider.CONSCRYPT : TlsProvider.JDK;
-            log.info("TLS through {}", description);
-            return new TlsContext(ServerEngines.wrap(delegate, suites, conscrypt), resolved, description);
+            log.info("TLS through {}, {}", description, profile == TlsProfile.MODERN
+                    ? "TLS 1.3 only (tls-profile modern)" : "TLS 1.2 and 1.3 (tls-profile intermediate)");
+            String noStapling = conscrypt ? ConscryptStapling.problem(delegate.createSSLEngine())
+                    : "the JDK's provider, which cannot be given a response to staple";
+            if (noStapling == null) {
+                staples.start();
+            } else {
+                staples.unsupported(noStapling);
+            }
+            return new TlsContext(ServerEngines.wrap(delegate, protocols(profile), suites, conscrypt, staples, sni),
+                    resolved, description);
         } catch (GeneralSecurityException e) {
             throw new StartupError("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes SunJSSE refuse renegotiations that clients start (TLS 1.2; TLS 1.3 has none): each
+     * costs the server a full handshake, a cheap way to burn its CPU (testssl rates it HIGH,
+     * "DoS threat"). BoringSSL never renegotiates as a server. SunJSSE reads the property once,
+     * when its first server handshake runs, which is after this; a value given with -D stays.
+     */
+    static void rejectClientRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
+    /** The protocols of a profile, newest first. */
+    static List<String> protocols(TlsProfile profile) {
+        return profile == TlsProfile.MODERN ? MODERN_PROTOCOLS : PROTOCOLS;
     }
 
     /** Of {@link #CIPHER_SUITES}, those the provider has, in that order. */

@@ -59,6 +59,7 @@ class ReferenceConfigTest {
         assertThat(plan.shutdownTimeout()).isEqualTo(PlanBuilder.DEFAULT_SHUTDOWN_TIMEOUT);
         assertThat(plan.tlsProvider()).isEqualTo(TlsProvider.AUTO);
         assertThat(plan.logins()).isEqualTo(LoginsSpec.DEFAULT);
+        assertThat(plan.tlsProfile()).isEqualTo(TlsProfile.INTERMEDIATE);
         if (System.getenv("CONTAINER_PORT") == null) {
             assertThat(plan.listeners()).containsExactly(new ListenerSpec(PlanBuilder.ANY_HOST, PlanBuilder.DEFAULT_PORT));
         }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The ClientHello peek that tls-alpn-01 relies on, fed with the bytes a real JDK client sends. */
+/** The ClientHello peek that tls-alpn-01 and OCSP stapling rely on, fed with the bytes a real JDK client sends. */
 class ClientHelloTest {
     private static ByteBuffer clientHello(String name, String... protocols) throws Exception {
         SSLEngine client = SSLContext.getDefault().createSSLEngine(name, 443);
@@ -34,7 +34,18 @@ class ClientHelloTest {
         assertThat(hello.complete()).isTrue();
         assertThat(hello.serverName()).isEqualTo("a.test");
         assertThat(hello.protocols()).containsExactly("acme-tls/1");
+        assertThat(hello.statusRequest()).as("the JDK's client asks for a stapled OCSP response").isTrue();
         assertThat(bytes.position()).as("nothing consumed").isEqualTo(position);
+    }
+
+    @Test
+    void the_first_record_is_complete_once_its_length_has_arrived() throws Exception {
+        ByteBuffer bytes = clientHello("c.test");
+        int recordLength = 5 + (bytes.getShort(bytes.position() + 3) & 0xffff);
+
+        assertThat(ClientHello.firstRecordComplete(bytes.duplicate().limit(4))).isFalse();
+        assertThat(ClientHello.firstRecordComplete(bytes.duplicate().limit(recordLength - 1))).isFalse();
+        assertThat(ClientHello.firstRecordComplete(bytes.duplicate().limit(recordLength))).isTrue();
     }
 
     @Test

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What openssl's client sees of the handshake: sessions resume (TLS 1.3 by ticket, TLS 1.2 by
  * ticket or session id), only Mozilla's "intermediate" suites are on offer, and ECDSA wins when
- * a name has both an ECDSA and an RSA certificate; with either provider.
+ * a name has both an ECDSA and an RSA certificate, and a renegotiation the client asks for is refused;
+ * with either provider.
  */
 class TlsSessionTest {
     @TempDir
@@ -101,5 +102,30 @@ class TlsSessionTest {
 
         assertThat(tls13).contains("Server public key is 256 bit").contains("hello");
         assertThat(tls12).contains("Server public key is 256 bit").contains("Cipher is ECDHE-ECDSA-");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"conscrypt", "jdk"})
+    void a_renegotiation_the_client_starts_is_refused(String provider) throws Exception {
+        serve(provider, TestCerts.write(dir, "localhost", "EC", "localhost"));
+        // interactive s_client (no -ign_eof): a line "R" asks for a renegotiation (TLS 1.2 only)
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + server.port(),
+                "-servername", "localhost", "-tls1_2").redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            Thread.sleep(1000);
+            in.write("R\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            Thread.sleep(1000);
+            in.write("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            Thread.sleep(1000);
+        } catch (java.io.IOException e) {
+            // s_client already gone: the server ended the connection
+        }
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(said).contains("RENEGOTIATING").doesNotContain("hello");
     }
 }
