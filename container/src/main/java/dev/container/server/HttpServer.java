@@ -8,7 +8,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -39,11 +38,11 @@ import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
 
 /**
- * The listeners and the outermost handler (the graceful-shutdown gate), on Undertow's connectors.
- * We open the listening sockets with XNIO ourselves, as {@link Undertow#start()} does, because
- * Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
+ * The listeners and the outermost handler (the graceful-shutdown {@link Gate}), on Undertow's
+ * connectors. We open the listening sockets with XNIO ourselves, as {@link Undertow#start()} does,
+ * because Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
  * requests included; owning the sockets lets {@link #drain} stop accepting (closing the listening
- * socket, so new connections are refused) while running requests finish. Start and stop from one
+ * socket, so new connections are refused) while the requests clients have sent finish. Start and stop from one
  * thread. The buffer pool exists from construction and the I/O threads from {@link #start}, so apps
  * deployed in between (WebSocket connections need both) can be handed {@link #worker()} and
  * {@link #buffers()} before the server listens.
@@ -68,7 +67,7 @@ public final class HttpServer {
     private final SSLContext tls;
     /** The open listeners, in the order they were opened (the plan's). */
     private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
-    private GracefulShutdownHandler gate;
+    private Gate gate;
     private volatile XnioWorker worker;
     private WorkerPool workers;
     private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
@@ -99,7 +98,7 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
-        gate = new GracefulShutdownHandler(handler);
+        gate = new Gate(handler);
         int cores = Runtime.getRuntime().availableProcessors();
         workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
@@ -221,24 +220,23 @@ public final class HttpServer {
     }
 
     /**
-     * Closes the listening sockets (new connections are refused), answers 503 to new requests on
-     * connections already open, and waits up to {@code timeout} for in-flight requests.
+     * Closes the listening sockets (new connections are refused), then lets the requests clients
+     * have sent finish, up to {@code timeout}: HTTP/1.1 connections get their next response with
+     * {@code Connection: close}, HTTP/2 ones a GOAWAY ({@link Gate#drain}).
      *
      * @return false if requests were still running at the deadline
      */
     public boolean drain(Duration timeout) {
-        channels.values().forEach(IoUtils::safeClose);
-        channels.clear();
-        if (gate == null) {
-            return true;
+        synchronized (this) {
+            channels.values().forEach(IoUtils::safeClose);
+            channels.clear();
         }
-        gate.shutdown();
-        try {
-            return gate.awaitShutdown(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return gate == null || gate.drain(timeout);
+    }
+
+    /** Requests running now (0 before start). */
+    int running() {
+        return gate == null ? 0 : gate.running();
     }
 
     /** Closes the listeners and every connection, and stops the I/O threads. Safe to call twice. */
