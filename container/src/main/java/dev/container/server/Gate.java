@@ -25,9 +25,9 @@ import org.xnio.IoUtils;
 import org.xnio.conduits.StreamSinkConduit;
 
 /**
- * The graceful-shutdown gate, the outermost handler: it counts the requests running and, at
- * {@link #drain}, lets every request a client has sent finish instead of refusing it, as nginx,
- * Caddy and Jetty do:
+ * The graceful-shutdown gate, the outermost handler: it counts the requests running and, in a
+ * drain ({@link #startDrain}, {@link #awaitDrained}), lets every request a client has sent finish
+ * instead of refusing it, as nginx, Caddy and Jetty do:
  * <ul>
  * <li>HTTP/1.1: each response from then on, an in-flight one included when it has not started,
  *     carries {@code Connection: close}, so a keep-alive connection gets its next request answered
@@ -218,17 +218,26 @@ public final class Gate implements HttpHandler {
     }
 
     /**
-     * Lets the running requests and those already sent on open connections finish (see above),
-     * then closes the HTTP/1.1 connections left idle and sends HTTP/2 ones their final GOAWAY. The
-     * caller has closed the listening sockets.
-     *
-     * @return false if requests were still running at the deadline
+     * Starts the drain: from now on HTTP/1.1 responses say {@code Connection: close} and each
+     * HTTP/2 connection gets the shutdown notice. Call it before closing the listening sockets, so
+     * that no request can arrive between the two unmarked.
      */
-    public boolean drain(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public void startDrain() {
         lastStart = System.nanoTime();
         draining = true;
         peers.forEach(this::notice);
+    }
+
+    /**
+     * Waits until no request runs and none has started for {@link #GRACE} (or no connection is
+     * left), or until the timeout; then closes the HTTP/1.1 connections left idle and sends the
+     * HTTP/2 ones their final GOAWAY. The caller has called {@link #startDrain} and closed the
+     * listening sockets.
+     *
+     * @return false if requests were still running at the deadline
+     */
+    public boolean awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean idle;
         while (true) {
             long now = System.nanoTime();

@@ -222,16 +222,19 @@ public final class HttpServer {
     /**
      * Closes the listening sockets (new connections are refused), then lets the requests clients
      * have sent finish, up to {@code timeout}: HTTP/1.1 connections get their next response with
-     * {@code Connection: close}, HTTP/2 ones a GOAWAY ({@link Gate#drain}).
+     * {@code Connection: close}, HTTP/2 ones a GOAWAY ({@link Gate}).
      *
      * @return false if requests were still running at the deadline
      */
     public boolean drain(Duration timeout) {
+        if (gate != null) {
+            gate.startDrain(); // first: a request arriving as the listeners close is already told to close
+        }
         synchronized (this) {
             channels.values().forEach(IoUtils::safeClose);
             channels.clear();
         }
-        return gate == null || gate.drain(timeout);
+        return gate == null || gate.awaitDrained(timeout);
     }
 
     /** Requests running now (0 before start). */
