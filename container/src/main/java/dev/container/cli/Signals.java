@@ -37,8 +37,11 @@ final class Signals {
      * SIGHUP during a reload runs again after it). Where the platform has no SIGHUP, does nothing.
      */
     void onHangup(Runnable reload) {
+        // in the caller's (main) thread group, where the workers run, not the signal thread's
+        // ("system"): a stopping app's Introspector.flushCaches() clears the calling group's cache
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
         ExecutorService reloads = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "reload");
+            Thread thread = new Thread(group, task, "reload");
             thread.setDaemon(true);
             return thread;
         });

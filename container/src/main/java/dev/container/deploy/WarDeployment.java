@@ -197,6 +197,10 @@ public final class WarDeployment {
             manager = null;
         }
         if (loader != null) {
+            // The JDK's bean introspection cache (java.beans, used by EL and JSTL tags) keeps soft
+            // references to the app's classes, and through them its class loader, until the heap runs
+            // short: every redeploy of a JSP app left one loader behind. Tomcat flushes it too.
+            java.beans.Introspector.flushCaches();
             Jndi.unregister(loader);
             try {
                 loader.close();

@@ -9,7 +9,6 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.DisallowedMethodsHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Methods;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
@@ -41,11 +40,11 @@ import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
 
 /**
- * The listeners and the outermost handler (the graceful-shutdown gate), on Undertow's connectors.
- * We open the listening sockets with XNIO ourselves, as {@link Undertow#start()} does, because
- * Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
+ * The listeners and the outermost handler (the graceful-shutdown {@link Gate}), on Undertow's
+ * connectors. We open the listening sockets with XNIO ourselves, as {@link Undertow#start()} does,
+ * because Undertow's own {@code ListenerInfo.suspend()} also closes every open connection, in-flight
  * requests included; owning the sockets lets {@link #drain} stop accepting (closing the listening
- * socket, so new connections are refused) while running requests finish. Start and stop from one
+ * socket, so new connections are refused) while the requests clients have sent finish. Start and stop from one
  * thread. The buffer pool exists from construction and the I/O threads from {@link #start}, so apps
  * deployed in between (WebSocket connections need both) can be handed {@link #worker()} and
  * {@link #buffers()} before the server listens.
@@ -75,7 +74,7 @@ public final class HttpServer {
     private final SSLContext tls;
     /** The open listeners, in the order they were opened (the plan's). */
     private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
-    private GracefulShutdownHandler gate;
+    private Gate gate;
     private volatile XnioWorker worker;
     private volatile WorkerPool workers;
     private volatile int maxWorkers = MAX_WORKERS;
@@ -113,7 +112,7 @@ public final class HttpServer {
         // TRACE echoes a request, cookies and all, back to a script (cross-site tracing): refused
         // for every app and mount, as Tomcat's allowTrace=false does (HttpServlet answers it)
         HttpHandler served = new DisallowedMethodsHandler(new AsteriskOptions(handler), Set.of(Methods.TRACE));
-        gate = new GracefulShutdownHandler(served);
+        gate = new Gate(served);
         int cores = Runtime.getRuntime().availableProcessors();
         int core = CORE_WORKERS_PER_CORE * cores;
         workers = new WorkerPool("worker", core, Math.max(core, maxWorkers), WORKER_MAX_WAIT_MILLIS, 60_000);
@@ -276,24 +275,26 @@ public final class HttpServer {
     }
 
     /**
-     * Closes the listening sockets (new connections are refused), answers 503 to new requests on
-     * connections already open, and waits up to {@code timeout} for in-flight requests.
+     * Closes the listening sockets (new connections are refused), then lets the requests clients
+     * have sent finish, up to {@code timeout}: HTTP/1.1 connections get their next response with
+     * {@code Connection: close}, HTTP/2 ones a GOAWAY ({@link Gate}).
      *
      * @return false if requests were still running at the deadline
      */
     public boolean drain(Duration timeout) {
-        channels.values().forEach(IoUtils::safeClose);
-        channels.clear();
-        if (gate == null) {
-            return true;
+        if (gate != null) {
+            gate.startDrain(); // first: a request arriving as the listeners close is already told to close
         }
-        gate.shutdown();
-        try {
-            return gate.awaitShutdown(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        synchronized (this) {
+            channels.values().forEach(IoUtils::safeClose);
+            channels.clear();
         }
+        return gate == null || gate.awaitDrained(timeout);
+    }
+
+    /** Requests running now (0 before start). */
+    int running() {
+        return gate == null ? 0 : gate.running();
     }
 
     /** Closes the listeners and every connection, and stops the I/O threads. Safe to call twice. */

@@ -69,10 +69,8 @@ public final class Switch implements HttpHandler {
             routes.running.decrementAndGet();
         }
         Routes counted = routes;
-        exchange.addExchangeCompleteListener((done, next) -> {
-            counted.running.decrementAndGet();
-            next.proceed();
-        });
+        // the gate's end: the exchange completing, or its connection closing first
+        Gate.whenEnded(exchange, () -> counted.running.decrementAndGet());
         routes.handler.handleRequest(exchange);
     }
 }
