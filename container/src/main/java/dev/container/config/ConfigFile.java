@@ -574,7 +574,8 @@ public final class ConfigFile {
                 s.duration("idle-timeout").orElse(d.idleTimeout()),
                 s.duration("request-timeout").orElse(d.requestTimeout()),
                 s.integer("max-connections", 1, Integer.MAX_VALUE).orElse(d.maxConnections()),
-                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()));
+                s.integer("http2-max-concurrent-streams", 1, Integer.MAX_VALUE).orElse(d.http2MaxConcurrentStreams()),
+                s.duration("write-timeout").orElse(d.writeTimeout()));
         s.finish();
         return limits;
     }
@@ -1061,7 +1062,7 @@ public final class ConfigFile {
         keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "idle-timeout", "request-timeout",
-                "max-connections", "http2-max-concurrent-streams"));
+                "max-connections", "http2-max-concurrent-streams", "write-timeout"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));

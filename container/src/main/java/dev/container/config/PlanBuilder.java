@@ -34,10 +34,12 @@ public final class PlanBuilder {
      * No body limit (apps and their multipart settings decide); Undertow's 1 MiB for headers;
      * 60 s for an idle kept-alive connection and 30 s to send a request's headers (slow-loris
      * clients); accepting pauses at 10,000 connections per listener; 100 HTTP/2 streams, the
-     * least RFC 9113 §6.5.2 recommends.
+     * least RFC 9113 §6.5.2 recommends; 30 s for a response that makes no progress (nginx's
+     * send_timeout is 60 s, Jetty's idle timeout 30 s: as long as a request head may take, so
+     * that neither side of a slow client holds a worker or a stream longer than the other).
      */
     public static final Limits DEFAULT_LIMITS = new Limits(Limits.UNLIMITED, 1024 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, Duration.ofSeconds(30));
     public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();

@@ -13,7 +13,6 @@ import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
-import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import dev.container.tls.TlsContext;
 import javax.net.ssl.SSLContext;
 import org.xnio.Sequence;
@@ -99,7 +98,7 @@ public final class HttpServer {
      * failure closes what it opened and throws {@link StartupError}.
      */
     public void start(HttpHandler handler) {
-        gate = new GracefulShutdownHandler(handler);
+        gate = new GracefulShutdownHandler(new WriteTimeout(limits.writeTimeout(), handler));
         int cores = Runtime.getRuntime().availableProcessors();
         workers = new WorkerPool("worker", CORE_WORKERS_PER_CORE * cores, MAX_WORKERS, WORKER_MAX_WAIT_MILLIS, 60_000);
         try {
@@ -138,21 +137,17 @@ public final class HttpServer {
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
         OptionMap options = serverOptions(limits);
-        if (listener.h2c()) {
-            // prior knowledge: Undertow's HTTP/1.1 parser switches to HTTP/2 on the "PRI *" preface when enabled
-            options = OptionMap.builder().addAll(options).set(UndertowOptions.ENABLE_HTTP2, true).getMap();
-        }
         var http1 = new HttpOpenListener(buffers, options);
-        http1.setRootHandler(listener.h2c() ? new Http2UpgradeHandler(gate) : gate);
+        http1.setRootHandler(gate);
         var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
         AcceptingChannel<? extends StreamConnection> channel;
         if (listener.tls()) {
             if (tls == null) {
                 throw new IOException("an HTTPS listener needs certificates");
             }
-            // ALPN: h2 when the client offers it, else HTTP/1.1 (Undertow's own wiring, as its builder does)
-            var http2 = new Http2OpenListener(buffers, options, "h2");
-            http2.setRootHandler(new NoClientCertificates(gate));
+            // ALPN: h2 when the client offers it, else HTTP/1.1 (as Undertow's builder wires it, but
+            // with our Http2Listener in place of Undertow's Http2OpenListener: see GuardedHttp2Channel)
+            var http2 = new Http2Listener(buffers, options, Http2OpenListener.HTTP2, new NoClientCertificates(gate));
             var alpn = new AlpnOpenListener(buffers, options, http1);
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
@@ -160,6 +155,13 @@ public final class HttpServer {
                     .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(TlsContext.PROTOCOLS))
                     .getMap();
             channel = ssl.createSslConnectionServer(worker, address, ChannelListeners.openListenerAdapter(alpn), sslOptions);
+        } else if (listener.h2c()) {
+            // prior knowledge only: Upgrade: h2c is deprecated by RFC 9113 section 3.1 (nginx never
+            // offered it), and Undertow's Http2UpgradeHandler would build an unguarded Http2Channel
+            var http2 = new Http2Listener(buffers, options, null, gate);
+            channel = worker.createStreamConnectionServer(address,
+                    ChannelListeners.openListenerAdapter(new PriorKnowledge(buffers, http1, http2, limits.idleTimeout())),
+                    socketOptions);
         } else {
             channel = worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(http1), socketOptions);
         }

@@ -53,11 +53,12 @@ class ConfigFileTest {
                   request-timeout = 500ms
                   max-connections = 500
                   http2-max-concurrent-streams = 64
+                  write-timeout = 45s
                 }
                 """);
         assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
-                Duration.ofMillis(500), 500, 64));
+                Duration.ofMillis(500), 500, 64, Duration.ofSeconds(45)));
     }
 
     @Test

@@ -14,7 +14,7 @@ class LimitsOptionsTest {
     @Test
     void every_limit_maps_onto_its_undertow_option() {
         OptionMap options = HttpServer.serverOptions(new Limits(10_000, 4096, Duration.ofSeconds(7),
-                Duration.ofMillis(1500), 50, 32));
+                Duration.ofMillis(1500), 50, 32, Duration.ofSeconds(9)));
         assertThat(options.get(UndertowOptions.MAX_ENTITY_SIZE)).isEqualTo(10_000L);
         assertThat(options.get(UndertowOptions.MAX_HEADER_SIZE)).isEqualTo(4096);
         assertThat(options.get(UndertowOptions.NO_REQUEST_TIMEOUT)).isEqualTo(7000);
@@ -26,7 +26,7 @@ class LimitsOptionsTest {
     void unlimited_body_and_zero_timeouts_set_no_limit() {
         Limits d = PlanBuilder.DEFAULT_LIMITS;
         OptionMap options = HttpServer.serverOptions(new Limits(Limits.UNLIMITED, d.maxHeaderSize(), Duration.ZERO,
-                Duration.ZERO, d.maxConnections(), d.http2MaxConcurrentStreams()));
+                Duration.ZERO, d.maxConnections(), d.http2MaxConcurrentStreams(), Duration.ZERO));
         assertThat(options.contains(UndertowOptions.MAX_ENTITY_SIZE)).isFalse();
         assertThat(options.get(UndertowOptions.NO_REQUEST_TIMEOUT)).isEqualTo(-1);
         assertThat(options.get(UndertowOptions.REQUEST_PARSE_TIMEOUT)).isEqualTo(-1);

@@ -50,9 +50,10 @@ final class Http2Probes {
         both(probes, "zero-window", "10 responses stalled on a zero flow-control window: reset (or the connection "
                 + "closed) once the write timeout passes, not held forever", Http2Probes::zeroWindow);
         both(probes, "rapid-reset", "HEADERS then RST_STREAM, 5000 times (CVE-2023-44487): GOAWAY ENHANCE_YOUR_CALM "
-                + "long before the end, others served meanwhile", Http2Probes::rapidReset);
+                + "(or the connection closed) long before the end, others served meanwhile", Http2Probes::rapidReset);
         both(probes, "made-you-reset", "HEADERS then a zero WINDOW_UPDATE that makes the server reset, 5000 times "
-                + "(CVE-2025-8671): GOAWAY ENHANCE_YOUR_CALM long before the end, others served meanwhile",
+                + "(CVE-2025-8671): GOAWAY ENHANCE_YOUR_CALM (or the connection closed) long before the end, others "
+                + "served meanwhile",
                 Http2Probes::madeYouReset);
         both(probes, "continuation-flood", "HEADERS without END_HEADERS, then CONTINUATION frames of 16 KiB without "
                 + "end (64 MiB offered): GOAWAY and close early, others served meanwhile",
@@ -226,13 +227,15 @@ final class Http2Probes {
             }
             Optional<Frame> goAway = c.awaitGoAwayOrClose(ANSWER);
             long served = c.frames().stream().filter(f -> f.type() == Type.HEADERS).count();
-            String others_ = others.stop();
+            String meanwhile = others.stop();
             String detail = "sent " + sent + " of " + total + ", " + served + " answered, "
                     + goAway.map(Frame::toString).orElse(c.closed() ? c.closedHow() + " without GOAWAY (last frames "
                     + c.frames().subList(Math.max(0, c.frames().size() - 3), c.frames().size()) + ")" : "no GOAWAY")
-                    + "; " + others_;
-            boolean ok = goAway.isPresent() && goAway.get().code() == ENHANCE_YOUR_CALM && sent < total && others.ok();
-            return Outcome.of(ok, detail);
+                    + "; " + meanwhile;
+            // Undertow closes the connection as soon as its GOAWAY is queued; now and then a client
+            // in mid-flood sees the end without it. The flood is stopped all the same.
+            boolean stopped = goAway.map(g -> g.code() == ENHANCE_YOUR_CALM).orElse(c.closed()) && sent < total;
+            return Outcome.of(stopped && others.ok(), detail);
         }
     }
 
