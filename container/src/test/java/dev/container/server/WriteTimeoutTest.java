@@ -95,6 +95,26 @@ class WriteTimeoutTest {
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(8));
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void many_file_responses_stalled_on_http2_whose_client_left_do_not_hold_the_drain(Transport t) throws Exception {
+        server = HardeningServer.start(dir, "write-timeout = 10m");
+        for (int round = 0; round < 3; round++) {
+            try (H2Connection c = server.open(t, new Http2Settings().initialWindowSize(0))) {
+                c.autoWindowUpdate(false);
+                for (int i = 0; i < 50; i++) {
+                    c.headers(c.newStream(), server.get(t, "/big.bin"), true);
+                }
+                c.flush();
+                c.readFor(Duration.ofSeconds(1));
+            }
+        }
+        long began = System.nanoTime();
+        server.close();
+        assertThat(server.lines()).noneMatch(line -> line.contains(STILL_RUNNING));
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(8));
+    }
+
     @Test
     void http1_clients_that_stop_reading_are_cut_after_the_write_timeout() throws Exception {
         server = HardeningServer.start(dir, "write-timeout = 1s");
