@@ -70,8 +70,9 @@ class ProbeIT {
                 apps = [{ war = "%s" }]
                 static = [{ dir = "%s" }]
                 state-dir = "%s"
-                limits { request-timeout = %ds, body-timeout = %ds }
-                """.formatted(cert.cert(), cert.key(), Samples.servletWar(), site, dir.resolve("state"), TIMEOUT_SECONDS, TIMEOUT_SECONDS));
+                limits { request-timeout = %ds, body-timeout = %ds, write-timeout = %ds }
+                """.formatted(cert.cert(), cert.key(), Samples.servletWar(), site, dir.resolve("state"), TIMEOUT_SECONDS, TIMEOUT_SECONDS,
+                TIMEOUT_SECONDS));
         List<URI> urls = start("run", "--config", conf.toString());
         URI http = urls.stream().filter(u -> u.getScheme().equals("http")).findFirst().orElseThrow();
         URI https = urls.stream().filter(u -> u.getScheme().equals("https")).findFirst().orElseThrow();
@@ -79,7 +80,7 @@ class ProbeIT {
         Target target = new Target(Optional.of(Endpoint.of(http)), Optional.of(Endpoint.of(https)),
                 Optional.of(Endpoint.of(http)), TestCerts.trusting(cert.certificate()), "localhost", "/index.html",
                 "/servlet/body", Optional.of("/servlet"), Optional.of("secret.txt"), "PROBE-SECRET",
-                Duration.ofSeconds(TIMEOUT_SECONDS), Duration.ofSeconds(TIMEOUT_SECONDS));
+                Duration.ofSeconds(TIMEOUT_SECONDS), Duration.ofSeconds(TIMEOUT_SECONDS), Duration.ofSeconds(TIMEOUT_SECONDS));
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         List<Outcome> outcomes;
         try (PrintStream out = new PrintStream(report, true, StandardCharsets.UTF_8)) {

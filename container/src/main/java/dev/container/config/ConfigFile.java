@@ -611,7 +611,8 @@ public final class ConfigFile {
                 requestLine,
                 s.integer("max-headers", 1, Integer.MAX_VALUE).orElse(d.maxHeaders()),
                 s.duration("body-timeout").orElse(d.bodyTimeout()),
-                s.size("body-min-rate", 0, Long.MAX_VALUE).orElse(d.bodyMinRate()));
+                s.size("body-min-rate", 0, Long.MAX_VALUE).orElse(d.bodyMinRate()),
+                s.duration("write-timeout").orElse(d.writeTimeout()));
         s.finish();
         return limits;
     }
@@ -1106,7 +1107,7 @@ public final class ConfigFile {
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "max-request-line", "max-headers",
                 "idle-timeout", "request-timeout", "body-timeout", "body-min-rate", "max-connections",
-                "http2-max-concurrent-streams"));
+                "http2-max-concurrent-streams", "write-timeout"));
         keys.put("logging", List.of("level", "access-log"));
         keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));

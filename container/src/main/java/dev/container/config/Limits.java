@@ -17,17 +17,20 @@ import java.time.Duration;
  *                    ({@link Duration#ZERO}: no limit); also the grace period of bodyMinRate
  * @param bodyMinRate bytes per second a request body must average, counting only the time spent
  *                    waiting for the client, once bodyTimeout has passed (0: no minimum)
+ * @param writeTimeout how long a response may make no progress (a client that does not read, an
+ *                     HTTP/2 stream on a zero window) before its connection is closed or its stream reset
  */
 public record Limits(long maxRequestBody, long maxHeaderSize, Duration idleTimeout, Duration requestTimeout,
                      int maxConnections, int http2MaxConcurrentStreams, long maxRequestLine, int maxHeaders,
-                     Duration bodyTimeout, long bodyMinRate) {
+                     Duration bodyTimeout, long bodyMinRate, Duration writeTimeout) {
     public static final long UNLIMITED = -1;
 
     public Limits {
         if (maxRequestBody < UNLIMITED || maxHeaderSize <= 0 || maxHeaderSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bad size limit");
         }
-        if (idleTimeout.isNegative() || requestTimeout.isNegative() || bodyTimeout.isNegative()) {
+        if (idleTimeout.isNegative() || requestTimeout.isNegative() || bodyTimeout.isNegative()
+                || writeTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
         if (maxRequestLine <= 0 || maxRequestLine > maxHeaderSize) {

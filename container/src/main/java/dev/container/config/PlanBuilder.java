@@ -38,10 +38,13 @@ public final class PlanBuilder {
      * kept-alive connection and 30 s to send a request's head (slowloris clients); accepting
      * pauses at 10,000 connections per listener; 100 HTTP/2 streams, the least RFC 9113 §6.5.2
      * recommends; a request body may wait 30 s for its next bytes (nginx's client_body_timeout) and
-     * must then average 512 B/s (mod_reqtimeout's MinRate).
+     * must then average 512 B/s (mod_reqtimeout's MinRate); 30 s for a response that makes no
+     * progress (nginx's send_timeout is 60 s, Jetty's idle timeout 30 s: as long as a request head
+     * may take, so that neither side of a slow client holds a worker or a stream longer than the other).
      */
     public static final Limits DEFAULT_LIMITS = new Limits(100L * 1024 * 1024, 64 * 1024,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512,
+            Duration.ofSeconds(30));
     public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
 
     private final List<String> problems = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.channels.ReadTimeoutException;
+import org.xnio.channels.WriteTimeoutException;
 
 /**
  * What happens when an app's filter or servlet throws out of a request: one log line naming the
@@ -23,8 +24,8 @@ import org.xnio.channels.ReadTimeoutException;
  * failing app floods the log. The same failure (type, message and frame) again within a minute
  * of its line is counted, not logged, and the next line after that minute gives the count: an
  * app failing every request (its database down, its disk full) writes a line a minute. An I/O
- * error of the client's connection (it went away mid-body) is the client's and is logged at
- * debug level only. A request body that is the client's fault gets the client's status and the
+ * error of the client's connection (it went away mid-body, or stopped reading the response for
+ * limits.write-timeout) is the client's and is logged at debug level only. A request body that is the client's fault gets the client's status and the
  * connection closed, logged at debug level only (clients cause these at will): 408 for one sent too
  * slowly (limits.body-timeout), as nginx does; 400 for one the server's framing check refused
  * (a malformed chunked body: server/FramingConduit fails the read with Undertow's
@@ -78,7 +79,8 @@ final class RequestFailures implements ExceptionHandler {
             exchange.setPersistent(false); // the rest of the body cannot be read: no request after it
             return true;
         }
-        if (clientIo(failure) || causedBy(failure, IOException.class) && !exchange.getConnection().isOpen()) {
+        if (clientIo(failure) || causedBy(failure, WriteTimeoutException.class)
+                || causedBy(failure, IOException.class) && !exchange.getConnection().isOpen()) {
             log.debug("app {}: {} failed: {}", contextPath, what, WarDeployment.describe(failure));
         } else if (dev) {
             log.error("app {}: {} failed", contextPath, what, failure);

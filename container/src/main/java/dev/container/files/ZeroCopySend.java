@@ -19,7 +19,10 @@ import java.nio.file.StandardOpenOption;
  * page cache for any file served often, so the reads inside sendfile do not block for long.
  *
  * <p>A file that shrinks while it is sent cannot fill the promised Content-Length: the
- * connection is closed, so the client sees a truncated response, not a hang. Single use.
+ * connection is closed (an HTTP/2 stream reset), so the client sees a truncated response, not a
+ * hang. On any failure (the client gone, the write timeout) the exchange is ended too: nothing
+ * else ends it when its HTTP/2 connection closes under it, and it would count as running for ever
+ * (a drain waits for it in vain). Single use.
  */
 final class ZeroCopySend implements ChannelListener<StreamSinkChannel> {
     private final HttpServerExchange exchange;
@@ -84,5 +87,6 @@ final class ZeroCopySend implements ChannelListener<StreamSinkChannel> {
     private void fail() {
         IoUtils.safeClose(file);
         IoUtils.safeClose(exchange.getConnection());
+        exchange.endExchange();
     }
 }

@@ -14,7 +14,6 @@ import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
-import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import javax.net.ssl.SSLContext;
 import org.xnio.Sequence;
 import java.io.IOException;
@@ -112,7 +111,7 @@ public final class HttpServer {
         // TRACE echoes a request, cookies and all, back to a script (cross-site tracing): refused
         // for every app and mount, as Tomcat's allowTrace=false does (HttpServlet answers it)
         HttpHandler served = new DisallowedMethodsHandler(new AsteriskOptions(handler), Set.of(Methods.TRACE));
-        gate = new Gate(served);
+        gate = new Gate(new WriteTimeout(limits.writeTimeout(), served));
         int cores = Runtime.getRuntime().availableProcessors();
         int core = CORE_WORKERS_PER_CORE * cores;
         workers = new WorkerPool("worker", core, Math.max(core, maxWorkers), WORKER_MAX_WAIT_MILLIS, 60_000);
@@ -152,23 +151,19 @@ public final class HttpServer {
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
         OptionMap options = serverOptions(limits);
-        if (listener.h2c()) {
-            // prior knowledge: Undertow's HTTP/1.1 parser switches to HTTP/2 on the "PRI *" preface when enabled
-            options = OptionMap.builder().addAll(options).set(UndertowOptions.ENABLE_HTTP2, true).getMap();
-        }
         var http1 = new HttpOpenListener(buffers, options);
         // strict RFC 9112 framing under Undertow's parser; the front answers what it refused
-        var strict = new StrictHttp1(http1, limits, listener.h2c());
-        http1.setRootHandler(StrictHttp1.front(listener.h2c() ? new Http2UpgradeHandler(gate) : gate));
+        var strict = new StrictHttp1(http1, limits);
+        http1.setRootHandler(StrictHttp1.front(gate));
         var address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
         AcceptingChannel<? extends StreamConnection> channel;
         if (listener.tls()) {
             if (tls == null) {
                 throw new IOException("an HTTPS listener needs certificates");
             }
-            // ALPN: h2 when the client offers it, else HTTP/1.1 (Undertow's own wiring, as its builder does)
-            var http2 = new Http2OpenListener(buffers, options, "h2");
-            http2.setRootHandler(new NoClientCertificates(gate));
+            // ALPN: h2 when the client offers it, else HTTP/1.1 (as Undertow's builder wires it, but
+            // with our Http2Listener in place of Undertow's Http2OpenListener: see GuardedHttp2Channel)
+            var http2 = new Http2Listener(buffers, options, Http2OpenListener.HTTP2, new NoClientCertificates(gate));
             var alpn = new AlpnOpenListener(buffers, options, strict);
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
@@ -177,6 +172,13 @@ public final class HttpServer {
                     .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.getDefaultSSLParameters().getProtocols()))
                     .getMap();
             channel = ssl.createSslConnectionServer(worker, address, acceptFailures.listener(alpn), sslOptions);
+        } else if (listener.h2c()) {
+            // prior knowledge only: Upgrade: h2c is deprecated by RFC 9113 section 3.1 (nginx never
+            // offered it), and Undertow's Http2UpgradeHandler would build an unguarded Http2Channel
+            var http2 = new Http2Listener(buffers, options, null, gate);
+            channel = worker.createStreamConnectionServer(address,
+                    acceptFailures.listener(new PriorKnowledge(buffers, strict, http2, limits.idleTimeout())),
+                    socketOptions);
         } else {
             channel = worker.createStreamConnectionServer(address, acceptFailures.listener(strict), socketOptions);
         }

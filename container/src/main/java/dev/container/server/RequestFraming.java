@@ -98,7 +98,6 @@ final class RequestFraming {
     private final int maxHeaderSize;
     private final int maxHeaders;
     private final long maxBody;
-    private final boolean priorKnowledge;
 
     private int state = LINE_START;
     private Failure failure;
@@ -143,15 +142,13 @@ final class RequestFraming {
     private boolean upgradeAfterBody;
 
     /**
-     * @param maxBody        the most body bytes a request may have, or a negative number for no limit
-     * @param priorKnowledge whether {@code PRI * HTTP/2.0} (HTTP/2 without TLS) may start the connection
+     * @param maxBody the most body bytes a request may have, or a negative number for no limit
      */
-    RequestFraming(int maxRequestLine, int maxHeaderSize, int maxHeaders, long maxBody, boolean priorKnowledge) {
+    RequestFraming(int maxRequestLine, int maxHeaderSize, int maxHeaders, long maxBody) {
         this.maxRequestLine = maxRequestLine;
         this.maxHeaderSize = maxHeaderSize;
         this.maxHeaders = maxHeaders;
         this.maxBody = maxBody;
-        this.priorKnowledge = priorKnowledge;
     }
 
     int state() {
@@ -604,9 +601,7 @@ final class RequestFraming {
         }
         if (v.length() == 8 && v.startsWith("HTTP/") && Character.isDigit(v.charAt(5)) && v.charAt(6) == '.'
                 && Character.isDigit(v.charAt(7))) {
-            if (v.equals("HTTP/2.0") && priorKnowledge && method.toString().equals("PRI") && target.toString().equals("*")) {
-                return true;
-            }
+            // HTTP/2 by prior knowledge never gets here: PriorKnowledge took its preface
             return fail(505, "HTTP version " + v + " not supported", true);
         }
         return fail(400, "malformed HTTP version", true);
@@ -615,13 +610,6 @@ final class RequestFraming {
     /** The head ended: check what the fields say together and find how long the body is. */
     private boolean endOfHead() {
         boolean http11 = version.charAt(7) == '1';
-        if (version.charAt(5) == '2') {
-            if (fields > 0) {
-                return fail(400, "HTTP/2 preface with header fields", true);
-            }
-            state = PASSTHROUGH;
-            return true;
-        }
         if (http11 && hosts == 0) {
             return fail(400, "no Host header", true);
         }

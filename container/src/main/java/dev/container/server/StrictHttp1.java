@@ -19,19 +19,17 @@ import org.xnio.StreamConnection;
 /**
  * HTTP/1.1 as RFC 9112 says it, on Undertow: each connection the listener opens gets a
  * {@link FramingConduit} under Undertow's parser, and {@link #front} answers the requests that
- * the conduit refused (a bad head, or a chunked body that was bad when its head arrived). Used for plain listeners and for the HTTP/1.1 side of TLS ones (where
- * ALPN did not choose h2). Thread-safe.
+ * the conduit refused (a bad head, or a chunked body that was bad when its head arrived). Used for plain listeners (behind
+ * {@link PriorKnowledge} on h2c ones) and for the HTTP/1.1 side of TLS ones (where ALPN did not
+ * choose h2). Thread-safe.
  */
 final class StrictHttp1 implements DelegateOpenListener {
     private final HttpOpenListener http1;
     private final Limits limits;
-    private final boolean priorKnowledge;
 
-    /** @param priorKnowledge whether the listener takes HTTP/2 without TLS (h2c) by prior knowledge */
-    StrictHttp1(HttpOpenListener http1, Limits limits, boolean priorKnowledge) {
+    StrictHttp1(HttpOpenListener http1, Limits limits) {
         this.http1 = http1;
         this.limits = limits;
-        this.priorKnowledge = priorKnowledge;
     }
 
     @Override
@@ -42,7 +40,7 @@ final class StrictHttp1 implements DelegateOpenListener {
     @Override
     public void handleEvent(StreamConnection channel, PooledByteBuffer additionalData) {
         RequestFraming framing = new RequestFraming((int) limits.maxRequestLine(), (int) limits.maxHeaderSize(),
-                limits.maxHeaders(), limits.maxRequestBody(), priorKnowledge);
+                limits.maxHeaders(), limits.maxRequestBody());
         var conduit = new FramingConduit(channel.getSourceChannel().getConduit(), channel, framing,
                 limits.requestTimeout().toMillis(), (int) limits.maxHeaderSize());
         if (additionalData != null) {

@@ -58,11 +58,13 @@ class ConfigFileTest {
                   max-headers = 50
                   body-timeout = 10s
                   body-min-rate = 0B
+                  write-timeout = 45s
                 }
                 """);
         assertThat(plan.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(plan.limits()).isEqualTo(new Limits(10L * 1024 * 1024, 16 * 1024, Duration.ofMinutes(2),
-                Duration.ofMillis(500), 500, 64, 4 * 1024, 50, Duration.ofSeconds(10), 0));
+                Duration.ofMillis(500), 500, 64, 4 * 1024, 50, Duration.ofSeconds(10), 0,
+                Duration.ofSeconds(45)));
     }
 
     @Test

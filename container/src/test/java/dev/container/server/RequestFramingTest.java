@@ -18,7 +18,7 @@ class RequestFramingTest {
     private static final long MAX_BODY = 100;
 
     private static RequestFraming framing() {
-        return new RequestFraming(MAX_LINE, MAX_HEAD, MAX_FIELDS, MAX_BODY, false);
+        return new RequestFraming(MAX_LINE, MAX_HEAD, MAX_FIELDS, MAX_BODY);
     }
 
     /** What scanning text in one piece gives: the deliverable end and the failure, if any. */
@@ -120,7 +120,7 @@ class RequestFramingTest {
             HTTP/0.9                  | 400 | GET /\\r\\n\\r\\n
             malformed version         | 400 | GET / HTTP/1.1x\\r\\nHost: a\\r\\n\\r\\n
             unknown version           | 505 | GET / HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n
-            HTTP/2 without h2c        | 505 | PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n
+            HTTP/2 preface in HTTP/1.1| 505 | PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n
             lower-case version        | 400 | GET / http/1.1\\r\\nHost: a\\r\\n\\r\\n
             CL and TE                 | 400 | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n
             two CLs                   | 400 | POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\nContent-Length: 3\\r\\n\\r\\n
@@ -208,18 +208,8 @@ class RequestFramingTest {
     }
 
     @Test
-    void http2_prior_knowledge_passes_through_when_the_listener_speaks_h2c() {
-        RequestFraming f = new RequestFraming(MAX_LINE, MAX_HEAD, MAX_FIELDS, MAX_BODY, true);
-        String preface = "PRI * HTTP/2.0\r\n\r\n";
-        Result r = scanWhole(f, preface + "SM\r\n\r\n\u0000\u0000\u0012\u0004");
-        assertThat(r.failure()).isNull();
-        assertThat(r.state()).isEqualTo(RequestFraming.PASSTHROUGH);
-        assertThat(r.deliverable()).isEqualTo(preface.length());
-    }
-
-    @Test
     void an_unlimited_body_is_not_counted() {
-        RequestFraming f = new RequestFraming(MAX_LINE, MAX_HEAD, MAX_FIELDS, -1, false);
+        RequestFraming f = new RequestFraming(MAX_LINE, MAX_HEAD, MAX_FIELDS, -1);
         String request = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000000\r\n\r\n";
         Result r = scanWhole(f, request);
         assertThat(r.failure()).isNull();

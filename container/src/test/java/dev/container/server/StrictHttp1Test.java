@@ -61,7 +61,8 @@ class StrictHttp1Test {
     /** 200 KiB of body at most: more than the 64 KiB read before an app gets the request. */
     private static final int MAX_BODY = 200 * 1024;
     private static final Limits LIMITS = new Limits(MAX_BODY, PlanBuilder.DEFAULT_LIMITS.maxHeaderSize(),
-            Duration.ofSeconds(60), Duration.ofSeconds(2), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512);
+            Duration.ofSeconds(60), Duration.ofSeconds(2), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512,
+            Duration.ofSeconds(30));
 
     @TempDir
     static Path dir;

@@ -54,6 +54,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "The server's time limit between two reads of a body (default: ${DEFAULT-VALUE}).")
     int bodyTimeout;
+    @Option(names = "--write-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "The server's time limit for a response that makes no progress (default: ${DEFAULT-VALUE}).")
+    int writeTimeout;
     @Option(names = "--only", paramLabel = "PREFIX", description = "Run only probes whose name starts with PREFIX; repeatable.")
     List<String> only = new ArrayList<>();
     @Option(names = "--skip", paramLabel = "PREFIX", description = "Leave out probes whose name starts with PREFIX; repeatable.")
@@ -87,7 +90,8 @@ public final class Main implements Callable<Integer> {
         Target target = new Target(Optional.ofNullable(http).map(Endpoint::of), Optional.ofNullable(https).map(Endpoint::of),
                 Optional.ofNullable(h2c).map(Endpoint::of), cacert == null ? SSLContext.getDefault() : trusting(cacert),
                 host != null ? host : any.getHost(), file, sink != null ? sink : file, Optional.ofNullable(app),
-                Optional.ofNullable(secret), secretMarker, Duration.ofSeconds(requestTimeout), Duration.ofSeconds(bodyTimeout));
+                Optional.ofNullable(secret), secretMarker, Duration.ofSeconds(requestTimeout), Duration.ofSeconds(bodyTimeout),
+                Duration.ofSeconds(writeTimeout));
         List<Outcome> outcomes = new Runner(target, System.out, tsv).run(probes);
         return outcomes.stream().anyMatch(Outcome::failed) ? 1 : 0;
     }

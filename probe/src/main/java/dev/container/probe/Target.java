@@ -20,10 +20,12 @@ import javax.net.ssl.SSLContext;
  * @param secretMarker   text inside the secret file, which no response may contain
  * @param requestTimeout the server's limit for sending a request's head (slow clients are cut after it)
  * @param bodyTimeout    the server's limit between two reads of a request body
+ * @param writeTimeout   the server's limit for a response that makes no progress (a client that does not read)
  */
 public record Target(Optional<Endpoint> http, Optional<Endpoint> https, Optional<Endpoint> h2c, SSLContext tls,
                      String host, String file, String sink, Optional<String> app, Optional<String> secret,
-                     String secretMarker, Duration requestTimeout, Duration bodyTimeout) {
+                     String secretMarker, Duration requestTimeout, Duration bodyTimeout,
+                     Duration writeTimeout) {
     /** The plain listener, else the TLS one: where HTTP/1.1 probes go when either will do. */
     public Endpoint anyHttp1() {
         return http.or(() -> https).orElseThrow();

@@ -27,6 +27,7 @@ public final class Wire implements Closeable {
     private final InputStream in;
     private final OutputStream out;
     private boolean peerClosed;
+    private String closedHow = "";
 
     private Wire(Socket socket) throws IOException {
         this.socket = socket;
@@ -102,10 +103,12 @@ public final class Wire implements Closeable {
                 break;
             } catch (SocketException e) {
                 peerClosed = true; // reset: closed as far as a client can tell
+                closedHow = "reset (" + e.getMessage() + ")";
                 break;
             }
             if (n < 0) {
                 peerClosed = true;
+                closedHow = "closed";
                 break;
             }
             got.write(buffer, 0, n);
@@ -121,6 +124,7 @@ public final class Wire implements Closeable {
             int read = in.read(buffer);
             if (read < 0) {
                 peerClosed = true;
+                closedHow = "closed";
                 return new byte[0];
             }
             return java.util.Arrays.copyOf(buffer, read);
@@ -128,6 +132,7 @@ public final class Wire implements Closeable {
             return new byte[0];
         } catch (SocketException e) {
             peerClosed = true;
+            closedHow = "reset (" + e.getMessage() + ")";
             return new byte[0];
         }
     }
@@ -153,6 +158,11 @@ public final class Wire implements Closeable {
         }
         readUntilQuiet(wait, wait);
         return peerClosed;
+    }
+
+    /** How the server ended the connection: "closed" (end of stream), "reset (...)", or "" while open. */
+    public String closedHow() {
+        return closedHow;
     }
 
     /** True once a read saw the end of the stream or a reset. */
