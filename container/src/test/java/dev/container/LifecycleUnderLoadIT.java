@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.container.testing.ContainerProcess;
 import dev.container.testing.H2load;
 import dev.container.testing.LoadClient;
+import dev.container.testing.RawHttp;
 import dev.container.testing.Samples;
 import dev.container.testing.WarBuilder;
 import dev.container.tls.TestCerts;
@@ -13,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -241,7 +242,7 @@ class LifecycleUnderLoadIT {
 
                 load.mark();
                 container.signal("TERM");
-                awaitRefused(http.getPort());
+                RawHttp.awaitRefused(http.getPort(), Duration.ofSeconds(30));
                 // a keep-alive connection that was idle sends its next request after the listener closed
                 String late = exchange(idle);
                 assertThat(late).as("a request sent on an open connection during the drain")
@@ -289,21 +290,5 @@ class LifecycleUnderLoadIT {
             read += n;
         }
         return head + "\n" + new String(body);
-    }
-
-    /** Waits until the listener is closed: a new connection is refused. */
-    private static void awaitRefused(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try (var probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (ConnectException e) {
-                return;
-            } catch (java.net.SocketException e) {
-                return; // accepted by the kernel as the listener closed, then reset: closed all the same
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the listener never closed");
     }
 }

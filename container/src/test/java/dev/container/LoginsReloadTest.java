@@ -9,14 +9,10 @@ import dev.container.config.LoginsSpec;
 import dev.container.config.Plan;
 import dev.container.config.PlanBuilder;
 import dev.container.testing.TestServer;
-import dev.container.testing.WarBuilder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import dev.container.testing.BasicApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,27 +45,6 @@ class LoginsReloadTest {
         }
     }
 
-    private Path war() throws Exception {
-        return new WarBuilder()
-                .java("app.Who", """
-                        package app;
-                        @jakarta.servlet.annotation.WebServlet("/who")
-                        @jakarta.servlet.annotation.ServletSecurity(@jakarta.servlet.annotation.HttpConstraint(rolesAllowed = "staff"))
-                        public class Who extends jakarta.servlet.http.HttpServlet {
-                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
-                                    jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                                resp.getWriter().print("user=" + req.getRemoteUser());
-                            }
-                        }
-                        """)
-                .file("WEB-INF/web.xml", """
-                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                          <login-config><auth-method>BASIC</auth-method></login-config>
-                        </web-app>
-                        """)
-                .buildWar(dir.resolve("app.war"));
-    }
-
     private Plan plan(Path war, Path users, LoginsSpec logins) {
         return new PlanBuilder().listen("127.0.0.1:" + server.port()).stateDir(dir.resolve("state"))
                 .shutdownTimeout(Duration.ofSeconds(5)).war(war.toString()).users(users).logins(logins).build();
@@ -79,15 +54,10 @@ class LoginsReloadTest {
         return log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("users: ")).toList();
     }
 
-    private HttpResponse<String> basic(String user, String password) {
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return server.send(HttpRequest.newBuilder(server.uri("/app/who")).header("Authorization", "Basic " + token).build());
-    }
-
     @Test
     void each_plain_text_or_sha256_password_is_warned_about_once_at_start_and_again_only_for_a_changed_file()
             throws Exception {
-        Path war = war();
+        Path war = BasicApp.war(dir.resolve("app.war"));
         Path users = Files.writeString(dir.resolve("users.properties"), """
                 # staff
                 ann = wonderland, staff
@@ -102,7 +72,7 @@ class LoginsReloadTest {
                         + " to an offline guesser in minutes); put the output of 'container hash-password' in its place");
         assertThat(log.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
                 .doesNotContain("wonderland").doesNotContain("pepper"));
-        assertThat(basic("ann", "wonderland").body()).isEqualTo("user=ann");
+        assertThat(BasicApp.who(server, "/app", "ann", "wonderland").body()).isEqualTo("user=ann");
 
         server.container().reload(plan(war, users, LoginsSpec.DEFAULT));
         assertThat(warnings()).as("the same file again").hasSize(2);
@@ -110,22 +80,22 @@ class LoginsReloadTest {
         Files.writeString(users, "ann = wonderland, staff\ncid = " + ARGON2ID + ", staff\ndan = hunter2, staff\n");
         server.container().reload(plan(war, users, LoginsSpec.DEFAULT));
         assertThat(warnings()).hasSize(4).last().asString().contains(users + ":3: user 'dan' has a plain-text password");
-        assertThat(basic("dan", "hunter2").body()).isEqualTo("user=dan");
+        assertThat(BasicApp.who(server, "/app", "dan", "hunter2").body()).isEqualTo("user=dan");
     }
 
     @Test
     void a_reloaded_logins_section_applies_at_once_and_keeps_the_counts() throws Exception {
-        Path war = war();
+        Path war = BasicApp.war(dir.resolve("app.war"));
         Path users = Files.writeString(dir.resolve("users.properties"), "cid = " + ARGON2ID + ", staff\n");
         server = TestServer.start(dir.resolve("state"), p -> p.war(war.toString()).users(users)
                 .logins(new LoginsSpec(3, Duration.ofMinutes(5))));
-        basic("cid", "guess0");
-        basic("cid", "guess1");
+        BasicApp.who(server, "/app", "cid", "guess0");
+        BasicApp.who(server, "/app", "cid", "guess1");
         server.container().reload(plan(war, users, new LoginsSpec(2, Duration.ofMinutes(5))));
-        assertThat(basic("cid", "password").statusCode()).as("2 failures so far lock under the new section")
+        assertThat(BasicApp.who(server, "/app", "cid", "password").statusCode()).as("2 failures so far lock under the new section")
                 .isEqualTo(401);
         server.container().reload(plan(war, users, new LoginsSpec(0, Duration.ofMinutes(5))));
-        assertThat(basic("cid", "password").body()).as("lockout off").isEqualTo("user=cid");
+        assertThat(BasicApp.who(server, "/app", "cid", "password").body()).as("lockout off").isEqualTo("user=cid");
         assertThat(server.container().plan().logins()).isEqualTo(new LoginsSpec(0, Duration.ofMinutes(5)));
     }
 }

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.container.config.Users;
 import dev.container.deploy.PasswordHashing;
 import dev.container.testing.TestServer;
-import dev.container.testing.WarBuilder;
+import dev.container.testing.BasicApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -140,34 +138,12 @@ class HashPasswordCommandTest {
         String bcrypt = out.toString().strip();
         Path users = Files.writeString(dir.resolve("users.properties"),
                 "ann = " + argon + ", staff\nbea = " + bcrypt + ", staff\n");
-        Path war = new WarBuilder()
-                .java("app.Who", """
-                        package app;
-                        @jakarta.servlet.annotation.WebServlet("/who")
-                        @jakarta.servlet.annotation.ServletSecurity(@jakarta.servlet.annotation.HttpConstraint(rolesAllowed = "staff"))
-                        public class Who extends jakarta.servlet.http.HttpServlet {
-                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
-                                    jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                                resp.getWriter().print("user=" + req.getRemoteUser());
-                            }
-                        }
-                        """)
-                .file("WEB-INF/web.xml", """
-                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                          <login-config><auth-method>BASIC</auth-method></login-config>
-                        </web-app>
-                        """)
-                .buildWar(dir.resolve("app.war"));
+        Path war = BasicApp.war(dir.resolve("app.war"));
         try (var server = TestServer.start(dir.resolve("state"), p -> p.war(war.toString()).users(users))) {
-            assertThat(basic(server, "ann", "argon-pw").body()).isEqualTo("user=ann");
-            assertThat(basic(server, "bea", "bcrypt-pw").body()).isEqualTo("user=bea");
-            assertThat(basic(server, "ann", "bcrypt-pw").statusCode()).isEqualTo(401);
+            assertThat(BasicApp.who(server, "/app", "ann", "argon-pw").body()).isEqualTo("user=ann");
+            assertThat(BasicApp.who(server, "/app", "bea", "bcrypt-pw").body()).isEqualTo("user=bea");
+            assertThat(BasicApp.who(server, "/app", "ann", "bcrypt-pw").statusCode()).isEqualTo(401);
         }
-    }
-
-    private static java.net.http.HttpResponse<String> basic(TestServer server, String user, String password) {
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return server.send(HttpRequest.newBuilder(server.uri("/app/who")).header("Authorization", "Basic " + token).build());
     }
 
     @Test

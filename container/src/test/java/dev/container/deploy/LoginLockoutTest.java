@@ -8,7 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.container.config.LoginsSpec;
 import dev.container.testing.Samples;
 import dev.container.testing.TestServer;
-import dev.container.testing.WarBuilder;
+import dev.container.testing.BasicApp;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,29 +63,11 @@ class LoginLockoutTest {
     }
 
     static Path basicWar() throws Exception {
-        return new WarBuilder()
-                .java("app.Who", """
-                        package app;
-                        @jakarta.servlet.annotation.WebServlet("/who")
-                        @jakarta.servlet.annotation.ServletSecurity(@jakarta.servlet.annotation.HttpConstraint(rolesAllowed = "staff"))
-                        public class Who extends jakarta.servlet.http.HttpServlet {
-                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
-                                    jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                                resp.getWriter().print("user=" + req.getRemoteUser());
-                            }
-                        }
-                        """)
-                .file("WEB-INF/web.xml", """
-                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                          <login-config><auth-method>BASIC</auth-method></login-config>
-                        </web-app>
-                        """)
-                .buildWar(dir.resolve("basic.war"));
+        return BasicApp.war(dir.resolve("basic.war"));
     }
 
     static HttpResponse<String> basic(TestServer s, String user, String password) {
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return s.send(HttpRequest.newBuilder(s.uri("/basic/who")).header("Authorization", "Basic " + token).build());
+        return BasicApp.who(s, "/basic", user, password);
     }
 
     /** A FORM login at the servlet sample: the page's answer to j_security_check. */

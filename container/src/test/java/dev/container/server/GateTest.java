@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.container.config.ListenerSpec;
 import dev.container.config.PlanBuilder;
+import dev.container.testing.RawHttp;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,7 +74,7 @@ class GateTest {
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> server.drain(Duration.ofSeconds(20)));
-            awaitRefused(port);
+            RawHttp.awaitRefused(port, Duration.ofSeconds(10));
 
             // never a 503: the request is served, and the connection closes after it
             assertThat(exchange(idle, "/fast")).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close").endsWith("fast");
@@ -250,20 +249,5 @@ class GateTest {
         }
         byte[] body = in.readNBytes(length);
         return head + new String(body, StandardCharsets.UTF_8);
-    }
-
-    private static void awaitRefused(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (var probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (ConnectException e) {
-                return;
-            } catch (java.net.SocketException e) {
-                return; // accepted by the kernel as the listener closed, then reset: closed all the same
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("the listener never closed");
     }
 }

@@ -65,4 +65,18 @@ public record RawHttp(int status, Map<String, String> headers, String body) {
         }
         return new RawHttp(Integer.parseInt(text.substring(9, 12)), headers, end < 0 ? "" : text.substring(end + 4));
     }
+
+    /** Waits until nothing listens on 127.0.0.1:port any more: a new connection is refused. */
+    public static void awaitRefused(int port, java.time.Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var probe = new Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (IOException e) {
+                return; // refused, or accepted by the kernel as the listener closed and then reset: closed all the same
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the listener on port " + port + " never closed");
+    }
 }
