@@ -1,5 +1,6 @@
 package dev.container.acme;
 
+import dev.container.testing.MissingTools;
 import dev.container.tls.TestCerts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real ACME CA for tests: Debian's Pebble, with pebble-challtestsrv as its DNS server answering
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Assumptions;
  * Only the processes started here are stopped, by their handles, with bounded waits.
  */
 final class Pebble implements AutoCloseable {
-    static final String PEBBLE = "/usr/bin/pebble";
-    static final String CHALLTESTSRV = "/usr/bin/pebble-challtestsrv";
+    static final String PEBBLE = "pebble";
+    static final String CHALLTESTSRV = "pebble-challtestsrv";
 
     private final Path dir;
     private final int httpPort;
@@ -42,8 +42,8 @@ final class Pebble implements AutoCloseable {
 
     /** Skips the calling test unless Pebble is installed (the package `pebble`). */
     static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(PEBBLE)) && Files.isExecutable(Path.of(CHALLTESTSRV)),
-                "Pebble is not installed (" + PEBBLE + ", " + CHALLTESTSRV + "): apt-get install pebble; .ci/run does");
+        MissingTools.require(PEBBLE);
+        MissingTools.require(CHALLTESTSRV);
     }
 
     /** Prepares (does not start) a Pebble that validates on these ports of 127.0.0.1. */

@@ -1,7 +1,6 @@
 package dev.container.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,6 +9,7 @@ import dev.container.probe.H2Connection.Frame;
 import dev.container.probe.H2Connection.Response;
 import dev.container.probe.H2Connection.Type;
 import dev.container.server.HardeningServer.Transport;
+import dev.container.testing.MissingTools;
 import dev.container.testing.RawHttp;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -20,7 +20,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,7 +173,7 @@ class WriteTimeoutTest {
 
     @Test
     void slowhttptest_slow_read_connections_are_closed_while_others_are_served() throws Exception {
-        assumeThat(onPath("slowhttptest")).as("slowhttptest is not installed (Debian package slowhttptest)").isTrue();
+        MissingTools.require("slowhttptest");
         server = HardeningServer.start(dir, "write-timeout = 2s");
         Logger cuts = (Logger) LoggerFactory.getLogger(WriteTimeout.class);
         Level before = cuts.getLevel();
@@ -249,15 +248,5 @@ class WriteTimeoutTest {
             // reset by the server after it closed: the end as well
         }
         return total;
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
