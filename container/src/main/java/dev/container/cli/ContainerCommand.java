@@ -1,8 +1,5 @@
 package dev.container.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContainerCommand.Version.class,
         description = "Serves servlet apps (WARs) and static files from one process.",
-        subcommands = {RunCommand.class, ValidateCommand.class, JobsCommand.class, CertsCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, AppsCommand.class,
+                AppsCommand.Redeploy.class, ReloadCommand.class, StopCommand.class, JobsCommand.class, CertsCommand.class,
                 HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class ContainerCommand implements Runnable {
     @CommandLine.Spec
@@ -37,14 +35,8 @@ public final class ContainerCommand implements Runnable {
     /** The version baked into the jar at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Version.class.getResourceAsStream("/dev/container/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"container " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"container " + dev.container.Version.number(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "max-requests", "max-queued"));
+            "env-entries", "max-requests", "max-queued", "optional"));
 
     private AppsSection() {
     }
@@ -55,6 +55,7 @@ final class AppsSection {
             Map<String, String> params = new LinkedHashMap<>();
             Map<String, Object> envEntries = new LinkedHashMap<>();
             AppLimits limits = AppLimits.DEFAULT;
+            boolean optional = app != null && app.bool("optional").orElse(false);
             if (app != null) {
                 limits = new AppLimits(
                         app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
@@ -84,7 +85,8 @@ final class AppsSection {
                 return;
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
-                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits));
+                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
+                        .withOptional(optional));
             }
         });
         return apps;
