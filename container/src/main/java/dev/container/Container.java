@@ -25,6 +25,7 @@ import dev.container.files.StaticFiles;
 import dev.container.server.AccessLog;
 import dev.container.server.BodyBuffering;
 import dev.container.server.BodyTimeout;
+import dev.container.server.HealthCheck;
 import dev.container.server.HttpServer;
 import dev.container.tls.CertificateCheck;
 import dev.container.tls.CertificateStore;
@@ -82,6 +83,10 @@ public final class Container implements AutoCloseable {
     /** The running apps in plan order, each with the deployment behind it (none after a failed start). */
     private final Map<AppSpec, Running> apps = new LinkedHashMap<>();
     private final Map<StaticSpec, HttpHandler> mounts = new HashMap<>();
+    /** What the admin channel sees and does of this container. */
+    private final ContainerControl control = new ContainerControl(this);
+    /** The hosts' public health paths (health-path): ready as the control API's readiness says. */
+    private final HttpHandler health = new HealthCheck(() -> control.readiness().ready());
     /** Request bodies read before an app's worker is taken, within one memory budget for all apps. */
     private final BodyBuffering bodies = new BodyBuffering(BodyBuffering.DEFAULT_BUDGET);
     private ServletContainer servlets;
@@ -223,7 +228,7 @@ public final class Container implements AutoCloseable {
         jobs.update(plan.jobs());
         if (plan.admin().isPresent()) {
             try {
-                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), new ContainerControl(this));
+                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), control);
             } catch (IOException e) {
                 throw new StartupError("admin channel on " + plan.admin().get().authority(plan.admin().get().port())
                         + ": " + e.getMessage(), e);
@@ -564,6 +569,7 @@ public final class Container implements AutoCloseable {
             p.appsOn(host).forEach(app -> hostRoutes.add(new Route(app.contextPath(),
                     stats(app).wrap(apps.get(app).handler()))));
             p.staticsOn(host).forEach(mount -> hostRoutes.add(new Route(mount.prefix(), mounts.get(mount))));
+            host.healthPath().ifPresent(path -> hostRoutes.add(new Route(path, health)));
             hosts.add(new Router.VirtualHost(host, hostRoutes));
         }
         return new Router(hosts, this::httpsPort);

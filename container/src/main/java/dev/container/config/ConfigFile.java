@@ -111,6 +111,7 @@ public final class ConfigFile {
         HostsSection hostsSection = new HostsSection(top.reading, listeners);
         List<HostSpec> hosts = hostsSection.read(top);
         PathClaims claims = new PathClaims(top.reading, hosts);
+        hostsSection.claimHealthPaths(claims);
         List<AppSpec> apps = AppsSection.read(top, hostsSection, claims);
         List<StaticSpec> statics = StaticSection.read(top, hostsSection, claims);
         Limits limits = LimitsSection.read(top);

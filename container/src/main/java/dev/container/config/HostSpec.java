@@ -9,10 +9,11 @@ import java.util.Optional;
  * label in front of {@code example.com}), whether it takes requests no other host claims, and
  * the headers it adds to its responses, and whether it sends plain-HTTP requests to HTTPS (a 308,
  * which keeps the method and body), and where its certificate comes from ({@link HostTls}: files, or
- * ACME for {@code tls = auto}). Apps and static mounts name it by {@code id}.
+ * ACME for {@code tls = auto}), and where it answers load balancers' health checks without a token
+ * ({@code healthPath}: PATH, PATH/live, PATH/ready). Apps and static mounts name it by {@code id}.
  */
 public record HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts,
-                       boolean httpsRedirect, HostTls tls) {
+                       boolean httpsRedirect, HostTls tls, Optional<String> healthPath) {
     /** The only host of a plan that does not configure hosts: no names, takes every request. */
     public static final HostSpec DEFAULT = new HostSpec("default", List.of(), true, List.of(), Optional.empty());
 
@@ -27,11 +28,17 @@ public record HostSpec(String id, List<String> names, boolean isDefault, List<He
         this(id, names, isDefault, headers, hsts, httpsRedirect, HostTls.FILES);
     }
 
+    /** A host without a public health path. */
+    public HostSpec(String id, List<String> names, boolean isDefault, List<Header> headers, Optional<Hsts> hsts,
+                    boolean httpsRedirect, HostTls tls) {
+        this(id, names, isDefault, headers, hsts, httpsRedirect, tls, Optional.empty());
+    }
+
     /** This host with its certificates from ACME and these names added to its own. */
     public HostSpec withAutoTls(List<String> moreNames) {
         List<String> all = new java.util.ArrayList<>(names);
         moreNames.stream().filter(n -> !all.contains(n)).forEach(all::add);
-        return new HostSpec(id, all, isDefault, headers, hsts, httpsRedirect, HostTls.AUTO);
+        return new HostSpec(id, all, isDefault, headers, hsts, httpsRedirect, HostTls.AUTO, healthPath);
     }
 
     public HostSpec {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class HostsSection {
     /** The keys of a host and its hsts, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of(
-            "hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge"),
+            "hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge", "health-path"),
             "hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
 
     static final Duration DEFAULT_HSTS_MAX_AGE = Duration.ofDays(365);
@@ -40,6 +40,11 @@ final class HostsSection {
     private final boolean plainListeners;
     /** The challenges hosts with tls = auto chose for themselves, by host id. */
     private final Map<String, AcmeSpec.Challenge> hostChallenges = new HashMap<>();
+    /** A host's health-path and where the file says it, for {@link #claimHealthPaths}. */
+    private record HealthPath(String hostId, String path, At at, ConfigValue value) {
+    }
+
+    private final List<HealthPath> healthPaths = new ArrayList<>();
     /** The host ids the file declares, valid or not, for apps and mounts to refer to. */
     private final Set<String> declaredHosts = new TreeSet<>();
 
@@ -47,6 +52,32 @@ final class HostsSection {
         this.reading = reading;
         this.tlsListeners = listeners.stream().anyMatch(ListenerSpec::tls);
         this.plainListeners = listeners.stream().anyMatch(l -> !l.tls());
+    }
+
+    /**
+     * Claims each host's health-path before the apps and mounts claim theirs (after {@link #read}):
+     * one of them on the same path of the same host is then the problem, naming the health-path.
+     */
+    void claimHealthPaths(PathClaims claims) {
+        healthPaths.forEach(h -> claims.claim(List.of(h.hostId()), h.path(), h.at(), h.value(), "health-path"));
+    }
+
+    /** A host's health-path: a path such as /healthz, not / (it would hide the whole host). */
+    private Optional<String> healthPath(Section host, String id) {
+        ConfigValue value = host.has("health-path");
+        if (value == null) {
+            return Optional.empty();
+        }
+        String path = host.contextPath("health-path");
+        if (path == null) {
+            return Optional.empty();
+        }
+        if (path.equals("/")) {
+            host.problemAt("health-path", "expected a path of its own such as /healthz, not / (it would hide the host's apps)");
+            return Optional.empty();
+        }
+        healthPaths.add(new HealthPath(id, path, host.at.child("health-path"), value));
+        return Optional.of(path);
     }
 
     /** The challenges hosts with tls = auto chose for themselves, by host id (after {@link #read}). */
@@ -121,6 +152,7 @@ final class HostsSection {
                 host.problemAt("https-redirect", "needs a listener with tls = true to redirect to");
             }
             HostTls tls = hostTls(host, id, names);
+            Optional<String> healthPath = healthPath(host, id);
             host.finish();
             if (isDefault) {
                 defaults.add(id + " (" + reading.origin(hostAt, hostValue) + ")");
@@ -131,7 +163,7 @@ final class HostsSection {
             if (!isDefault && names.isEmpty()) {
                 continue; // its names were wrong, and said so
             }
-            hosts.add(new HostSpec(id, names, isDefault, headers, hsts, httpsRedirect, tls));
+            hosts.add(new HostSpec(id, names, isDefault, headers, hsts, httpsRedirect, tls, healthPath));
         }
         if (defaults.isEmpty()) {
             reading.problem(at, value, "one host must say default = true: it answers requests for names no host claims");

@@ -188,6 +188,45 @@ class ControlApiTest {
     }
 
     @Test
+    void a_hosts_health_path_answers_load_balancers_without_the_token_and_without_the_reasons() throws Exception {
+        war("shop", "shop");
+        brokenWar("broken");
+        Path config = dir.resolve("container.conf");
+        Files.writeString(config, """
+                listeners = [{ host = 127.0.0.1, port = 0 }]
+                state-dir = state
+                hosts { main { default = true, health-path = /healthz } }
+                apps = [
+                  { war = shop.war }
+                  { war = broken.war, optional = false }
+                ]
+                """);
+        server = TestServer.startConfig(config);
+
+        HttpResponse<String> ready = get("/healthz/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"not ready\"}\n").doesNotContain("broken");
+        assertThat(ready.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(get("/healthz").statusCode()).isEqualTo(503);
+        HttpResponse<String> live = get("/healthz/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).contains("\"live\"");
+        assertThat(get("/healthz/other").statusCode()).isEqualTo(404);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("/healthz/ready"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(405);
+        assertThat(get("/shop/hello").statusCode()).as("the apps are served beside it").isEqualTo(200);
+
+        Files.writeString(config, Files.readString(config).replace("optional = false", "optional = true"));
+        assertThat(call("POST", "reload").status()).isEqualTo(200);
+        assertThat(get("/healthz/ready").statusCode()).isEqualTo(200);
+        assertThat(get("/healthz").body()).isEqualTo("{\"status\":\"ready\"}\n");
+    }
+
+    private HttpResponse<String> get(String path) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).build());
+    }
+
+    @Test
     void apps_show_state_source_and_the_requests_by_status_class_with_latency() throws Exception {
         Path shop = war("shop", "shop");
         Path root = war("ROOT", "root");

@@ -134,6 +134,25 @@ class ConfigFileTest {
     }
 
     @Test
+    void a_health_path_is_a_path_of_its_own_on_its_host() throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        Plan plan = load("""
+                hosts { main { default = true, health-path = /healthz } }
+                static = [site]
+                """);
+        assertThat(plan.hosts().get(0).healthPath()).hasValue("/healthz");
+        assertThatThrownBy(() -> load("""
+                hosts { main { default = true, health-path = / } }
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":1: hosts.main.health-path: expected a path of its own such as /healthz, not /");
+        assertThatThrownBy(() -> load("""
+                hosts { main { default = true, health-path = /status } }
+                static = [{ dir = site, prefix = /status }]
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":2: static[0]: path /status is already served by health-path hosts.main.health-path");
+    }
+
+    @Test
     void apps_and_mounts_are_strings_or_objects_on_the_hosts_they_name() throws Exception {
         Path blog = Files.createDirectories(dir.resolve("blog"));
         Files.createDirectories(dir.resolve("site"));
