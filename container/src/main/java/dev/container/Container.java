@@ -12,6 +12,9 @@ import dev.container.config.StaticSpec;
 import dev.container.config.TlsProvider;
 import dev.container.config.Users;
 import dev.container.admin.AdminServer;
+import dev.container.admin.Control;
+import dev.container.config.ConfigError;
+import dev.container.server.RequestStats;
 import dev.container.jobs.JobContext;
 import dev.container.jobs.Jobs;
 import dev.container.deploy.DeploymentError;
@@ -41,9 +44,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -64,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * the listeners start. {@link #close()} shuts down gracefully: stop accepting, let in-flight
  * requests finish (bounded by the plan's shutdown timeout), destroy the apps, close the listeners.
  * {@link #reload} applies a new plan while serving. start, reload and close are called from one
- * thread at a time (reload and close are synchronized).
+ * thread at a time (reload, redeploy, the app actions and close are synchronized). What the admin
+ * channel reads ({@link ContainerControl}) is published in volatile snapshots, never under that
+ * lock: it answers while a reload or the shutdown runs.
  */
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -95,8 +101,22 @@ public final class Container implements AutoCloseable {
     private TlsContext tls;
     /** Certificates of the hosts with tls = auto, from ACME; null without such hosts. */
     private CertificateManager acme;
-    private int generation;
+    /** Changes of the running configuration: reloads, redeploys, app stops and starts. */
+    private volatile int generation;
     private boolean closed;
+    /** Set when the shutdown begins: the server is no longer ready. */
+    private volatile boolean draining;
+    private final Instant startedAt = Instant.now();
+    private final Launcher launcher;
+    /** Each app's request counts, by its spec: kept across redeploys, dropped with the app. */
+    private final Map<AppSpec, RequestStats> stats = new ConcurrentHashMap<>();
+    /** Apps between two states (starting, stopping) while an action on them runs. Guarded by this. */
+    private final Map<AppSpec, Control.AppState> transitions = new LinkedHashMap<>();
+    /** The apps as the admin channel sees them, republished after each change. */
+    private volatile List<AppSnapshot> snapshots = List.of();
+    private volatile Optional<Control.ReloadOutcome> lastReload = Optional.empty();
+    /** Listeners the last reload could not open, one line each (empty when all are open). */
+    private volatile List<String> listenerProblems = List.of();
     /** The scheduled jobs; started once the apps and listeners are up. */
     private Jobs jobs;
     /** The admin channel, or null when the plan has none. */
@@ -107,19 +127,43 @@ public final class Container implements AutoCloseable {
      */
     private volatile Map<AppSpec, WarDeployment> deployed = Map.of();
 
-    /** An app as it runs: its deployment (null when it failed and answers 503) behind a request counter. */
-    private record Running(String instance, WarDeployment deployment, HttpHandler handler) {
+    /**
+     * An app as it runs: its deployment (null when it failed or was stopped, and answers 503) and
+     * the handler its requests go to.
+     *
+     * @param state RUNNING, FAILED or STOPPED
+     * @param reason why it failed, one line
+     * @param startedAt when the running deployment finished starting
+     * @param deployTime how long its last start took
+     */
+    private record Running(String instance, WarDeployment deployment, HttpHandler handler, Control.AppState state,
+                           Optional<String> reason, Optional<Instant> startedAt, Optional<Duration> deployTime) {
     }
 
-    private Container(Plan plan) {
+    /** An app as the admin channel sees it. */
+    record AppSnapshot(AppSpec spec, Control.AppState state, Optional<String> reason, Optional<Instant> startedAt,
+                       Optional<Duration> deployTime, RequestStats stats) {
+    }
+
+    /** What an app action did; detail is one line for the user. */
+    record Action(Control.AppAction.Result result, String detail) {
+    }
+
+    private Container(Plan plan, Launcher launcher) {
         this.plan = plan;
+        this.launcher = launcher;
     }
 
     /** Starts everything the plan names. Throws {@link StartupError} (having stopped what started) on failure. */
     public static Container start(Plan plan) {
+        return start(plan, Launcher.EMBEDDED);
+    }
+
+    /** As {@link #start(Plan)}, for a launcher that can read the plan again and stop the process. */
+    public static Container start(Plan plan, Launcher launcher) {
         long began = System.nanoTime();
         JulToContainerLog.install();
-        Container container = new Container(plan);
+        Container container = new Container(plan, launcher);
         try {
             container.startAll();
         } catch (RuntimeException e) {
@@ -159,7 +203,7 @@ public final class Container implements AutoCloseable {
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
         for (AppSpec app : plan.apps()) {
-            apps.put(app, startApp(app, app.name()));
+            apps.put(app, deploy(app, app.name()));
         }
         for (StaticSpec mount : plan.statics()) {
             mounts.put(mount, mount(mount));
@@ -173,13 +217,13 @@ public final class Container implements AutoCloseable {
         if (acme != null) {
             acme.startMaintenance(); // after the listeners: the CA's validation connects to them
         }
-        publishDeployments();
+        publish();
         // after the apps and listeners: a job may call the apps or use their classes at once
         jobs = new Jobs(new RunningContext());
         jobs.update(plan.jobs());
         if (plan.admin().isPresent()) {
             try {
-                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), jobs);
+                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), new ContainerControl(this));
             } catch (IOException e) {
                 throw new StartupError("admin channel on " + plan.admin().get().authority(plan.admin().get().port())
                         + ": " + e.getMessage(), e);
@@ -188,31 +232,74 @@ public final class Container implements AutoCloseable {
     }
 
     /**
+     * What SIGHUP and {@code POST /reload} do: the configuration read again through the launcher
+     * and applied ({@link #reload(Plan)}), or, when it has problems, each logged as
+     * {@code container validate} prints it and the running configuration left as it is. Returns
+     * what happened; UNAVAILABLE without a config file.
+     */
+    public Control.ReloadOutcome reloadConfig() {
+        Instant at = Instant.now();
+        long began = System.nanoTime();
+        Optional<Path> file = launcher.configFile();
+        if (file.isEmpty()) {
+            log.warn("reload: nothing to reload (no --config file)");
+            return Control.ReloadOutcome.refused(Control.ReloadOutcome.Result.UNAVAILABLE, at, Duration.ZERO,
+                    List.of("the server was started without --config: there is no file to read again"));
+        }
+        Plan next;
+        try {
+            next = launcher.readPlan();
+        } catch (ConfigError e) {
+            log.error("reload of {} refused, the running configuration stays:", file.get());
+            e.problems().forEach(p -> log.error("  {}", p));
+            Control.ReloadOutcome refused = Control.ReloadOutcome.refused(Control.ReloadOutcome.Result.INVALID, at,
+                    Duration.ofNanos(System.nanoTime() - began), e.problems());
+            lastReload = Optional.of(refused);
+            return refused;
+        }
+        log.info("reloading {}", file.get());
+        return reload(next);
+    }
+
+    /**
      * Serves next instead of the running plan, without a gap: apps and mounts that are new or
      * changed start beside the running ones, the routes swap at once, and apps no longer in the
      * plan (or replaced by a changed one) stop after their running requests finish (bounded by the
-     * shutdown timeout). Apps that did not change are not touched: their sessions survive.
-     * Listeners are opened and closed to match (connections open on a closed one finish); limits,
-     * logging and the state directory take effect at the next start (logged).
+     * shutdown timeout). Apps that did not change are not touched: their sessions survive (a
+     * stopped one stays stopped). Listeners are opened and closed to match (connections open on a
+     * closed one finish); limits, logging and the state directory take effect at the next start
+     * (logged). Returns what changed.
      */
-    public synchronized void reload(Plan next) {
+    public synchronized Control.ReloadOutcome reload(Plan next) {
+        Instant at = Instant.now();
         if (closed) {
-            return;
+            return Control.ReloadOutcome.refused(Control.ReloadOutcome.Result.UNAVAILABLE, at, Duration.ZERO,
+                    List.of("the server is stopping"));
         }
         long began = System.nanoTime();
-        for (String setting : restartOnly(plan, next)) {
+        List<String> restartNeeded = new ArrayList<>(restartOnly(plan, next));
+        for (String setting : restartNeeded) {
             log.warn("reload: {} changed; that takes effect at the next start", setting);
         }
         generation++;
         logins.update(next.logins());
         warnAboutPasswords(next.apps(), plan.apps());
+        next.apps().stream().filter(app -> !apps.containsKey(app)).forEach(app -> transitions.put(app, Control.AppState.STARTING));
+        publish();
         Map<AppSpec, Running> nextApps = new LinkedHashMap<>();
-        int started = 0;
+        List<String> started = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
         for (AppSpec app : next.apps()) {
             Running running = apps.get(app);
             if (running == null) {
-                running = startApp(app, instanceName(app));
-                started++;
+                running = deploy(app, instanceName(app));
+                started.add(name(app));
+                if (running.state() == Control.AppState.FAILED) {
+                    failed.add(name(app));
+                }
+            } else {
+                unchanged.add(name(app));
             }
             nextApps.put(app, running);
         }
@@ -223,20 +310,32 @@ public final class Container implements AutoCloseable {
             nextMounts.put(mount, mounts.containsKey(mount) ? mounts.get(mount) : mount(mount));
         }
         List<ListenerSpec> listeners = next.listeners();
+        List<URI> opened = new ArrayList<>();
+        List<URI> closedUrls = new ArrayList<>();
+        List<String> notOpened = new ArrayList<>();
         if (!listeners.equals(plan.listeners())) {
             Set<URI> before = new HashSet<>(urls());
             for (String problem : server.listen(listeners)) {
                 log.error("reload: {}", problem);
+                notOpened.add(problem);
             }
             listeners = List.copyOf(server.addresses().keySet());
-            Set<URI> after = new HashSet<>(urls());
-            after.stream().filter(url -> !before.contains(url)).forEach(url -> log.info("listening on {}", url));
-            before.stream().filter(url -> !after.contains(url)).forEach(url -> log.info("no longer listening on {}", url));
+            List<URI> after = urls();
+            after.stream().filter(url -> !before.contains(url)).forEach(url -> {
+                opened.add(url);
+                log.info("listening on {}", url);
+            });
+            before.stream().filter(url -> !after.contains(url)).forEach(url -> {
+                closedUrls.add(url);
+                log.info("no longer listening on {}", url);
+            });
         }
+        listenerProblems = List.copyOf(notOpened);
         List<CertSpec> certs = plan.certs();
         if (!next.certs().equals(certs)) {
             if (certificates == null || served(next).isEmpty()) {
                 log.warn("reload: certificates changed; turning HTTPS on or off takes effect at the next start");
+                restartNeeded.add("certificates");
             } else if (certificates.replace(served(next))) {
                 certs = next.certs(); // else logged, and the running ones stay
             }
@@ -245,9 +344,11 @@ public final class Container implements AutoCloseable {
             acme.update(next.autoTlsHosts()); // orders in flight go on
         } else if (!next.autoTlsHosts().isEmpty()) {
             log.warn("reload: hosts with tls = auto take effect at the next start");
+            restartNeeded.add("hosts.*.tls");
         }
         if (!next.acme().equals(plan.acme())) {
             log.warn("reload: acme changed; that takes effect at the next start");
+            restartNeeded.add("acme");
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
@@ -255,39 +356,126 @@ public final class Container implements AutoCloseable {
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
+        transitions.clear();
         mounts.clear();
         mounts.putAll(nextMounts);
         Switch.Routes old = routes.set(router(plan));
-        publishDeployments();
-        jobs.update(plan.jobs());
+        publish();
+        Jobs.Changes jobChanges = jobs.update(plan.jobs());
         retire(retired, old);
-        log.info("reloaded in {} ms: {} app(s) started, {} stopped, {} unchanged", (System.nanoTime() - began) / 1_000_000,
-                started, retired.size(), nextApps.size() - started);
+        stats.keySet().retainAll(apps.keySet());
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        log.info("reloaded in {} ms: {} app(s) started, {} stopped, {} unchanged", took.toMillis(),
+                started.size(), retired.size(), unchanged.size());
+        Control.ReloadOutcome outcome = new Control.ReloadOutcome(Control.ReloadOutcome.Result.APPLIED, at, took,
+                List.of(), new Control.Changes(started, failed, retired.stream().map(e -> name(e.getKey())).toList(),
+                        unchanged, opened, closedUrls, notOpened, jobChanges.added(), jobChanges.removed(),
+                        jobChanges.changed(), restartNeeded));
+        lastReload = Optional.of(outcome);
+        return outcome;
     }
 
     /**
-     * Deploys app again from its source (its WAR or classes changed: dev mode) beside the running
-     * deployment and swaps it in; the old one stops once its requests are done. If the new one
-     * fails to start, the old one keeps serving and the failure is logged.
+     * Deploys app again from its source (its WAR or classes changed: dev mode, or the admin
+     * channel asked) beside the running deployment and swaps it in; the old one stops once its
+     * requests are done. If the new one fails to start, the old one keeps serving and the failure
+     * is logged. A stopped app is left alone (start it instead).
      */
-    public synchronized void redeploy(AppSpec app) {
+    public synchronized Action redeploy(AppSpec app) {
         Running old = apps.get(app);
-        if (closed || old == null) {
-            return;
+        Action refused = refusal(app, old);
+        if (refused != null) {
+            return refused;
+        }
+        if (old.state() == Control.AppState.STOPPED) {
+            return new Action(Control.AppAction.Result.CONFLICT, "app " + name(app) + " is stopped; start it instead");
         }
         long began = System.nanoTime();
         generation++;
-        Running fresh = startApp(app, instanceName(app));
+        Running fresh = deploy(app, instanceName(app));
         if (fresh.deployment() == null && old.deployment() != null) {
             log.warn("app {}: the new version did not start; the running one stays", app.contextPath());
-            return;
+            return new Action(Control.AppAction.Result.FAILED, "app " + name(app) + ": the new version did not start ("
+                    + fresh.reason().orElse("see the server log") + "); the running version stays");
         }
         apps.put(app, fresh);
         Switch.Routes oldRoutes = routes.set(router(plan));
-        publishDeployments();
+        publish();
         retire(List.of(Map.entry(app, old)), oldRoutes);
         log.info("app {}{} redeployed in {} ms", hostPrefix(app.hosts()), app.contextPath(),
                 (System.nanoTime() - began) / 1_000_000);
+        if (fresh.deployment() == null) {
+            return new Action(Control.AppAction.Result.FAILED, "app " + name(app) + " did not start ("
+                    + fresh.reason().orElse("see the server log") + "); it answers 503");
+        }
+        return new Action(Control.AppAction.Result.DONE, "app " + name(app) + " redeployed");
+    }
+
+    /**
+     * Stops the app: its path answers 503 from the next request on, and its deployment stops once
+     * the requests running on it are done (bounded by the shutdown timeout). A reload that leaves
+     * the app as it is configured leaves it stopped.
+     */
+    synchronized Action stopApp(AppSpec app) {
+        Running old = apps.get(app);
+        Action refused = refusal(app, old);
+        if (refused != null) {
+            return refused;
+        }
+        if (old.state() == Control.AppState.STOPPED) {
+            return new Action(Control.AppAction.Result.DONE, "app " + name(app) + " was stopped already");
+        }
+        generation++;
+        apps.put(app, new Running("", null, new Unavailable(app.contextPath(), "is stopped"), Control.AppState.STOPPED,
+                Optional.empty(), Optional.empty(), old.deployTime()));
+        transitions.put(app, Control.AppState.STOPPING);
+        Switch.Routes oldRoutes = routes.set(router(plan));
+        publish();
+        retire(List.of(Map.entry(app, old)), oldRoutes);
+        transitions.remove(app);
+        publish();
+        return new Action(Control.AppAction.Result.DONE, "app " + name(app) + " stopped");
+    }
+
+    /** Starts a stopped or failed app (a running one is left as it is). */
+    synchronized Action startApp(AppSpec app) {
+        Running old = apps.get(app);
+        Action refused = refusal(app, old);
+        if (refused != null) {
+            return refused;
+        }
+        if (old.state() == Control.AppState.RUNNING) {
+            return new Action(Control.AppAction.Result.DONE, "app " + name(app) + " was running already");
+        }
+        generation++;
+        transitions.put(app, Control.AppState.STARTING);
+        publish();
+        Running fresh = deploy(app, instanceName(app));
+        transitions.remove(app);
+        apps.put(app, fresh);
+        routes.set(router(plan)); // the old routes reached no deployment: nothing to drain or stop
+        publish();
+        if (fresh.deployment() == null) {
+            return new Action(Control.AppAction.Result.FAILED, "app " + name(app) + " did not start ("
+                    + fresh.reason().orElse("see the server log") + "); it answers 503");
+        }
+        return new Action(Control.AppAction.Result.DONE, "app " + name(app) + " started");
+    }
+
+    /** Why an action on app cannot run at all (no such app, stopping), or null. */
+    private Action refusal(AppSpec app, Running running) {
+        if (running == null) {
+            return new Action(Control.AppAction.Result.NOT_FOUND, "no app " + name(app));
+        }
+        if (closed) {
+            return new Action(Control.AppAction.Result.CONFLICT, "the server is stopping");
+        }
+        return null;
+    }
+
+    /** An app as the log names it: main:/shop, /blog. */
+    private static String name(AppSpec app) {
+        return hostPrefix(app.hosts()) + app.contextPath();
     }
 
     /** The TLS provider the HTTPS listeners use (conscrypt or jdk, never auto); empty without HTTPS. */
@@ -373,7 +561,8 @@ public final class Container implements AutoCloseable {
         List<Router.VirtualHost> hosts = new ArrayList<>();
         for (HostSpec host : p.hosts()) {
             List<Route> hostRoutes = new ArrayList<>();
-            p.appsOn(host).forEach(app -> hostRoutes.add(new Route(app.contextPath(), apps.get(app).handler())));
+            p.appsOn(host).forEach(app -> hostRoutes.add(new Route(app.contextPath(),
+                    stats(app).wrap(apps.get(app).handler()))));
             p.staticsOn(host).forEach(mount -> hostRoutes.add(new Route(mount.prefix(), mounts.get(mount))));
             hosts.add(new Router.VirtualHost(host, hostRoutes));
         }
@@ -406,21 +595,29 @@ public final class Container implements AutoCloseable {
         return hostIds.isEmpty() ? "" : String.join(",", hostIds) + ":";
     }
 
-    private Running startApp(AppSpec app, String instance) {
+    /** The app's request counts (its requests pass them first: see {@link #router}). */
+    private RequestStats stats(AppSpec app) {
+        return stats.computeIfAbsent(app, a -> new RequestStats());
+    }
+
+    private Running deploy(AppSpec app, String instance) {
         long began = System.nanoTime();
         WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev());
         try {
             var handler = deployment.start();
-            log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(),
-                    (System.nanoTime() - began) / 1_000_000);
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(), took.toMillis());
             // its own share of the workers: an app that blocks them all cannot starve the rest; and
             // a small body is read before a worker is taken: a slow POST holds none
             var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
-            return new Running(instance, deployment, bodies.wrap(share.wrap(handler)));
+            return new Running(instance, deployment, bodies.wrap(share.wrap(handler)), Control.AppState.RUNNING,
+                    Optional.empty(), Optional.of(Instant.now()), Optional.of(took));
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);
-            return new Running(instance, null, new Unavailable(app.contextPath()));
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("failed to start");
+            return new Running(instance, null, new Unavailable(app.contextPath()), Control.AppState.FAILED,
+                    Optional.of(reason), Optional.empty(), Optional.of(Duration.ofNanos(System.nanoTime() - began)));
         }
     }
 
@@ -488,11 +685,14 @@ public final class Container implements AutoCloseable {
     /** One URL per open listener, with the real port: {@code http://localhost:8080/} for a wildcard bind. */
     public List<URI> urls() {
         List<URI> urls = new ArrayList<>();
-        server.addresses().forEach((spec, bound) -> {
-            String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : spec.host();
-            urls.add(URI.create(spec.scheme() + "://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/"));
-        });
+        server.addresses().forEach((spec, bound) -> urls.add(url(spec, bound)));
         return urls;
+    }
+
+    /** A listener's URL with its real port: {@code http://localhost:8080/} for a wildcard bind. */
+    static URI url(ListenerSpec spec, InetSocketAddress bound) {
+        String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : spec.host();
+        return URI.create(spec.scheme() + "://" + new ListenerSpec(host, 0).authority(bound.getPort()) + "/");
     }
 
     /** The scheduled jobs (for the admin channel and tests). */
@@ -500,19 +700,84 @@ public final class Container implements AutoCloseable {
         return jobs;
     }
 
+    /** The apps as they are now, in plan order (new ones starting in a reload last); no lock taken. */
+    List<AppSnapshot> appSnapshots() {
+        return snapshots;
+    }
+
+    /** The plan being served now, without waiting for a reload to end. */
+    Plan currentPlan() {
+        return plan;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    Launcher launcher() {
+        return launcher;
+    }
+
+    Optional<Control.ReloadOutcome> lastReload() {
+        return lastReload;
+    }
+
+    /** Listeners the last reload could not open, one line each. */
+    List<String> listenerProblems() {
+        return listenerProblems;
+    }
+
+    /** The open listeners and their bound addresses. */
+    Map<ListenerSpec, InetSocketAddress> listeners() {
+        return server == null ? Map.of() : server.addresses();
+    }
+
+    /** The certificates served now (empty without HTTPS). */
+    List<CertificateStore.Served> servedCertificates() {
+        return certificates == null ? List.of() : certificates.served();
+    }
+
+    /** The local CA's certificate files, when one is served. */
+    Optional<CertSpec> localCertificate() {
+        return localCertificate;
+    }
+
+    /** The ACME maintenance, for hosts with tls = auto. */
+    Optional<CertificateManager> acme() {
+        return Optional.ofNullable(acme);
+    }
+
     /** The admin channel's URL, if it runs. */
     public Optional<String> adminUrl() {
         return Optional.ofNullable(admin).map(AdminServer::url);
     }
 
-    private void publishDeployments() {
+    /** Republishes the apps for the lock-free readers: job threads, the admin channel. */
+    private void publish() {
         Map<AppSpec, WarDeployment> now = new LinkedHashMap<>();
+        List<AppSnapshot> views = new ArrayList<>();
         apps.forEach((spec, running) -> {
             if (running.deployment() != null) {
                 now.put(spec, running.deployment());
             }
+            views.add(new AppSnapshot(spec, transitions.getOrDefault(spec, running.state()), running.reason(),
+                    running.startedAt(), running.deployTime(), stats(spec)));
+        });
+        transitions.forEach((spec, state) -> {
+            if (!apps.containsKey(spec)) {
+                views.add(new AppSnapshot(spec, state, Optional.empty(), Optional.empty(), Optional.empty(), stats(spec)));
+            }
         });
         deployed = Map.copyOf(now);
+        snapshots = List.copyOf(views);
     }
 
     /** What jobs see of this container: lock-free reads of the current plan, listeners and apps. */
@@ -560,10 +825,8 @@ public final class Container implements AutoCloseable {
             return;
         }
         closed = true;
+        draining = true;
         long began = System.nanoTime();
-        if (admin != null) {
-            admin.close();
-        }
         if (jobs != null) {
             jobs.close(); // before the apps: a job may be using them
         }
@@ -578,6 +841,9 @@ public final class Container implements AutoCloseable {
         }
         apps.clear();
         deployed = Map.of();
+        if (admin != null) {
+            admin.close(); // after the drain, which GET /health/ready answers with 503
+        }
         if (server != null) {
             server.stop();
         }

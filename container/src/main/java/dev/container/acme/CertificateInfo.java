@@ -6,11 +6,11 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /** How certificates are named to people: the issuer's common name (else its whole name). */
-final class CertificateInfo {
+public final class CertificateInfo {
     private CertificateInfo() {
     }
 
-    static String issuer(X509Certificate certificate) {
+    public static String issuer(X509Certificate certificate) {
         String name = certificate.getIssuerX500Principal().getName();
         try {
             for (Rdn rdn : new LdapName(name).getRdns()) {

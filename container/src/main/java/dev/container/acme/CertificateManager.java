@@ -59,7 +59,13 @@ public final class CertificateManager implements AutoCloseable {
         int failures;
         volatile Instant nextAttempt = Instant.EPOCH;
         volatile Optional<Instant> ariTime = Optional.empty();
+        volatile Optional<AcmeClient.Window> ariWindow = Optional.empty();
         Instant nextAriCheck;
+        /** The last failure, one line, and when; null after a success. */
+        volatile String lastError;
+        volatile Instant lastErrorAt;
+        /** Asked to renew now ({@link #renewNow}); cleared when the order begins. */
+        volatile boolean renewRequested;
         /** The PEM of the served certificate when storing it failed; stored at the next check. */
         volatile String unstored;
 
@@ -150,6 +156,64 @@ public final class CertificateManager implements AutoCloseable {
         }
     }
 
+    /**
+     * What the maintenance knows of one host, for the control API.
+     *
+     * @param certificate the certificate served, empty until the first is issued
+     * @param renewAt when it is due (a third of its lifetime left, renew-before, or the CA's ARI time)
+     * @param ariWindow the CA's suggested renewal window, when it gave one
+     * @param nextAttempt when a failed order is tried again; empty when the last one did not fail
+     * @param lastError the last failure in one line; empty after a success
+     */
+    public record HostState(String hostId, List<String> names, Optional<KeyedCertificate> certificate,
+                            Optional<Instant> renewAt, Optional<Instant> ariStart, Optional<Instant> ariEnd,
+                            Optional<Instant> nextAttempt, int failures, Optional<String> lastError,
+                            Optional<Instant> lastErrorAt, boolean renewRequested) {
+    }
+
+    /** Every host looked after, in name order. */
+    public List<HostState> status() {
+        List<HostState> all = new ArrayList<>();
+        for (Managed m : hosts.values()) {
+            KeyedCertificate current = m.certificate;
+            Optional<Instant> renewAt = Optional.empty();
+            if (current != null) {
+                Instant due = RenewalPolicy.renewalTime(current.leaf().getNotBefore().toInstant(),
+                        current.leaf().getNotAfter().toInstant(), spec.renewBefore());
+                Optional<Instant> ari = m.ariTime;
+                renewAt = Optional.of(ari.isPresent() && ari.get().isBefore(due) ? ari.get() : due);
+            }
+            Optional<AcmeClient.Window> window = m.ariWindow;
+            Instant next = m.nextAttempt;
+            all.add(new HostState(m.host.id(), m.host.names(), Optional.ofNullable(current), renewAt,
+                    window.map(AcmeClient.Window::start), window.map(AcmeClient.Window::end),
+                    m.failures > 0 ? Optional.of(next) : Optional.empty(), m.failures,
+                    Optional.ofNullable(m.lastError), Optional.ofNullable(m.lastErrorAt), m.renewRequested));
+        }
+        all.sort(java.util.Comparator.comparing(h -> h.names().get(0)));
+        return all;
+    }
+
+    /**
+     * Orders a new certificate for the host with that id or name at the next turn of the
+     * maintenance thread (now, unless an order is running), whatever the renewal policy says.
+     * Returns at once; false when no host with tls = auto has that name.
+     */
+    public boolean renewNow(String name) {
+        for (Managed m : hosts.values()) {
+            if (m.host.id().equals(name) || m.host.names().contains(name)) {
+                m.renewRequested = true;
+                m.nextAttempt = Instant.EPOCH;
+                log.info("acme: {}: renewal asked for through the admin channel", m.name());
+                synchronized (wake) {
+                    wake.notifyAll();
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The certificate served for host id, if it has one yet (for tests and status). */
     public Optional<X509Certificate> certificate(String hostId) {
         Managed m = hosts.get(hostId);
@@ -194,7 +258,7 @@ public final class CertificateManager implements AutoCloseable {
                     } catch (RuntimeException e) {
                         // a bug must not end the loop that keeps every other certificate alive
                         log.error("acme: {}: unexpected failure; retrying later", m.name(), e);
-                        failed(m, Optional.empty());
+                        failed(m, "unexpected failure: " + e, Optional.empty());
                     }
                 }
             }
@@ -228,7 +292,15 @@ public final class CertificateManager implements AutoCloseable {
         storeUnstored(m);
         KeyedCertificate current = m.certificate;
         if (current == null) {
+            m.renewRequested = false;
             obtain(m, Optional.empty());
+            return;
+        }
+        if (m.renewRequested) {
+            m.renewRequested = false;
+            log.info("acme: {}: renewing the certificate valid until {} (asked for)", m.name(),
+                    current.leaf().getNotAfter().toInstant());
+            obtain(m, Optional.of(current.leaf()));
             return;
         }
         X509Certificate leaf = current.leaf();
@@ -269,9 +341,11 @@ public final class CertificateManager implements AutoCloseable {
             Optional<AcmeClient.Window> window = client.renewalWindow(leaf);
             if (window.isEmpty()) {
                 m.ariTime = Optional.empty(); // no ARI at this CA: the lifetime rule decides
+                m.ariWindow = Optional.empty();
                 return;
             }
             AcmeClient.Window w = window.get();
+            m.ariWindow = window;
             m.ariTime = Optional.of(RenewalPolicy.ariTime(w.start(), w.end(), now, random));
             w.retryAfter().filter(t -> t.isAfter(m.nextAriCheck)).ifPresent(t -> m.nextAriCheck = t);
             log.debug("acme: {}: ARI window {} .. {}, renewing at {}", m.name(), w.start(), w.end(), m.ariTime.get());
@@ -317,7 +391,10 @@ public final class CertificateManager implements AutoCloseable {
             m.certificate = fresh;
             m.failures = 0;
             m.nextAttempt = Instant.EPOCH;
+            m.lastError = null;
+            m.lastErrorAt = null;
             m.ariTime = Optional.empty();
+            m.ariWindow = Optional.empty();
             m.nextAriCheck = clock.instant().plus(spec.checkInterval());
             store.install(m.host.id(), fresh);
             log.info("acme: {}: installed; new connections get the certificate valid until {}", m.name(),
@@ -333,31 +410,33 @@ public final class CertificateManager implements AutoCloseable {
 
     /** Says what went wrong and what to do, and schedules the next attempt. */
     private void report(Managed m, Exception failure) {
+        String message;
+        Optional<Instant> retryAfter = Optional.empty();
         try {
             throw failure;
         } catch (AcmeRateLimitedException e) {
-            log.error("acme: {}: the CA rate-limits this order: {}{}", m.name(), detail(e),
-                    e.getDocuments().isEmpty() ? "" : " (see " + e.getDocuments().iterator().next() + ")");
-            failed(m, e.getRetryAfter());
+            message = "the CA rate-limits this order: " + detail(e)
+                    + (e.getDocuments().isEmpty() ? "" : " (see " + e.getDocuments().iterator().next() + ")");
+            retryAfter = e.getRetryAfter();
         } catch (AcmeNetworkException e) {
-            log.error("acme: {}: cannot reach the CA at {}: {}; check the network, a proxy, or acme.directory",
-                    m.name(), spec.directory(), rootMessage(e));
-            failed(m, Optional.empty());
+            message = "cannot reach the CA at " + spec.directory() + ": " + rootMessage(e)
+                    + "; check the network, a proxy, or acme.directory";
         } catch (AcmeClient.ChallengeFailed e) {
-            log.error("acme: {}: {}", m.name(), e.getMessage());
-            failed(m, Optional.empty());
+            message = e.getMessage();
         } catch (AcmeServerException e) {
-            log.error("acme: {}: the CA refused: {}", m.name(), detail(e));
-            failed(m, Optional.empty());
+            message = "the CA refused: " + detail(e);
         } catch (Exception e) {
-            log.error("acme: {}: ordering failed: {}", m.name(), rootMessage(e));
-            failed(m, Optional.empty());
+            message = "ordering failed: " + rootMessage(e);
         }
+        log.error("acme: {}: {}", m.name(), message);
+        failed(m, message, retryAfter);
     }
 
-    private void failed(Managed m, Optional<Instant> retryAfter) {
+    private void failed(Managed m, String error, Optional<Instant> retryAfter) {
         m.failures++;
         Instant now = clock.instant();
+        m.lastError = error;
+        m.lastErrorAt = now;
         Duration delay = RenewalPolicy.retryDelay(m.failures, now, retryAfter, random);
         m.nextAttempt = now.plus(delay);
         KeyedCertificate current = m.certificate;

@@ -1,13 +1,10 @@
 package dev.container.admin;
 
-import dev.container.storage.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.container.config.ListenerSpec;
-import dev.container.jobs.JobRun;
-import dev.container.jobs.JobStatus;
-import dev.container.jobs.Jobs;
+import dev.container.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,60 +13,83 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin channel: a small HTTP API on a loopback address for the {@code container} commands
- * that talk to a running server. Its URL and a random token are written to
- * {@code STATE/admin.json}, readable by the owner only; every request must carry
- * {@code Authorization: Bearer TOKEN}, so other local users cannot drive the server.
- * <pre>
- *   GET  /health               {"status":"up"}
- *   GET  /jobs                 {"jobs":[ a job's status, ... ]}
- *   GET  /jobs/NAME            a job's status, with its latest runs
- *   POST /jobs/NAME/run        202 when the run was started, 404 for no such job
- * </pre>
- * Served by the JDK's own HTTP server on one thread, apart from the apps' listeners, limits and
- * logs. Thread-safe; {@link #close} stops it and removes admin.json.
+ * The admin channel: the control API (JSON over HTTP, docs/operations.md "Control API") on a
+ * loopback address, for the {@code container} commands and the dashboard. Its URL and a random
+ * token are written to {@code STATE/admin.json}, readable by the owner only; every request must
+ * carry {@code Authorization: Bearer TOKEN}, so other local users cannot drive the server.
+ * Errors are {@code application/problem+json} ({@link Problem}). It drives the server only
+ * through {@link Control}.
+ *
+ * <p>Served by the JDK's own HTTP server on a few threads of its own, apart from the apps'
+ * listeners, limits and logs: a read answers while a reload or a redeploy runs on another.
+ * Thread-safe; {@link #close} stops it and removes admin.json.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
     /** The file in the state directory that tells the commands where the server is. */
     public static final String FILE = "admin.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Enough for a slow action (a redeploy) and reads beside it; the API is for a few operators. */
+    private static final int THREADS = 4;
+    private static final Set<String> APP_ACTIONS = Set.of("redeploy", "stop", "start");
+    private static final Set<String> JOB_ACTIONS = Set.of("run", "pause", "resume");
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Jobs jobs;
+    private final Control control;
     private final byte[] token;
     private final Path file;
     private final String url;
 
-    private AdminServer(HttpServer server, ExecutorService executor, Jobs jobs, String token, Path file, String url) {
+    /** An answer: its status, its JSON body, and what to do once it is sent. */
+    private record Answer(int status, Object body, Map<String, String> headers, Runnable then) {
+        static Answer ok(Object body) {
+            return new Answer(200, body, Map.of(), () -> { });
+        }
+
+        static Answer of(int status, Object body) {
+            return new Answer(status, body, Map.of(), () -> { });
+        }
+
+        static Answer of(Problem problem) {
+            return new Answer(problem.status(), problem, Map.of(), () -> { });
+        }
+    }
+
+    private AdminServer(HttpServer server, ExecutorService executor, Control control, String token, Path file,
+                        String url) {
         this.server = server;
         this.executor = executor;
-        this.jobs = jobs;
+        this.control = control;
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.file = file;
         this.url = url;
     }
 
     /** Listens at where (a loopback address; port 0 picks one) and writes stateDir/admin.json. */
-    public static AdminServer start(ListenerSpec where, Path stateDir, Jobs jobs) throws IOException {
+    public static AdminServer start(ListenerSpec where, Path stateDir, Control control) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
         HttpServer server = HttpServer.create(new InetSocketAddress(where.host(), where.port()), 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "admin");
+        // in the starting thread's group (main, where the workers run): a reload run from here stops
+        // apps, and a stopping app's Introspector.flushCaches() clears the calling group's cache
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(group, r, "admin");
             t.setDaemon(true);
             return t;
         });
@@ -77,7 +97,7 @@ public final class AdminServer implements AutoCloseable {
         InetSocketAddress bound = server.getAddress();
         String host = bound.getAddress().getHostAddress();
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/";
-        AdminServer admin = new AdminServer(server, executor, jobs, token, stateDir.resolve(FILE), url);
+        AdminServer admin = new AdminServer(server, executor, control, token, stateDir.resolve(FILE), url);
         server.createContext("/", admin::handle);
         server.start();
         try {
@@ -105,41 +125,212 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        Answer answer;
+        try (InputStream in = exchange.getRequestBody()) {
             in.readAllBytes();
             if (!authorized(exchange)) {
-                exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
-                send(exchange, 401, Map.of("error", "missing or wrong token (see " + FILE + " in the state directory)"));
-                return;
+                answer = new Answer(401, new Problem(401, "unauthorized", "Unauthorized",
+                        "missing or wrong token: send 'Authorization: Bearer TOKEN' with the token from " + file),
+                        Map.of("WWW-Authenticate", "Bearer"), () -> { });
+            } else {
+                answer = route(method, segments(path));
             }
-            route(exchange, exchange.getRequestMethod(), exchange.getRequestURI().getPath());
         } catch (RuntimeException e) {
-            log.warn("admin: {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), e);
+            log.warn("admin: {} {}: {}", method, path, e.toString(), e);
+            answer = Answer.of(new Problem(500, "internal-error", "Internal Server Error",
+                    method + " " + path + " failed: " + e + "; the server log has the details"));
+        }
+        try (exchange) {
+            send(exchange, answer);
+        } finally {
+            answer.then().run();
         }
     }
 
-    private void route(HttpExchange exchange, String method, String path) throws IOException {
-        List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
-        if (parts.equals(List.of("health")) && method.equals("GET")) {
-            send(exchange, 200, Map.of("status", "up"));
-        } else if (parts.equals(List.of("jobs")) && method.equals("GET")) {
-            send(exchange, 200, Map.of("jobs", jobs.status().stream().map(AdminServer::json).toList()));
-        } else if (parts.size() == 2 && parts.get(0).equals("jobs") && method.equals("GET")) {
-            Optional<JobStatus> status = jobs.status(parts.get(1));
-            if (status.isPresent()) {
-                send(exchange, 200, json(status.get()));
-            } else {
-                send(exchange, 404, Map.of("error", "no job named " + parts.get(1)));
-            }
-        } else if (parts.size() == 3 && parts.get(0).equals("jobs") && parts.get(2).equals("run") && method.equals("POST")) {
-            if (jobs.trigger(parts.get(1))) {
-                send(exchange, 202, Map.of("job", parts.get(1), "started", true));
-            } else {
-                send(exchange, 404, Map.of("error", "no job named " + parts.get(1)));
-            }
-        } else {
-            send(exchange, 404, Map.of("error", "no such endpoint: " + method + " " + path));
+    private static List<String> segments(String path) {
+        String trimmed = path.replaceAll("^/+|/+$", "");
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("/+"));
+    }
+
+    private Answer route(String method, List<String> parts) {
+        String first = parts.isEmpty() ? "" : parts.get(0);
+        int n = parts.size();
+        switch (first) {
+            case "health":
+                if (n == 1) {
+                    return get(method, () -> Answer.ok(Map.of("status", "up")));
+                }
+                if (n == 2 && parts.get(1).equals("live")) {
+                    return get(method, () -> Answer.ok(Map.of("status", "live")));
+                }
+                if (n == 2 && parts.get(1).equals("ready")) {
+                    return get(method, this::ready);
+                }
+                break;
+            case "status":
+                if (n == 1) {
+                    return get(method, () -> Answer.ok(ApiJson.status(control.status(), Instant.now())));
+                }
+                break;
+            case "apps":
+                if (n == 1) {
+                    return get(method, () -> Answer.ok(Map.of("apps", control.apps().stream().map(ApiJson::app).toList())));
+                }
+                if (n >= 3 && method.equals("POST") && APP_ACTIONS.contains(parts.get(n - 1))) {
+                    return appAction(parts.get(n - 1), AppRef.fromSegments(parts.subList(1, n - 1)));
+                }
+                if (n >= 3) {
+                    return get(method, () -> app(AppRef.fromSegments(parts.subList(1, n)).orElseThrow()));
+                }
+                break;
+            case "reload":
+                if (n == 1) {
+                    return post(method, this::reload);
+                }
+                break;
+            case "stop":
+                if (n == 1) {
+                    return post(method, () -> new Answer(202, Map.of("status", "stopping"), Map.of(), control::stop));
+                }
+                break;
+            case "jobs":
+                if (n == 1) {
+                    return get(method, () -> Answer.ok(Map.of("jobs", ApiJson.jobs(control.jobs()))));
+                }
+                if (n == 2) {
+                    return get(method, () -> control.job(parts.get(1)).map(j -> Answer.ok(ApiJson.job(j)))
+                            .orElseGet(() -> noJob(parts.get(1))));
+                }
+                if (n == 3 && JOB_ACTIONS.contains(parts.get(2))) {
+                    return post(method, () -> jobAction(parts.get(1), parts.get(2)));
+                }
+                break;
+            case "certificates":
+                if (n == 1) {
+                    return get(method, () -> {
+                        Instant now = Instant.now();
+                        return Answer.ok(Map.of("certificates",
+                                control.certificates().stream().map(c -> ApiJson.certificate(c, now)).toList()));
+                    });
+                }
+                if (n == 3 && parts.get(2).equals("renew")) {
+                    return post(method, () -> renew(parts.get(1)));
+                }
+                break;
+            default:
+                break;
         }
+        return Answer.of(new Problem(404, "no-such-endpoint", "Not Found", "no such endpoint: " + method + " /"
+                + String.join("/", parts) + "; the endpoints are listed in docs/operations.md (Control API)"));
+    }
+
+    private static Answer get(String method, java.util.function.Supplier<Answer> answer) {
+        return method.equals("GET") ? answer.get() : notAllowed(method, "GET");
+    }
+
+    private static Answer post(String method, java.util.function.Supplier<Answer> answer) {
+        return method.equals("POST") ? answer.get() : notAllowed(method, "POST");
+    }
+
+    private static Answer notAllowed(String method, String allowed) {
+        Problem problem = new Problem(405, "method-not-allowed", "Method Not Allowed",
+                method + " is not allowed here; use " + allowed);
+        return new Answer(405, problem, Map.of("Allow", allowed), () -> { });
+    }
+
+    private Answer ready() {
+        Control.Readiness readiness = control.readiness();
+        if (readiness.ready()) {
+            return Answer.ok(ApiJson.readiness(readiness));
+        }
+        List<String> reasons = readiness.reasons();
+        String detail = reasons.get(0) + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more)" : "");
+        return Answer.of(new Problem(503, "not-ready", "Not Ready", detail).with("reasons", reasons));
+    }
+
+    private Answer app(AppRef ref) {
+        return control.app(ref).map(a -> Answer.ok(ApiJson.app(a))).orElseGet(() -> noApp(ref));
+    }
+
+    private Answer appAction(String action, Optional<AppRef> ref) {
+        if (ref.isEmpty()) {
+            return Answer.of(new Problem(404, "no-such-app", "Not Found",
+                    "name the app as apps/HOST/PATH/" + action + " (HOST _ for the default host, PATH ROOT for /)"));
+        }
+        Control.AppAction done = switch (action) {
+            case "redeploy" -> control.redeploy(ref.get());
+            case "stop" -> control.stopApp(ref.get());
+            default -> control.startApp(ref.get());
+        };
+        return switch (done.result()) {
+            case DONE -> Answer.ok(ApiJson.app(done.app().orElseThrow()));
+            case NOT_FOUND -> noApp(ref.get());
+            case FAILED -> Answer.of(withApp(new Problem(409, "app-start-failed", "The App Did Not Start", done.detail()),
+                    done.app()));
+            case CONFLICT -> Answer.of(withApp(new Problem(409, "app-conflict", "Conflict", done.detail()), done.app()));
+        };
+    }
+
+    private static Problem withApp(Problem problem, Optional<Control.AppView> app) {
+        if (app.isEmpty()) {
+            return problem;
+        }
+        Map<String, Object> more = new LinkedHashMap<>(problem.extensions());
+        more.put("app", ApiJson.app(app.get()));
+        return new Problem(problem.status(), problem.slug(), problem.title(), problem.detail(), more);
+    }
+
+    private static Answer noApp(AppRef ref) {
+        return Answer.of(new Problem(404, "no-such-app", "Not Found",
+                "no app " + ref + " (GET /apps lists them; an app on the default host is apps/_/PATH)"));
+    }
+
+    private Answer reload() {
+        Control.ReloadOutcome outcome = control.reload();
+        return switch (outcome.result()) {
+            case APPLIED -> Answer.ok(ApiJson.reload(outcome));
+            case INVALID -> {
+                List<String> problems = outcome.problems();
+                String detail = "the configuration has " + (problems.size() == 1 ? "a problem" : problems.size()
+                        + " problems") + "; the running one stays: " + problems.get(0)
+                        + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "");
+                yield Answer.of(new Problem(422, "config-invalid", "Invalid Configuration", detail)
+                        .with("problems", problems));
+            }
+            case UNAVAILABLE -> Answer.of(new Problem(409, "nothing-to-reload", "Nothing To Reload",
+                    String.join("; ", outcome.problems())));
+        };
+    }
+
+    private Answer jobAction(String name, String action) {
+        boolean found = switch (action) {
+            case "run" -> control.runJob(name);
+            case "pause" -> control.pauseJob(name);
+            default -> control.resumeJob(name);
+        };
+        if (!found) {
+            return noJob(name);
+        }
+        if (action.equals("run")) {
+            return Answer.of(202, Map.of("job", name, "started", true));
+        }
+        return control.job(name).map(j -> Answer.ok(ApiJson.job(j))).orElseGet(() -> noJob(name));
+    }
+
+    private static Answer noJob(String name) {
+        return Answer.of(new Problem(404, "no-such-job", "Not Found", "no job named " + name + " (GET /jobs lists them)"));
+    }
+
+    private Answer renew(String name) {
+        return switch (control.renew(name)) {
+            case STARTED -> Answer.of(202, Map.of("certificate", name, "renewing", true));
+            case NOT_FOUND -> Answer.of(new Problem(404, "no-such-certificate", "Not Found",
+                    "no certificate named " + name + " (GET /certificates lists them)"));
+            case NOT_ACME -> Answer.of(new Problem(409, "not-acme", "Not An ACME Certificate",
+                    name + " is read from files (or the local CA), not ordered: replace its files to renew it"));
+        };
     }
 
     private boolean authorized(HttpExchange exchange) {
@@ -150,34 +341,13 @@ public final class AdminServer implements AutoCloseable {
         return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A job's status as the API shows it: times as ISO-8601 instants, durations in milliseconds. */
-    static Map<String, Object> json(JobStatus status) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", status.name());
-        m.put("schedule", status.schedule());
-        m.put("action", status.action());
-        m.put("running", status.running());
-        m.put("next", status.nextFire().map(Object::toString).orElse(null));
-        m.put("runs", status.runs().stream().map(AdminServer::json).toList());
-        return m;
-    }
-
-    private static Map<String, Object> json(JobRun run) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("start", run.start().toString());
-        m.put("millis", run.duration().toMillis());
-        m.put("result", run.result().name());
-        m.put("detail", run.detail());
-        m.put("output", run.output());
-        m.put("manual", run.manual());
-        return m;
-    }
-
-    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+    private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        boolean problem = answer.body() instanceof Problem;
+        byte[] bytes = JSON.writeValueAsBytes(problem ? ((Problem) answer.body()).json() : answer.body());
+        exchange.getResponseHeaders().set("Content-Type", problem ? Problem.MEDIA_TYPE : "application/json");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length);
+        answer.headers().forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
     }
 

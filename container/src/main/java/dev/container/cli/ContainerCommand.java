@@ -1,8 +1,5 @@
 package dev.container.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,14 +34,8 @@ public final class ContainerCommand implements Runnable {
     /** The version baked into the jar at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Version.class.getResourceAsStream("/dev/container/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"container " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"container " + dev.container.Version.number(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

@@ -67,7 +67,7 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     static String summary(JsonNode run) {
-        return run.path("result").asText().toLowerCase().replace('_', ' ') + " at " + time(run.path("start"))
+        return run.path("result").asText().replace('-', ' ') + " at " + time(run.path("start"))
                 + " in " + run.path("millis").asLong() + " ms: " + run.path("detail").asText()
                 + (run.path("manual").asBoolean() ? " (by hand)" : "");
     }
@@ -172,7 +172,7 @@ final class JobsCommand implements Callable<Integer> {
                         if (run.path("manual").asBoolean() && !Instant.parse(run.path("start").asText()).isBefore(asked)) {
                             out.println(name + ": " + summary(run));
                             run.path("output").asText().lines().forEach(l -> out.println("  | " + l));
-                            status[0] = run.path("result").asText().equals("OK") ? 0 : 1;
+                            status[0] = run.path("result").asText().equals("ok") ? 0 : 1;
                             return;
                         }
                     }

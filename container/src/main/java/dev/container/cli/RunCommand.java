@@ -2,6 +2,7 @@ package dev.container.cli;
 
 import dev.container.Container;
 import dev.container.DevWatcher;
+import dev.container.Launcher;
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
 import dev.container.config.ConfigError;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +31,6 @@ import picocli.CommandLine.Option;
                 "  container run --war app.war --job 'tick every 5m http GET /app/tick'",
                 "  container run --static site --job \"nightly cron '0 3 * * *' command ./backup.sh\""})
 final class RunCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger("container");
     static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
 
     @CommandLine.Spec
@@ -151,12 +149,28 @@ final class RunCommand implements Callable<Integer> {
         Signals signals = Signals.install();
         Container container;
         try {
-            container = Container.start(plan);
+            container = Container.start(plan, new Launcher() {
+                @Override
+                public Optional<Path> configFile() {
+                    return Optional.ofNullable(config);
+                }
+
+                @Override
+                public Plan readPlan() {
+                    return plan();
+                }
+
+                @Override
+                public void requestStop(Container running) {
+                    signals.requestStop(); // as SIGTERM: the main thread closes the container and exits 0
+                }
+            });
         } catch (StartupError e) {
             err.println("container: " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        signals.onHangup(() -> reload(container));
+        // SIGHUP and POST /reload take the same path: the file and the flags read again, as at start
+        signals.onHangup(container::reloadConfig);
         DevWatcher watcher = plan.dev() ? DevWatcher.start(container) : null;
         signals.awaitTermination();
         if (watcher != null) {
@@ -164,27 +178,6 @@ final class RunCommand implements Callable<Integer> {
         }
         container.close();
         return CommandLine.ExitCode.OK;
-    }
-
-    /**
-     * SIGHUP: reads the config file and the flags again, as at start; a valid result replaces
-     * the running plan, an invalid one is logged problem by problem and changes nothing.
-     */
-    private void reload(Container container) {
-        if (config == null) {
-            log.warn("SIGHUP: nothing to reload (no --config file)");
-            return;
-        }
-        Plan next;
-        try {
-            next = plan();
-        } catch (ConfigError e) {
-            log.error("reload of {} refused, the running configuration stays:", config);
-            e.problems().forEach(p -> log.error("  {}", p));
-            return;
-        }
-        log.info("reloading {}", config);
-        container.reload(next);
     }
 
     private Plan plan() {

@@ -9,6 +9,7 @@ import sun.misc.Signal;
  * Turns SIGTERM and SIGINT into a graceful stop with exit status 0 (the JVM's default handling
  * would run shutdown hooks and exit 143 or 130). A second signal while stopping exits at once.
  * SIGHUP runs the reload action given to {@link #onHangup}, one at a time, off the signal thread.
+ * {@link #requestStop} stops as SIGTERM does.
  */
 final class Signals {
     private final CountDownLatch received = new CountDownLatch(1);
@@ -50,6 +51,11 @@ final class Signals {
         } catch (IllegalArgumentException e) {
             reloads.shutdown(); // no SIGHUP here (Windows)
         }
+    }
+
+    /** Stops as SIGTERM does (the control API's POST /stop): {@link #awaitTermination} returns. */
+    void requestStop() {
+        received.countDown();
     }
 
     void awaitTermination() {

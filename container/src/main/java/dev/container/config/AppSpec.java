@@ -16,11 +16,12 @@ import java.util.Optional;
  * what the app's security constraints and login-config check logins against; with none, every
  * login fails. {@code envEntries} are the app's {@code java:comp/env} names (String, Integer,
  * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them. {@code limits} is
- * the app's share of the worker threads.
+ * the app's share of the worker threads. An {@code optional} app that fails to start leaves the
+ * server ready ({@code GET /health/ready}); any other failed app makes it not ready.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                       Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
-                      AppLimits limits) {
+                      AppLimits limits, boolean optional) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -33,6 +34,13 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
         this(source, contextPath, exploded, List.of(), Map.of());
     }
 
+    /** An app that is not optional. */
+    public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
+                   Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
+                   AppLimits limits) {
+        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false);
+    }
+
     /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams) {
@@ -40,7 +48,12 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional);
+    }
+
+    /** This app, optional or not (see the class comment). */
+    public AppSpec withOptional(boolean isOptional) {
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional);
     }
 
     /**

@@ -461,6 +461,7 @@ public final class ConfigFile {
             Map<String, String> params = new LinkedHashMap<>();
             Map<String, Object> envEntries = new LinkedHashMap<>();
             AppLimits limits = AppLimits.DEFAULT;
+            boolean optional = app != null && app.bool("optional").orElse(false);
             if (app != null) {
                 limits = new AppLimits(
                         app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
@@ -490,7 +491,8 @@ public final class ConfigFile {
                 return;
             }
             if (claim(claims, hosts, hostIds, contextPath, at, value, "app")) {
-                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits));
+                apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
+                        .withOptional(optional));
             }
         });
         return apps;
@@ -1103,7 +1105,8 @@ public final class ConfigFile {
         keys.put("certificates[]", List.of("cert", "key", "password"));
         keys.put("hosts.*", List.of("names", "default", "headers", "hsts", "https-redirect", "tls", "challenge"));
         keys.put("hosts.*.hsts", List.of("max-age", "include-subdomains", "preload"));
-        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries", "max-requests", "max-queued"));
+        keys.put("apps[]", List.of("war", "path", "hosts", "context-params", "env-entries", "max-requests", "max-queued",
+                "optional"));
         keys.put("static[]", List.of("dir", "prefix", "hosts", "listing", "max-age", "compression", "create"));
         keys.put("limits", List.of("max-request-body", "max-header-size", "max-request-line", "max-headers",
                 "idle-timeout", "request-timeout", "body-timeout", "body-min-rate", "max-connections",

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Misfires (a firing that could not start on time because the previous run was still going,
  * or the process was paused) are skipped, not made up in a burst: an {@code every} job goes on
  * with its next regular time, a cron job waits for its next time. Quartz starts only when the
- * first job is scheduled. update, trigger and close are synchronized; status may be called from
- * any thread.
+ * first job is scheduled. A paused job ({@link #pause}) keeps its trigger, paused in Quartz: runs
+ * by hand still happen, and a change of the job in the configuration (which replaces it) resumes
+ * it. update, trigger, pause, resume and close are synchronized; status may be called from any
+ * thread.
  */
 public final class Jobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -58,14 +60,26 @@ public final class Jobs implements AutoCloseable {
         this.context = context;
     }
 
+    /** What an {@link #update} did, by job name. */
+    public record Changes(List<String> added, List<String> removed, List<String> changed) {
+        public Changes {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            changed = List.copyOf(changed);
+        }
+    }
+
     /**
      * Makes the running jobs those of next: starts new ones, stops and removes those no longer
      * there, replaces changed ones (their history stays), leaves equal ones alone. A job that
      * cannot be scheduled is logged and left out; the others go on.
      */
-    public synchronized void update(List<JobSpec> next) {
+    public synchronized Changes update(List<JobSpec> next) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
         if (closed) {
-            return;
+            return new Changes(added, removed, changed);
         }
         Map<String, JobSpec> wanted = new LinkedHashMap<>();
         next.forEach(j -> wanted.put(j.name(), j));
@@ -74,6 +88,7 @@ public final class Jobs implements AutoCloseable {
             if (spec == null) {
                 unschedule(running);
                 jobs.remove(running.spec.name());
+                removed.add(running.spec.name());
                 log.info("job {} removed", running.spec.name());
             }
         }
@@ -92,11 +107,16 @@ public final class Jobs implements AutoCloseable {
                 Date first = schedule(job);
                 log.info("job {}: {}, {}; first at {}{}", spec.name(), spec.schedule().describe(), spec.action().describe(),
                         first.toInstant(), running == null ? "" : " (changed)");
+                (running == null ? added : changed).add(spec.name());
             } catch (SchedulerException | RuntimeException e) {
                 jobs.remove(spec.name());
                 log.error("job {} not scheduled: {}", spec.name(), e.getMessage());
+                if (running != null) {
+                    removed.add(spec.name());
+                }
             }
         }
+        return new Changes(added, removed, changed);
     }
 
     private Task task(JobSpec spec) {
@@ -192,13 +212,53 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the job's schedule until {@link #resume} (a run going on finishes; runs by hand still
+     * happen). False when there is no such job.
+     */
+    public synchronized boolean pause(String name) {
+        return pausing(name, true);
+    }
+
+    /** Puts the job back on its schedule; runs missed while paused are skipped. False when there is no such job. */
+    public synchronized boolean resume(String name) {
+        return pausing(name, false);
+    }
+
+    private boolean pausing(String name, boolean pause) {
+        if (closed || !jobs.containsKey(name) || scheduler == null) {
+            return false;
+        }
+        try {
+            if (pause) {
+                scheduler.pauseJob(JobKey.jobKey(name, GROUP));
+            } else {
+                scheduler.resumeJob(JobKey.jobKey(name, GROUP));
+            }
+            log.info("job {} {}", name, pause ? "paused" : "resumed");
+            return true;
+        } catch (SchedulerException e) {
+            log.warn("job {}: could not {} it: {}", name, pause ? "pause" : "resume", e.getMessage());
+            return false;
+        }
+    }
+
     /** Every job with its next firing and latest runs, in name order. */
     public List<JobStatus> status() {
         List<JobStatus> result = new ArrayList<>();
         jobs.values().stream().sorted(java.util.Comparator.comparing(j -> j.spec.name())).forEach(job ->
                 result.add(new JobStatus(job.spec.name(), job.spec.schedule().describe(), job.spec.action().describe(),
-                        job.running(), nextFire(job.spec.name()), job.history.runs())));
+                        job.running(), paused(job.spec.name()), nextFire(job.spec.name()), job.history.runs())));
         return result;
+    }
+
+    private boolean paused(String name) {
+        Scheduler s = scheduler;
+        try {
+            return s != null && s.getTriggerState(TriggerKey.triggerKey(name, GROUP)) == Trigger.TriggerState.PAUSED;
+        } catch (SchedulerException e) {
+            return false;
+        }
     }
 
     /** One job's status, if there is such a job. */

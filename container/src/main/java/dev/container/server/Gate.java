@@ -84,14 +84,25 @@ public final class Gate implements HttpHandler {
         }
     }
 
+    /**
+     * Told when a request ends (see {@link #whenEnded}). One instance may serve every request
+     * (it is given the exchange), so that counting requests allocates nothing per request.
+     */
+    @FunctionalInterface
+    public interface Ended {
+        void ended(HttpServerExchange exchange);
+    }
+
     /** The end of one request; runs its actions once. */
     private final class End implements ExchangeCompletionListener {
         private final Peer peer;
-        private List<Runnable> actions;
+        private final HttpServerExchange exchange;
+        private List<Ended> actions;
         private boolean ended;
 
-        End(Peer peer) {
+        End(Peer peer, HttpServerExchange exchange) {
             this.peer = peer;
+            this.exchange = exchange;
         }
 
         @Override
@@ -107,7 +118,7 @@ public final class Gate implements HttpHandler {
         }
 
         void end() {
-            List<Runnable> run;
+            List<Ended> run;
             synchronized (this) {
                 if (ended) {
                     return;
@@ -119,11 +130,13 @@ public final class Gate implements HttpHandler {
             peer.open.remove(this);
             running.decrementAndGet();
             if (run != null) {
-                run.forEach(Runnable::run);
+                for (Ended action : run) {
+                    action.ended(exchange);
+                }
             }
         }
 
-        void whenEnded(Runnable action) {
+        void whenEnded(Ended action) {
             synchronized (this) {
                 if (!ended) {
                     if (actions == null) {
@@ -133,7 +146,7 @@ public final class Gate implements HttpHandler {
                     return;
                 }
             }
-            action.run();
+            action.ended(exchange);
         }
     }
 
@@ -141,14 +154,14 @@ public final class Gate implements HttpHandler {
      * Runs action once when the request ends: its exchange completes or its connection closes.
      * Call it while handling the request; without a gate in front, on the exchange's completion.
      */
-    public static void whenEnded(HttpServerExchange exchange, Runnable action) {
+    public static void whenEnded(HttpServerExchange exchange, Ended action) {
         End end = exchange.getAttachment(END);
         if (end != null) {
             end.whenEnded(action);
         } else {
             exchange.addExchangeCompleteListener((done, nextListener) -> {
                 try {
-                    action.run();
+                    action.ended(done);
                 } finally {
                     nextListener.proceed();
                 }
@@ -159,7 +172,7 @@ public final class Gate implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         Peer peer = peer(exchange);
-        End end = new End(peer);
+        End end = new End(peer, exchange);
         running.incrementAndGet();
         peer.open.add(end);
         if (peer.closed) {

@@ -250,6 +250,8 @@ public final class HttpServer {
     static OptionMap serverOptions(Limits limits) {
         var options = OptionMap.builder()
                 .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                // each app's latency (RequestStats) is measured from when its request was read
+                .set(UndertowOptions.RECORD_REQUEST_START_TIME, true)
                 .set(UndertowOptions.MAX_HEADER_SIZE, (int) limits.maxHeaderSize())
                 .set(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(limits.idleTimeout()))

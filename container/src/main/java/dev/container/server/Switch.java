@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Switch implements HttpHandler {
     /** One set of routes and the requests running on it. */
-    public static final class Routes {
+    public static final class Routes implements Gate.Ended {
         private final HttpHandler handler;
         private final AtomicInteger running = new AtomicInteger();
 
@@ -23,6 +23,12 @@ public final class Switch implements HttpHandler {
 
         public int running() {
             return running.get();
+        }
+
+        /** A request on these routes ended (one listener for all of them: nothing allocated per request). */
+        @Override
+        public void ended(HttpServerExchange exchange) {
+            running.decrementAndGet();
         }
 
         /**
@@ -68,9 +74,8 @@ public final class Switch implements HttpHandler {
             }
             routes.running.decrementAndGet();
         }
-        Routes counted = routes;
         // the gate's end: the exchange completing, or its connection closing first
-        Gate.whenEnded(exchange, () -> counted.running.decrementAndGet());
+        Gate.whenEnded(exchange, routes);
         routes.handler.handleRequest(exchange);
     }
 }

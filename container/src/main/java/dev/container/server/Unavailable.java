@@ -5,12 +5,20 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
-/** Answers 503 for an application that failed to start, so its path says so instead of 404. */
+/**
+ * Answers 503 for an application that failed to start or was stopped by the operator, so its path
+ * says so instead of 404.
+ */
 public final class Unavailable implements HttpHandler {
     private final String body;
 
     public Unavailable(String contextPath) {
-        this.body = "503 Service Unavailable: the application at " + contextPath + " failed to start\n";
+        this(contextPath, "failed to start");
+    }
+
+    /** @param why what happened to the app, as the body says it: "failed to start", "is stopped" */
+    public Unavailable(String contextPath, String why) {
+        this.body = "503 Service Unavailable: the application at " + contextPath + " " + why + "\n";
     }
 
     @Override

@@ -142,6 +142,27 @@ public final class CertificateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A certificate served now.
+     *
+     * @param spec the files it was read from; empty for a managed one
+     * @param managedId the id it was installed under ({@link #install}); empty for one from files
+     */
+    public record Served(Optional<CertSpec> spec, Optional<String> managedId, KeyedCertificate certificate) {
+    }
+
+    /** Every certificate served now: the files' in their order, then the managed ones (for the control API). */
+    public synchronized List<Served> served() {
+        List<Served> all = new ArrayList<>();
+        List<CertSpec> files = specs;
+        List<KeyedCertificate> read = fromFiles;
+        for (int i = 0; i < read.size() && i < files.size(); i++) {
+            all.add(new Served(Optional.of(files.get(i)), Optional.empty(), read.get(i)));
+        }
+        managed.forEach((id, certificate) -> all.add(new Served(Optional.empty(), Optional.of(id), certificate)));
+        return all;
+    }
+
     /** The managed certificate installed under id, if any. */
     public synchronized Optional<KeyedCertificate> installed(String id) {
         return Optional.ofNullable(managed.get(id));

@@ -1,6 +1,8 @@
 package dev.container.testing;
 
 import dev.container.Container;
+import dev.container.Launcher;
+import dev.container.config.Plan;
 import dev.container.config.PlanBuilder;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +37,30 @@ public final class TestServer implements AutoCloseable {
                 .shutdownTimeout(Duration.ofSeconds(5));
         plan.accept(builder);
         return new TestServer(Container.start(builder.build()));
+    }
+
+    /**
+     * A server run as {@code container run --config FILE} runs it: a reload (POST /reload) reads
+     * the file again; a stop (POST /stop) closes the container, the test goes on.
+     */
+    public static TestServer startConfig(Path config) {
+        Launcher launcher = new Launcher() {
+            @Override
+            public Optional<Path> configFile() {
+                return Optional.of(config);
+            }
+
+            @Override
+            public Plan readPlan() {
+                return new PlanBuilder().configFile(config).build();
+            }
+
+            @Override
+            public void requestStop(Container container) {
+                Launcher.EMBEDDED.requestStop(container);
+            }
+        };
+        return new TestServer(Container.start(launcher.readPlan(), launcher));
     }
 
     public Container container() {
