@@ -1,59 +1,115 @@
 package dev.container.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.acme.StoredCertificates;
+import dev.container.admin.AdminClient;
+import dev.container.admin.ApiJson;
+import dev.container.admin.Control;
 import dev.container.config.ConfigError;
-import dev.container.config.ConfigFile;
-import dev.container.config.Plan;
-import dev.container.config.PlanBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code container certs}: the ACME certificates stored in the state directory (host, issuer,
- * valid until, state), read from disk: it works with the server running or not, and asks no CA.
+ * {@code container certs}: the certificates a running server serves (files, the local CA's,
+ * ACME's, with their renewal state), from its admin channel; without a running server, the ACME
+ * certificates the state directory holds, read from disk (no CA asked). {@code certs renew NAME}
+ * orders a new ACME certificate now.
  */
 @Command(name = "certs",
         mixinStandardHelpOptions = true,
-        description = {"Lists the certificates obtained through ACME (hosts with tls = auto, --domain) that the "
-                + "state directory holds: host, issuer, expiry and state (valid, renewal due, expired, unreadable).",
-                "Reads files only; the server need not run."},
-        footer = {"", "Examples:", "  container certs --state /var/lib/container", "  container certs --config conf/container.conf"})
+        description = {"Lists the certificates of the running container: name, source (files, local-ca, acme), issuer, "
+                + "expiry, days left and state (for ACME: when it renews, or why renewing fails).",
+                "With no server running, lists the ACME certificates stored in the state directory instead (read "
+                        + "from disk: valid, renewal due, expired, unreadable)."},
+        subcommands = CertsCommand.Renew.class,
+        footer = {"", "Examples:", "  container certs --state /var/lib/container", "  container certs --config conf/container.conf",
+                "  container certs renew example.com --state /var/lib/container"})
 final class CertsCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--state", paramLabel = "DIR", description = "The state directory. Default ./state.")
-    private Path state;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Take the state directory (and acme.renew-before) from this config file.")
-    private Path config;
+    @CommandLine.Mixin
+    private ServerOptions server;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path stateDir = state != null ? state : PlanBuilder.DEFAULT_STATE_DIR;
-        Optional<Duration> renewBefore = Optional.empty();
-        if (config != null) {
-            try {
-                Plan plan = ConfigFile.load(config);
-                stateDir = state != null ? state : plan.stateDir();
-                renewBefore = plan.acme().renewBefore();
-            } catch (ConfigError e) {
-                e.problems().forEach(p -> err.println("container: " + p));
-                return CommandLine.ExitCode.USAGE;
-            }
+        Path stateDir;
+        Optional<Duration> renewBefore;
+        try {
+            stateDir = server.stateDir();
+            renewBefore = server.configPlan().flatMap(p -> p.acme().renewBefore());
+        } catch (ConfigError e) {
+            e.problems().forEach(p -> err.println("container: " + p));
+            return CommandLine.ExitCode.USAGE;
         }
+        AdminClient client;
+        try {
+            client = AdminClient.forStateDir(stateDir);
+            JsonNode answer = client.get("certificates");
+            if (!server.printedJson(out, answer)) {
+                printServed(out, answer.path("certificates"));
+            }
+            return CommandLine.ExitCode.OK;
+        } catch (AdminClient.NotRunning e) {
+            return stored(out, err, stateDir, renewBefore);
+        } catch (AdminClient.AdminException e) {
+            err.println("container: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void printServed(PrintWriter out, JsonNode certificates) {
+        if (certificates.isEmpty()) {
+            out.println("no certificates (the server serves no HTTPS)");
+            return;
+        }
+        Table table = new Table("NAME", "SOURCE", "ISSUER", "NOT AFTER", "DAYS LEFT", "STATE");
+        for (JsonNode c : certificates) {
+            table.row(name(c), c.path("source").asText(), c.path("issuer").asText("-"), Table.time(c.path("notAfter")),
+                    c.path("daysLeft").isNumber() ? c.path("daysLeft").asLong() : "-", state(c));
+        }
+        table.print(out);
+    }
+
+    private static String name(JsonNode c) {
+        int others = c.path("names").size() - 1;
+        return c.path("name").asText() + (others > 0 ? " (+" + others + ")" : "");
+    }
+
+    /** The state as people read it, with what the ACME maintenance knows. */
+    private static String state(JsonNode c) {
+        JsonNode acme = c.path("acme");
+        String state = c.path("state").asText().replace('-', ' ');
+        if (acme.path("lastError").isTextual()) {
+            return state + ": " + acme.path("lastError").asText() + " (attempt " + acme.path("failures").asInt()
+                    + ", next at " + Table.time(acme.path("nextAttempt")) + ")";
+        }
+        if (acme.path("renewRequested").asBoolean()) {
+            return state + ", renewal asked for";
+        }
+        if (acme.path("renewAt").isTextual() && state.equals("valid")) {
+            return "valid, renews at " + Table.time(acme.path("renewAt"));
+        }
+        return state;
+    }
+
+    /** Without a server: the ACME certificates stored in the state directory. */
+    private int stored(PrintWriter out, PrintWriter err, Path stateDir, Optional<Duration> renewBefore) {
         List<StoredCertificates.Entry> entries;
         try {
             entries = StoredCertificates.list(stateDir, renewBefore, Instant.now());
@@ -61,22 +117,58 @@ final class CertsCommand implements Callable<Integer> {
             err.println("container: cannot read " + stateDir + ": " + e.getMessage());
             return CommandLine.ExitCode.USAGE;
         }
-        if (entries.isEmpty()) {
-            out.println("no ACME certificates in " + stateDir.toAbsolutePath().normalize());
+        if (server.json) {
+            Instant now = Instant.now();
+            List<Map<String, Object>> all = entries.stream().map(e -> {
+                Map<String, Object> json = new java.util.LinkedHashMap<>(ApiJson.certificate(new Control.CertificateView(
+                        e.host(), e.names(), e.issuer(), Optional.empty(), Optional.ofNullable(e.notAfter()),
+                        Control.CertificateSource.ACME, List.of(e.file()), Optional.empty()), now));
+                json.put("state", e.state().startsWith("unreadable") ? "unreadable" : e.state().replace(' ', '-'));
+                return json;
+            }).toList();
+            out.println(ServerOptions.pretty(JSON.valueToTree(Map.of("certificates", all))));
             return CommandLine.ExitCode.OK;
         }
-        print(out, entries);
+        out.println("no running container found; the ACME certificates stored in "
+                + stateDir.toAbsolutePath().normalize() + ":");
+        if (entries.isEmpty()) {
+            out.println("none");
+            return CommandLine.ExitCode.OK;
+        }
+        Table table = new Table("NAME", "SOURCE", "ISSUER", "NOT AFTER", "DAYS LEFT", "STATE");
+        Instant now = Instant.now();
+        for (var e : entries) {
+            String name = e.names().isEmpty() || e.names().equals(List.of(e.host())) ? e.host()
+                    : e.host() + " (" + String.join(", ", e.names()) + ")";
+            table.row(name, "acme", e.issuer().isEmpty() ? "-" : e.issuer(), e.notAfter(),
+                    e.notAfter() == null ? "-" : Duration.between(now, e.notAfter()).toDays(), e.state());
+        }
+        table.print(out);
         return CommandLine.ExitCode.OK;
     }
 
-    static void print(PrintWriter out, List<StoredCertificates.Entry> entries) {
-        String format = "%-30s %-34s %-22s %s%n";
-        out.printf(format, "HOST", "ISSUER", "VALID UNTIL", "STATE");
-        for (var e : entries) {
-            String host = e.names().isEmpty() || e.names().equals(List.of(e.host())) ? e.host()
-                    : e.host() + " (" + String.join(", ", e.names()) + ")";
-            out.printf(format, host, e.issuer().isEmpty() ? "-" : e.issuer(),
-                    e.notAfter() == null ? "-" : e.notAfter().toString(), e.state());
+    @Command(name = "renew", mixinStandardHelpOptions = true,
+            description = {"Orders a new certificate for an ACME host now, whatever its expiry; returns at once "
+                    + "(progress in the server log and in 'container certs')."})
+    static final class Renew implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        private ServerOptions server;
+
+        @Parameters(paramLabel = "NAME", description = "A name of the certificate (or its host's id).")
+        private String name;
+
+        @Override
+        public Integer call() {
+            return server.call(spec, (client, out) -> {
+                JsonNode answer = client.post("certificates/" + name + "/renew");
+                if (!server.printedJson(out, answer)) {
+                    out.println(name + ": ordering a new certificate (see 'container certs' and the server log)");
+                }
+                return 0;
+            });
         }
     }
 }

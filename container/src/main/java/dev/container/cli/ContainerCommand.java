@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ContainerCommand.Version.class,
         description = "Serves servlet apps (WARs) and static files from one process.",
-        subcommands = {RunCommand.class, ValidateCommand.class, JobsCommand.class, CertsCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, AppsCommand.class,
+                AppsCommand.Redeploy.class, ReloadCommand.class, StopCommand.class, JobsCommand.class, CertsCommand.class,
                 HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class ContainerCommand implements Runnable {
     @CommandLine.Spec

@@ -2,11 +2,7 @@ package dev.container.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.container.admin.AdminClient;
-import dev.container.config.ConfigError;
-import dev.container.config.ConfigFile;
-import dev.container.config.PlanBuilder;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -17,90 +13,70 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code container jobs}: lists the scheduled jobs of a running server (through its admin
- * channel); {@code jobs show NAME} prints a job's latest runs, {@code jobs run NAME} runs it now.
- * The server is found through the state directory ({@code --state}, or the one a {@code --config}
- * file names, or ./state).
+ * channel); {@code jobs show NAME} prints a job's latest runs, {@code jobs run NAME} runs it now,
+ * {@code jobs pause NAME} and {@code jobs resume NAME} stop and restart its schedule. The server
+ * is found as {@link ServerOptions} says.
  */
 @Command(name = "jobs",
         mixinStandardHelpOptions = true,
         description = {"Lists the scheduled jobs of a running container: schedule, next run, last result.",
                 "Finds the server through STATE/admin.json (--state DIR, or the state-dir of --config FILE, "
                         + "default ./state)."},
-        subcommands = {JobsCommand.Show.class, JobsCommand.Run.class},
+        subcommands = {JobsCommand.Show.class, JobsCommand.Run.class, JobsCommand.Pause.class, JobsCommand.Resume.class},
         footer = {"", "Examples:", "  container jobs --config conf/demo.conf", "  container jobs show clock --state state",
-                "  container jobs run clock --state state"})
+                "  container jobs run clock --state state", "  container jobs pause clock --state state"})
 final class JobsCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
-    private Server server;
+    private ServerOptions server;
 
     @Override
     public Integer call() {
-        return server.call(spec, client -> {
-            PrintWriter out = spec.commandLine().getOut();
-            JsonNode jobs = client.get("jobs").path("jobs");
+        return server.call(spec, (client, out) -> {
+            JsonNode answer = client.get("jobs");
+            if (server.printedJson(out, answer)) {
+                return 0;
+            }
+            JsonNode jobs = answer.path("jobs");
             if (jobs.isEmpty()) {
                 out.println("no jobs");
-                return;
+                return 0;
             }
-            out.printf("%-16s %-22s %-22s %s%n", "NAME", "SCHEDULE", "NEXT", "LAST");
+            Table table = new Table("NAME", "SCHEDULE", "NEXT", "LAST");
             for (JsonNode job : jobs) {
-                out.printf("%-16s %-22s %-22s %s%n", job.path("name").asText(), job.path("schedule").asText(),
-                        job.path("running").asBoolean() ? "running now" : time(job.path("next")),
+                table.row(job.path("name").asText(), job.path("schedule").asText(), next(job),
                         job.path("runs").isEmpty() ? "never run" : summary(job.path("runs").get(0)));
             }
+            table.print(out);
+            return 0;
         });
     }
 
-    /** An ISO-8601 instant to the second, as people read it: 2026-12-02T00:47:34Z. */
-    static String time(JsonNode instant) {
-        if (!instant.isTextual()) {
-            return "-";
+    /** When the job runs next, as people read it: a time, "running now" or "paused". */
+    private static String next(JsonNode job) {
+        if (job.path("running").asBoolean()) {
+            return "running now";
         }
-        try {
-            return Instant.parse(instant.asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return instant.asText();
-        }
+        return job.path("paused").asBoolean() ? "paused" : Table.time(job.path("next"));
     }
 
     static String summary(JsonNode run) {
-        return run.path("result").asText().replace('-', ' ') + " at " + time(run.path("start"))
+        return run.path("result").asText().replace('-', ' ') + " at " + Table.time(run.path("start"))
                 + " in " + run.path("millis").asLong() + " ms: " + run.path("detail").asText()
                 + (run.path("manual").asBoolean() ? " (by hand)" : "");
     }
 
-    /** How to find the running server: --state or --config. */
-    static final class Server {
-        @Option(names = "--state", paramLabel = "DIR", description = "The running server's state directory (default ./state).")
-        Path state;
-
-        @Option(names = "--config", paramLabel = "FILE", description = "The config file the server runs: its state-dir.")
-        Path config;
-
-        Path stateDir() {
-            if (state != null) {
-                return state;
-            }
-            if (config != null) {
-                return ConfigFile.load(config).stateDir();
-            }
-            return PlanBuilder.DEFAULT_STATE_DIR;
-        }
-
-        int call(CommandLine.Model.CommandSpec spec, java.util.function.Consumer<AdminClient> action) {
-            var err = spec.commandLine().getErr();
-            try {
-                action.accept(AdminClient.forStateDir(stateDir()));
-                return CommandLine.ExitCode.OK;
-            } catch (ConfigError e) {
-                e.problems().forEach(p -> err.println("container: " + p));
-                return CommandLine.ExitCode.USAGE;
-            } catch (AdminClient.AdminException e) {
-                err.println("container: " + e.getMessage());
-                return 1;
+    /** A job's schedule, next run and latest runs. */
+    private static void show(PrintWriter out, JsonNode job) {
+        out.println(job.path("name").asText() + ": " + job.path("schedule").asText() + ", " + job.path("action").asText());
+        out.println("next: " + next(job));
+        for (JsonNode run : job.path("runs")) {
+            out.println("  " + summary(run));
+            String output = run.path("output").asText();
+            if (!output.isBlank()) {
+                output.lines().forEach(l -> out.println("    | " + l));
             }
         }
     }
@@ -111,27 +87,68 @@ final class JobsCommand implements Callable<Integer> {
         private CommandLine.Model.CommandSpec spec;
 
         @CommandLine.Mixin
-        private Server server;
+        private ServerOptions server;
 
         @Parameters(paramLabel = "NAME", description = "The job.")
         private String name;
 
         @Override
         public Integer call() {
-            return server.call(spec, client -> {
-                PrintWriter out = spec.commandLine().getOut();
+            return server.call(spec, (client, out) -> {
                 JsonNode job = client.get("jobs/" + name);
-                out.println(job.path("name").asText() + ": " + job.path("schedule").asText() + ", " + job.path("action").asText());
-                out.println("next: " + (job.path("running").asBoolean() ? "running now" : time(job.path("next"))));
-                for (JsonNode run : job.path("runs")) {
-                    out.println("  " + summary(run));
-                    String output = run.path("output").asText();
-                    if (!output.isBlank()) {
-                        output.lines().forEach(l -> out.println("    | " + l));
-                    }
+                if (!server.printedJson(out, job)) {
+                    show(out, job);
                 }
+                return 0;
             });
         }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = {"Stops a job's schedule until 'jobs resume' (a run going on finishes; 'jobs run' still works).",
+                    "A restart, or a reload that changes the job, puts it back on its schedule."})
+    static final class Pause implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        private ServerOptions server;
+
+        @Parameters(paramLabel = "NAME", description = "The job.")
+        private String name;
+
+        @Override
+        public Integer call() {
+            return schedule(spec, server, name, "pause");
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Puts a paused job back on its schedule (runs missed meanwhile are skipped).")
+    static final class Resume implements Callable<Integer> {
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        private ServerOptions server;
+
+        @Parameters(paramLabel = "NAME", description = "The job.")
+        private String name;
+
+        @Override
+        public Integer call() {
+            return schedule(spec, server, name, "resume");
+        }
+    }
+
+    private static int schedule(CommandLine.Model.CommandSpec spec, ServerOptions server, String name, String action) {
+        return server.call(spec, (client, out) -> {
+            JsonNode job = client.post("jobs/" + name + "/" + action);
+            if (!server.printedJson(out, job)) {
+                out.println(name + ": " + (job.path("paused").asBoolean() ? "paused" : "next run " + next(job)));
+            }
+            return 0;
+        });
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -141,7 +158,7 @@ final class JobsCommand implements Callable<Integer> {
         private CommandLine.Model.CommandSpec spec;
 
         @CommandLine.Mixin
-        private Server server;
+        private ServerOptions server;
 
         @Parameters(paramLabel = "NAME", description = "The job.")
         private String name;
@@ -157,35 +174,45 @@ final class JobsCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("container: --wait " + wait + ": expected a duration such as 30s");
                 return CommandLine.ExitCode.USAGE;
             }
-            int[] status = {CommandLine.ExitCode.OK};
-            int code = server.call(spec, client -> {
+            return server.call(spec, (client, out) -> {
                 Instant asked = Instant.now().minusMillis(1);
-                client.post("jobs/" + name + "/run");
-                PrintWriter out = spec.commandLine().getOut();
+                JsonNode started = client.post("jobs/" + name + "/run");
                 if (limit.isZero()) {
-                    out.println(name + ": started");
-                    return;
-                }
-                long deadline = System.nanoTime() + limit.toNanos();
-                while (System.nanoTime() < deadline) {
-                    for (JsonNode run : client.get("jobs/" + name).path("runs")) {
-                        if (run.path("manual").asBoolean() && !Instant.parse(run.path("start").asText()).isBefore(asked)) {
-                            out.println(name + ": " + summary(run));
-                            run.path("output").asText().lines().forEach(l -> out.println("  | " + l));
-                            status[0] = run.path("result").asText().equals("ok") ? 0 : 1;
-                            return;
-                        }
+                    if (!server.printedJson(out, started)) {
+                        out.println(name + ": started");
                     }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+                    return 0;
                 }
-                out.println(name + ": started; no result within " + wait + " (see: container jobs show " + name + ")");
+                JsonNode run = awaitRun(client, asked, limit);
+                if (run == null) {
+                    out.println(name + ": started; no result within " + wait + " (see: container jobs show " + name + ")");
+                    return 0;
+                }
+                if (!server.printedJson(out, run)) {
+                    out.println(name + ": " + summary(run));
+                    run.path("output").asText().lines().forEach(l -> out.println("  | " + l));
+                }
+                return run.path("result").asText().equals("ok") ? 0 : 1;
             });
-            return code != 0 ? code : status[0];
+        }
+
+        /** The run by hand that started after asked, once it has ended; null if none did within limit. */
+        private JsonNode awaitRun(AdminClient client, Instant asked, Duration limit) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (JsonNode run : client.get("jobs/" + name).path("runs")) {
+                    if (run.path("manual").asBoolean() && !Instant.parse(run.path("start").asText()).isBefore(asked)) {
+                        return run;
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return null;
         }
     }
 }

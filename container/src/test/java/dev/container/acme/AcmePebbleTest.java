@@ -233,18 +233,26 @@ class AcmePebbleTest {
     void certs_and_validate_name_the_issuer_and_expiry_of_stored_certificates() throws Exception {
         Path state = dir.resolve("state");
         Path config = config("listed", state, "", "a.test");
-        start(config);
+        Container container = start(config);
         X509Certificate a = awaitCertificate(trustingPebble(), "a.test", null);
+        StringWriter served = new StringWriter();
         StringWriter certs = new StringWriter();
         StringWriter validate = new StringWriter();
 
-        int certsExit = ContainerCommand.commandLine().setOut(new PrintWriter(certs)).execute("certs", "--state", state.toString());
+        int servedExit = ContainerCommand.commandLine().setOut(new PrintWriter(served)).execute("certs", "--state", state.toString());
         int validateExit = ContainerCommand.commandLine().setOut(new PrintWriter(validate)).execute("validate", config.toString());
+        container.close();
+        int certsExit = ContainerCommand.commandLine().setOut(new PrintWriter(certs)).execute("certs", "--state", state.toString());
 
         String issuer = CertificateInfo.issuer(a);
+        String days = " +\\d+ +";
+        assertThat(servedExit).isZero();
+        assertThat(served.toString()).contains("NAME", "ISSUER").containsPattern("a\\.test +acme +"
+                + java.util.regex.Pattern.quote(issuer) + " +" + a.getNotAfter().toInstant() + days + "valid, renews at 20");
         assertThat(certsExit).isZero();
-        assertThat(certs.toString()).contains("HOST", "ISSUER").containsPattern(
-                "a\\.test +" + java.util.regex.Pattern.quote(issuer) + " +" + a.getNotAfter().toInstant() + " +valid");
+        assertThat(certs.toString()).startsWith("no running container found; the ACME certificates stored in")
+                .containsPattern("a\\.test +acme +" + java.util.regex.Pattern.quote(issuer) + " +" + a.getNotAfter().toInstant()
+                        + days + "valid");
         assertThat(validateExit).isZero();
         assertThat(validate.toString())
                 .contains("acme: stored certificate a.test: issued by " + issuer + ", valid until " + a.getNotAfter().toInstant())
@@ -345,6 +353,46 @@ class AcmePebbleTest {
     }
 
     @Test
+    void the_control_api_shows_the_acme_state_and_renews_on_request() throws Exception {
+        Path state = dir.resolve("state");
+        start(config("api", state, "", "a.test"));
+        SSLContext trust = trustingPebble();
+        X509Certificate first = awaitCertificate(trust, "a.test", null);
+        dev.container.admin.AdminClient admin = dev.container.admin.AdminClient.forStateDir(state);
+
+        com.fasterxml.jackson.databind.JsonNode listed = admin.get("certificates").path("certificates");
+
+        assertThat(listed).hasSize(1);
+        var c = listed.get(0);
+        assertThat(c.path("name").asText()).isEqualTo("a.test");
+        assertThat(c.path("source").asText()).isEqualTo("acme");
+        assertThat(c.path("state").asText()).isEqualTo("valid");
+        assertThat(c.path("issuer").asText()).isEqualTo(CertificateInfo.issuer(first));
+        assertThat(c.path("notAfter").asText()).isEqualTo(first.getNotAfter().toInstant().toString());
+        var acme = c.path("acme");
+        assertThat(acme.path("host").asText()).isEqualTo("h0");
+        // a third of the lifetime before expiry, or earlier in the CA's ARI window
+        assertThat(java.time.Instant.parse(acme.path("renewAt").asText())).isBefore(first.getNotAfter().toInstant());
+        assertThat(acme.path("failures").asInt()).isZero();
+        assertThat(acme.path("lastError").isNull()).isTrue();
+        assertThat(acme.path("nextAttempt").isNull()).isTrue();
+
+        long began = System.nanoTime();
+        admin.post("certificates/a.test/renew");
+        long answeredMillis = (System.nanoTime() - began) / 1_000_000;
+        X509Certificate renewed = awaitCertificate(trust, "a.test", first);
+
+        assertThat(answeredMillis).as("answers at once; the order runs in the background").isLessThan(ISSUE_DEADLINE.toMillis());
+        assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(logged("renewing the certificate valid until " + first.getNotAfter().toInstant() + " (asked for)"))
+                .isEqualTo(1);
+        await("the renewed certificate in the API", Duration.ofSeconds(10), () -> admin.get("certificates")
+                .path("certificates").get(0).path("notAfter").asText().equals(renewed.getNotAfter().toInstant().toString()));
+        assertThat(admin.get("certificates").path("certificates").get(0).path("acme").path("renewRequested").asBoolean())
+                .isFalse();
+    }
+
+    @Test
     void with_the_ca_down_the_server_starts_serves_plain_http_and_logs_the_failure() throws Exception {
         pebble.stopPebble();
         long began = System.nanoTime();
@@ -360,6 +408,14 @@ class AcmePebbleTest {
         assertThat(startMillis).isLessThan(10_000);
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(logged("no certificate yet")).isGreaterThanOrEqualTo(1);
+        var waiting = dev.container.admin.AdminClient.forStateDir(dir.resolve("state")).get("certificates")
+                .path("certificates").get(0);
+        assertThat(waiting.path("name").asText()).isEqualTo("a.test");
+        assertThat(waiting.path("state").asText()).isEqualTo("missing");
+        assertThat(waiting.path("notAfter").isNull()).isTrue();
+        assertThat(waiting.path("acme").path("failures").asInt()).isPositive();
+        assertThat(waiting.path("acme").path("lastError").asText()).startsWith("cannot reach the CA at ");
+        assertThat(waiting.path("acme").path("nextAttempt").asText()).isNotEmpty();
     }
 
     static boolean chainsTo(List<X509Certificate> chain, X509Certificate root) throws Exception {

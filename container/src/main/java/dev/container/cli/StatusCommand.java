@@ -1,0 +1,97 @@
+package dev.container.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.container.admin.AdminClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code container status}: the running server at a glance (version, process, uptime, config,
+ * readiness, listeners, counts, the last reload), from {@code GET /status} and
+ * {@code GET /health/ready}.
+ */
+@Command(name = "status",
+        mixinStandardHelpOptions = true,
+        description = {"Shows the running container: version, pid, uptime, config file, whether it is ready, "
+                + "listeners, apps, certificates, jobs and the last reload.",
+                "Finds the server through STATE/admin.json (--state DIR, or the state-dir of --config FILE, default ./state)."},
+        footer = {"", "Examples:", "  container status --config conf/demo.conf", "  container status --state state --json"})
+final class StatusCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    private ServerOptions server;
+
+    @Override
+    public Integer call() {
+        return server.call(spec, (client, out) -> {
+            JsonNode status = client.get("status");
+            if (server.printedJson(out, status)) {
+                return 0;
+            }
+            print(out, status, readiness(client));
+            return 0;
+        });
+    }
+
+    /** "yes", or "no: " and the reasons. */
+    private static String readiness(AdminClient client) {
+        try {
+            client.get("health/ready");
+            return "yes";
+        } catch (AdminClient.NotRunning e) {
+            throw e;
+        } catch (AdminClient.AdminException e) {
+            List<String> reasons = e.list("reasons");
+            return "no: " + (reasons.isEmpty() ? e.getMessage() : String.join("; ", reasons));
+        }
+    }
+
+    private static void print(PrintWriter out, JsonNode s, String ready) {
+        out.println("container " + s.path("version").asText() + ", pid " + s.path("pid").asLong() + ", up "
+                + Table.span(Duration.ofSeconds(s.path("uptimeSeconds").asLong())) + " (since "
+                + Table.time(s.path("startedAt")) + ")" + (s.path("draining").asBoolean() ? ", stopping" : ""));
+        Table table = new Table("", "");
+        table.row("config:", s.path("configFile").isTextual()
+                ? s.path("configFile").asText() + " (generation " + s.path("generation").asLong() + ")" : "none (flags only)");
+        table.row("state:", s.path("stateDir").asText());
+        table.row("ready:", ready);
+        List<String> listeners = new ArrayList<>();
+        s.path("listeners").forEach(l -> listeners.add(l.path("url").asText() + " (" + Table.list(l.path("protocols")) + ")"));
+        table.row("listeners:", listeners.isEmpty() ? "none" : String.join(", ", listeners));
+        table.row("TLS:", s.path("tlsProvider").isTextual() ? s.path("tlsProvider").asText() : "none");
+        List<String> states = new ArrayList<>();
+        s.path("appStates").fields().forEachRemaining(e -> {
+            if (e.getValue().asInt() > 0) {
+                states.add(e.getValue().asInt() + " " + e.getKey());
+            }
+        });
+        JsonNode counts = s.path("counts");
+        table.row("apps:", counts.path("apps").asInt() + (states.isEmpty() ? "" : " (" + String.join(", ", states) + ")"));
+        table.row("certificates:", counts.path("certificates").asInt());
+        table.row("jobs:", counts.path("jobs").asInt());
+        table.row("last reload:", lastReload(s.path("lastReload")));
+        table.print(out);
+    }
+
+    private static String lastReload(JsonNode r) {
+        if (!r.isObject()) {
+            return "none";
+        }
+        String when = " at " + Table.time(r.path("at"));
+        if (!r.path("result").asText().equals("applied")) {
+            int n = r.path("problems").size();
+            return "refused" + when + ": " + n + (n == 1 ? " problem" : " problems") + " (the running configuration stayed)";
+        }
+        JsonNode apps = r.path("apps");
+        return "applied" + when + " in " + r.path("tookMillis").asLong() + " ms: " + apps.path("started").size()
+                + " app(s) started, " + apps.path("stopped").size() + " stopped, " + apps.path("unchanged").size()
+                + " unchanged";
+    }
+}
