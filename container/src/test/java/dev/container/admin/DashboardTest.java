@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.container.cli.ContainerCommand;
 import dev.container.testing.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +144,28 @@ class DashboardTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)
                 .header("Origin", "http://evil.example"));
         assertThat(run.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void container_dashboard_prints_a_new_link_that_logs_in() throws Exception {
+        StringWriter out = new StringWriter();
+        int status = ContainerCommand.commandLine().setOut(new PrintWriter(out))
+                .execute("dashboard", "--state", state.toString());
+        assertThat(status).isZero();
+        String link = out.toString().trim();
+        assertThat(link).matches(Pattern.quote(admin.toString()) + "\\?login=[0-9a-f]{64}");
+        assertThat(send(HttpRequest.newBuilder(URI.create(link))).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void container_dashboard_without_a_server_says_where_it_looked() {
+        server.close();
+        StringWriter err = new StringWriter();
+        int status = ContainerCommand.commandLine().setErr(new PrintWriter(err))
+                .execute("dashboard", "--state", state.toString());
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).startsWith("container: ").contains(state.resolve("admin.json").toString());
+        server = TestServer.start(state, p -> { }); // for @AfterEach
     }
 
     @Test
