@@ -615,7 +615,9 @@ public final class Container implements AutoCloseable {
         } catch (DeploymentError e) {
             log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
             log.debug("app {} start failure", app.contextPath(), e);
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("failed to start");
+            // "shop: failed to start: java.lang.IllegalStateException: ... at Boot.init(Boot.java:12)": the cause
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[^:]*: failed to start: ", "");
             return new Running(instance, null, new Unavailable(app.contextPath()), Control.AppState.FAILED,
                     Optional.of(reason), Optional.empty(), Optional.of(Duration.ofNanos(System.nanoTime() - began)));
         }

@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
  * published snapshots (reads take none of its locks) and its synchronized actions. Thread-safe.
  */
 final class ContainerControl implements Control {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("container");
+
     private final Container container;
 
     ContainerControl(Container container) {
@@ -143,6 +145,7 @@ final class ContainerControl implements Control {
 
     @Override
     public void stop() {
+        log.info("stopping: asked for through the admin channel");
         container.launcher().requestStop(container);
     }
 

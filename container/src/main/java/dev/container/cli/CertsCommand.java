@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -32,18 +32,12 @@ import picocli.CommandLine.Parameters;
                 + "expiry, days left and state (for ACME: when it renews, or why renewing fails).",
                 "With no server running, lists the ACME certificates stored in the state directory instead (read "
                         + "from disk: valid, renewal due, expired, unreadable)."},
-        subcommands = CertsCommand.Renew.class,
         footer = {"", "Examples:", "  container certs --state /var/lib/container", "  container certs --config conf/container.conf",
                 "  container certs renew example.com --state /var/lib/container"})
-final class CertsCommand implements Callable<Integer> {
+final class CertsCommand extends ServerCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    private ServerOptions server;
-
+    /** Asks the server, and without one reads the state directory (so not {@link ServerOptions#call}). */
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,20 +51,23 @@ final class CertsCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println("container: " + p));
             return CommandLine.ExitCode.USAGE;
         }
-        AdminClient client;
         try {
-            client = AdminClient.forStateDir(stateDir);
-            JsonNode answer = client.get("certificates");
-            if (!server.printedJson(out, answer)) {
-                printServed(out, answer.path("certificates"));
-            }
-            return CommandLine.ExitCode.OK;
+            return run(AdminClient.forStateDir(stateDir), out);
         } catch (AdminClient.NotRunning e) {
             return stored(out, err, stateDir, renewBefore);
         } catch (AdminClient.AdminException e) {
             err.println("container: " + e.getMessage());
             return 1;
         }
+    }
+
+    @Override
+    int run(AdminClient client, PrintWriter out) {
+        JsonNode answer = client.get("certificates");
+        if (!server.printedJson(out, answer)) {
+            printServed(out, answer.path("certificates"));
+        }
+        return 0;
     }
 
     private static void printServed(PrintWriter out, JsonNode certificates) {
@@ -150,25 +147,14 @@ final class CertsCommand implements Callable<Integer> {
     @Command(name = "renew", mixinStandardHelpOptions = true,
             description = {"Orders a new certificate for an ACME host now, whatever its expiry; returns at once "
                     + "(progress in the server log and in 'container certs')."})
-    static final class Renew implements Callable<Integer> {
-        @CommandLine.Spec
-        private CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        private ServerOptions server;
-
-        @Parameters(paramLabel = "NAME", description = "A name of the certificate (or its host's id).")
-        private String name;
-
-        @Override
-        public Integer call() {
-            return server.call(spec, (client, out) -> {
-                JsonNode answer = client.post("certificates/" + name + "/renew");
-                if (!server.printedJson(out, answer)) {
-                    out.println(name + ": ordering a new certificate (see 'container certs' and the server log)");
-                }
-                return 0;
-            });
-        }
+    int renew(@Mixin ServerOptions options,
+              @Parameters(paramLabel = "NAME", description = "A name of the certificate (or its host's id).") String name) {
+        return options.call(spec, (client, out) -> {
+            JsonNode answer = client.post("certificates/" + name + "/renew");
+            if (!options.printedJson(out, answer)) {
+                out.println(name + ": ordering a new certificate (see 'container certs' and the server log)");
+            }
+            return 0;
+        });
     }
 }

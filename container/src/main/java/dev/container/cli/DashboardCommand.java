@@ -1,8 +1,8 @@
 package dev.container.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import dev.container.admin.AdminClient;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /**
@@ -15,21 +15,13 @@ import picocli.CommandLine.Command;
         description = {"Prints a new login link to the running container's dashboard: open it in a browser on this "
                 + "machine. It works once, within 10 minutes; the browser then stays logged in (a cookie)."},
         footer = {"", "Examples:", "  container dashboard --config conf/demo.conf", "  container dashboard --state state"})
-final class DashboardCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    private ServerOptions server;
-
+final class DashboardCommand extends ServerCommand {
     @Override
-    public Integer call() {
-        return server.call(spec, (client, out) -> {
-            JsonNode link = client.post("dashboard/link");
-            if (!server.printedJson(out, link)) {
-                out.println(link.path("url").asText());
-            }
-            return 0;
-        });
+    int run(AdminClient client, PrintWriter out) {
+        JsonNode link = client.post("dashboard/link");
+        if (!server.printedJson(out, link)) {
+            out.println(link.path("url").asText());
+        }
+        return 0;
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.container.admin.AdminClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,38 +19,30 @@ import picocli.CommandLine.Command;
                 "A file with problems is refused: each is printed as 'container validate' prints it, the running "
                         + "configuration stays, and the exit status is 2."},
         footer = {"", "Examples:", "  container reload --config conf/container.conf", "  container reload --state state --json"})
-final class ReloadCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    private ServerOptions server;
-
+final class ReloadCommand extends ServerCommand {
     @Override
-    public Integer call() {
-        return server.call(spec, (client, out) -> {
-            JsonNode answer;
-            try {
-                answer = client.post("reload");
-            } catch (AdminClient.AdminException e) {
-                if (!e.type().filter("config-invalid"::equals).isPresent()) {
-                    throw e;
-                }
-                if (server.json) {
-                    out.println(ServerOptions.pretty(e.problem()));
-                }
-                PrintWriter err = spec.commandLine().getErr();
-                List<String> problems = e.list("problems");
-                problems.forEach(err::println);
-                err.println(problems.size() == 1 ? "1 problem" : problems.size() + " problems");
-                err.println("container: reload refused; the running configuration stays");
-                return CommandLine.ExitCode.USAGE;
+    int run(AdminClient client, PrintWriter out) {
+        JsonNode answer;
+        try {
+            answer = client.post("reload");
+        } catch (AdminClient.AdminException e) {
+            if (e.type().filter("config-invalid"::equals).isEmpty()) {
+                throw e;
             }
-            if (!server.printedJson(out, answer)) {
-                print(out, answer);
+            if (server.json) {
+                out.println(ServerOptions.pretty(e.problem()));
             }
-            return 0;
-        });
+            PrintWriter err = spec.commandLine().getErr();
+            List<String> problems = e.list("problems");
+            problems.forEach(err::println);
+            err.println(problems.size() == 1 ? "1 problem" : problems.size() + " problems");
+            err.println("container: reload refused; the running configuration stays");
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (!server.printedJson(out, answer)) {
+            print(out, answer);
+        }
+        return 0;
     }
 
     private static void print(PrintWriter out, JsonNode r) {

@@ -77,6 +77,32 @@ final class ServerOptions {
         return json;
     }
 
+    /** A --wait DURATION (30s, 2m, 0s): a bad one is a usage error naming the value. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            return dev.container.config.Durations.parse(value).orElseThrow(() ->
+                    new CommandLine.TypeConversionException("expected a duration such as 30s, got '" + value + "'"));
+        }
+    }
+
+    /** Asks done every 100 ms until it holds (true) or limit has passed (false). */
+    static boolean await(java.time.Duration limit, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String pretty(JsonNode node) {
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);

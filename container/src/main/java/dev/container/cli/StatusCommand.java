@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
@@ -21,23 +19,14 @@ import picocli.CommandLine.Command;
                 + "listeners, apps, certificates, jobs and the last reload.",
                 "Finds the server through STATE/admin.json (--state DIR, or the state-dir of --config FILE, default ./state)."},
         footer = {"", "Examples:", "  container status --config conf/demo.conf", "  container status --state state --json"})
-final class StatusCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    private ServerOptions server;
-
+final class StatusCommand extends ServerCommand {
     @Override
-    public Integer call() {
-        return server.call(spec, (client, out) -> {
-            JsonNode status = client.get("status");
-            if (server.printedJson(out, status)) {
-                return 0;
-            }
+    int run(AdminClient client, PrintWriter out) {
+        JsonNode status = client.get("status");
+        if (!server.printedJson(out, status)) {
             print(out, status, readiness(client));
-            return 0;
-        });
+        }
+        return 0;
     }
 
     /** "yes", or "no: " and the reasons. */

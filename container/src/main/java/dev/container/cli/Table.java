@@ -11,8 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A table for people, as the commands print them: a header in capitals, columns as wide as their
- * widest cell, two spaces between, the last column unpadded. Also how the commands show the API's
+ * A table for people, as the commands print them: a header in capitals (none when every header
+ * cell is empty: a list of "label: value" lines), columns as wide as their widest cell, two spaces
+ * between, the last column unpadded. Also how the commands show the API's
  * values (instants to the second, durations, missing values as "-"). Not thread-safe.
  */
 final class Table {
@@ -43,7 +44,8 @@ final class Table {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
-        for (String[] row : rows) {
+        boolean header = Arrays.stream(rows.get(0)).anyMatch(cell -> !cell.isEmpty());
+        for (String[] row : header ? rows : rows.subList(1, rows.size())) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
                 line.append(i == columns - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));

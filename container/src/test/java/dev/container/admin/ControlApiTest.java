@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.testing.TestServer;
-import dev.container.testing.WarBuilder;
+import dev.container.testing.ControlApps;
 import dev.container.tls.TestCerts;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,46 +65,12 @@ class ControlApiTest {
         return JSON.readTree(Files.readString(dir.resolve("state/admin.json"))).path("token").asText();
     }
 
-    /** A WAR whose /hello answers text, /status?code=N answers N and /slow?ms=N takes that long. */
     private Path war(String name, String text) throws Exception {
-        return new WarBuilder()
-                .java("control.Hello", """
-                        package control;
-                        @jakarta.servlet.annotation.WebServlet({"/hello", "/status", "/slow"})
-                        public class Hello extends jakarta.servlet.http.HttpServlet {
-                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
-                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                                switch (req.getServletPath()) {
-                                    case "/status" -> resp.setStatus(Integer.parseInt(req.getParameter("code")));
-                                    case "/slow" -> {
-                                        try {
-                                            Thread.sleep(Long.parseLong(req.getParameter("ms")));
-                                        } catch (InterruptedException e) {
-                                            Thread.currentThread().interrupt();
-                                        }
-                                        resp.getWriter().print("slow");
-                                    }
-                                    default -> resp.getWriter().print("%s");
-                                }
-                            }
-                        }
-                        """.formatted(text))
-                .buildWar(dir.resolve(name + ".war"));
+        return ControlApps.hello(dir.resolve(name + ".war"), text);
     }
 
-    /** A WAR whose listener throws: it fails to start. */
     private Path brokenWar(String name) throws Exception {
-        return new WarBuilder()
-                .java("control.Boom", """
-                        package control;
-                        @jakarta.servlet.annotation.WebListener
-                        public class Boom implements jakarta.servlet.ServletContextListener {
-                            public void contextInitialized(jakarta.servlet.ServletContextEvent e) {
-                                throw new IllegalStateException("no database at db.example:5432");
-                            }
-                        }
-                        """)
-                .buildWar(dir.resolve(name + ".war"));
+        return ControlApps.broken(dir.resolve(name + ".war"));
     }
 
     private TestServer start(java.util.function.Consumer<dev.container.config.PlanBuilder> plan) {
@@ -281,9 +247,26 @@ class ControlApiTest {
         start(p -> p.war(shop.toString()));
         String startedAt = call("GET", "apps/_/shop").json().path("startedAt").asText();
         war("shop", "second");
+        java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        Thread clients = new Thread(() -> {
+            while (!done.get()) {
+                HttpResponse<String> response = server.get("/shop/hello");
+                served.incrementAndGet();
+                if (response.statusCode() != 200) {
+                    failures.add(response.statusCode() + " " + response.body());
+                }
+            }
+        });
+        clients.start();
 
         Answer redeployed = call("POST", "apps/_/shop/redeploy");
+        done.set(true);
+        clients.join(10_000);
 
+        assertThat(failures).as("requests that failed among %d during the redeploy", served.get()).isEmpty();
+        assertThat(served.get()).isPositive();
         assertThat(redeployed.status()).as(redeployed.json().toString()).isEqualTo(200);
         assertThat(redeployed.json().path("state").asText()).isEqualTo("running");
         assertThat(redeployed.json().path("startedAt").asText()).isNotEqualTo(startedAt);

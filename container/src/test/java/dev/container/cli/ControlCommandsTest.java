@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.testing.TestServer;
-import dev.container.testing.WarBuilder;
+import dev.container.testing.ControlApps;
 import dev.container.tls.TestCerts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,32 +50,11 @@ class ControlCommandsTest {
     }
 
     private Path war(String name, String text) throws Exception {
-        return new WarBuilder()
-                .java("cli.Hello", """
-                        package cli;
-                        @jakarta.servlet.annotation.WebServlet("/hello")
-                        public class Hello extends jakarta.servlet.http.HttpServlet {
-                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
-                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
-                                resp.getWriter().print("%s");
-                            }
-                        }
-                        """.formatted(text))
-                .buildWar(dir.resolve(name + ".war"));
+        return ControlApps.hello(dir.resolve(name + ".war"), text);
     }
 
     private Path brokenWar(String name) throws Exception {
-        return new WarBuilder()
-                .java("cli.Boom", """
-                        package cli;
-                        @jakarta.servlet.annotation.WebListener
-                        public class Boom implements jakarta.servlet.ServletContextListener {
-                            public void contextInitialized(jakarta.servlet.ServletContextEvent e) {
-                                throw new IllegalStateException("no database at db.example:5432");
-                            }
-                        }
-                        """)
-                .buildWar(dir.resolve(name + ".war"));
+        return ControlApps.broken(dir.resolve(name + ".war"));
     }
 
     private Path config(String apps) throws Exception {
@@ -241,6 +220,14 @@ class ControlCommandsTest {
                     + dir.resolve("state").resolve("admin.json") + " does not exist (is a server running with this state"
                     + " directory, and its admin channel not off?)\n");
         }
+    }
+
+    @Test
+    void a_table_without_a_header_is_a_list_of_labels_and_values() {
+        StringWriter out = new StringWriter();
+        new Table("", "").row("state:", "/srv").row("listeners:", "none").print(new PrintWriter(out));
+
+        assertThat(out.toString()).isEqualTo("state:      /srv\nlisteners:  none\n");
     }
 
     @Test
