@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.container.admin.RecentLog;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -65,6 +66,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.apache.jasper.servlet.TldScanner").setLevel(Level.WARN);
         // ServletContext.log() of the apps comes through this category.
         context.getLogger("io.undertow.servlet").setLevel(Level.INFO);
+        // the last warnings and errors, for the dashboard (the start's among them)
+        RecentLog.attach(context);
         configured = true;
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }

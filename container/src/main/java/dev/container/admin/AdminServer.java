@@ -8,11 +8,13 @@ import dev.container.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * The admin channel: the control API (JSON over HTTP, docs/operations.md "Control API") on a
  * loopback address, for the {@code container} commands and the dashboard. Its URL and a random
  * token are written to {@code STATE/admin.json}, readable by the owner only; every request must
- * carry {@code Authorization: Bearer TOKEN}, so other local users cannot drive the server.
+ * carry {@code Authorization: Bearer TOKEN}, so other local users cannot drive the server, or
+ * the dashboard's session cookie ({@link Dashboard}, served at {@code /}); a change made with the
+ * cookie must come from this channel's own origin.
  * Errors are {@code application/problem+json} ({@link Problem}). It drives the server only
  * through {@link Control}.
  *
@@ -53,6 +57,8 @@ public final class AdminServer implements AutoCloseable {
     private final byte[] token;
     private final Path file;
     private final String url;
+    private final Dashboard dashboard;
+    private final RecentLog recentLog = RecentLog.shared();
 
     /** An answer: its status, its JSON body, and what to do once it is sent. */
     private record Answer(int status, Object body, Map<String, String> headers, Runnable then) {
@@ -77,6 +83,7 @@ public final class AdminServer implements AutoCloseable {
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.file = file;
         this.url = url;
+        this.dashboard = new Dashboard(URI.create(url), Clock.systemUTC());
     }
 
     /** Listens at where (a loopback address; port 0 picks one) and writes stateDir/admin.json. */
@@ -108,6 +115,8 @@ public final class AdminServer implements AutoCloseable {
             throw e;
         }
         log.info("admin channel on {} (token in {})", url, admin.file);
+        // as Jupyter does: a link that logs a browser in, once, for a few minutes (container dashboard makes more)
+        log.info("dashboard: {}", admin.dashboard.newLink());
         return admin;
     }
 
@@ -130,13 +139,24 @@ public final class AdminServer implements AutoCloseable {
         Answer answer;
         try (InputStream in = exchange.getRequestBody()) {
             in.readAllBytes();
-            if (!authorized(exchange)) {
-                answer = new Answer(401, new Problem(401, "unauthorized", "Unauthorized",
+            if (path.equals("/")) {
+                try (exchange) {
+                    dashboard.serve(exchange);
+                }
+                return;
+            }
+            answer = switch (caller(exchange)) {
+                case NONE -> new Answer(401, new Problem(401, "unauthorized", "Unauthorized",
                         "missing or wrong token: send 'Authorization: Bearer TOKEN' with the token from " + file),
                         Map.of("WWW-Authenticate", "Bearer"), () -> { });
-            } else {
-                answer = route(method, segments(path));
-            }
+                // the page's cookie goes with any request to this address, so a change must come from the page itself
+                case SESSION -> method.equals("GET") || method.equals("HEAD") || dashboard.sameOrigin(exchange)
+                        ? route(method, segments(path))
+                        : Answer.of(new Problem(403, "cross-origin", "Forbidden", method + " " + path
+                                + " came with the dashboard's cookie from another origin than " + url
+                                + " (Origin or Sec-Fetch-Site); scripts send the bearer token instead"));
+                case TOKEN -> route(method, segments(path));
+            };
         } catch (RuntimeException e) {
             log.warn("admin: {} {}: {}", method, path, e.toString(), e);
             answer = Answer.of(new Problem(500, "internal-error", "Internal Server Error",
@@ -193,6 +213,18 @@ public final class AdminServer implements AutoCloseable {
             case "stop":
                 if (n == 1) {
                     return post(method, () -> new Answer(202, Map.of("status", "stopping"), Map.of(), control::stop));
+                }
+                break;
+            case "log":
+                if (n == 2 && parts.get(1).equals("recent")) {
+                    return get(method, () -> Answer.ok(Map.of("capacity", RecentLog.CAPACITY,
+                            "entries", recentLog.entries().stream().map(ApiJson::logEntry).toList())));
+                }
+                break;
+            case "dashboard":
+                if (n == 2 && parts.get(1).equals("link")) {
+                    return post(method, () -> Answer.of(201, Map.of("url", dashboard.newLink().toString(),
+                            "expiresInSeconds", DashboardAccess.LINK_LIFETIME.toSeconds())));
                 }
                 break;
             case "jobs":
@@ -333,12 +365,16 @@ public final class AdminServer implements AutoCloseable {
         };
     }
 
-    private boolean authorized(HttpExchange exchange) {
+    /** Who calls: a script or command with the bearer token, the dashboard with its session cookie, or nobody known. */
+    private enum Caller { TOKEN, SESSION, NONE }
+
+    private Caller caller(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
-            return false;
+        if (header != null && header.startsWith("Bearer ")) {
+            return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim()
+                    .getBytes(StandardCharsets.US_ASCII)) ? Caller.TOKEN : Caller.NONE;
         }
-        return MessageDigest.isEqual(token, header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.US_ASCII));
+        return dashboard.hasSession(exchange) ? Caller.SESSION : Caller.NONE;
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {

@@ -191,6 +191,18 @@ public final class ApiJson {
         return m;
     }
 
+    /** One of the last warnings and errors of the log. */
+    static Map<String, Object> logEntry(RecentLog.Entry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("level", e.level());
+        m.put("logger", e.logger());
+        m.put("message", e.message());
+        m.put("exception", e.exception().isEmpty() ? null : e.exception());
+        return m;
+    }
+
     static List<Map<String, Object>> jobs(List<JobStatus> jobs) {
         return jobs.stream().map(ApiJson::job).toList();
     }

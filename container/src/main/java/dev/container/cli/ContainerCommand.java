@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Serves servlet apps (WARs) and static files from one process.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, AppsCommand.class,
                 AppsCommand.Redeploy.class, ReloadCommand.class, StopCommand.class, JobsCommand.class, CertsCommand.class,
-                HashPasswordCommand.class, CommandLine.HelpCommand.class})
+                DashboardCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class})
 public final class ContainerCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
