@@ -5,6 +5,7 @@ import dev.container.DevWatcher;
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
 import dev.container.config.ConfigError;
+import dev.container.config.LogFormat;
 import dev.container.config.Plan;
 import dev.container.config.PlanBuilder;
 import java.nio.file.Path;
@@ -127,6 +128,12 @@ final class RunCommand implements Callable<Integer> {
                     + "Default 127.0.0.1:0 (a free port, written with a token to STATE/admin.json); off for none.")
     private String admin;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "How the container writes its log on stderr: text (the default), one readable line per "
+                    + "event; json, one JSON object per line (timestamp, level, logger, thread, message, "
+                    + "exception) for log shippers. Wins over the config file's logging.format.")
+    private String logFormat;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A config file (HOCON, see conf/container.conf). Flags win over it: --listen and "
                     + "--state replace its settings, --war and --static add to its default host. "
@@ -153,7 +160,11 @@ final class RunCommand implements Callable<Integer> {
         try {
             container = Container.start(plan);
         } catch (StartupError e) {
-            err.println("container: " + e.getMessage());
+            if (plan.logging().format() == LogFormat.JSON) {
+                log.error("{}", e.getMessage()); // a JSON line, as the log's lines before it
+            } else {
+                err.println("container: " + e.getMessage());
+            }
             return CommandLine.ExitCode.USAGE;
         }
         signals.onHangup(() -> reload(container));
@@ -227,6 +238,9 @@ final class RunCommand implements Callable<Integer> {
         jobs.forEach(builder::job);
         if (admin != null) {
             builder.admin(admin);
+        }
+        if (logFormat != null) {
+            builder.logFormat(logFormat);
         }
         return builder.build();
     }

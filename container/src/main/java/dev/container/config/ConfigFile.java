@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -50,6 +52,8 @@ public final class ConfigFile {
     static final String DEFAULT_ACCESS_LOG_FILE = "logs/access.log";
     static final String DEFAULT_ACCESS_LOG_FORMAT = "combined";
     static final String DEFAULT_ROTATE = "daily";
+    /** The smallest access log max-size: below it nearly every line would be a file of its own. */
+    static final long MIN_ACCESS_LOG_SIZE = 1024;
     static final Duration DEFAULT_HSTS_MAX_AGE = Duration.ofDays(365);
 
     private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9_-]+");
@@ -625,20 +629,34 @@ public final class ConfigFile {
         }
         Section s = found.get();
         String level = s.choice("level", LoggingSpec.LEVELS).orElse(d.level());
-        Optional<AccessLogSpec> accessLog = s.section("access-log", "logging.access-log").flatMap(a -> {
-            boolean enabled = a.bool("enabled").orElse(false);
-            Path file = a.path("file").orElse(baseDir.resolve(DEFAULT_ACCESS_LOG_FILE));
-            String format = a.string("format").orElse(DEFAULT_ACCESS_LOG_FORMAT);
-            if (format.isBlank()) {
-                a.problemAt("format", "expected common, combined or a pattern such as \"%h %r %s %b\"");
-            }
-            String rotate = a.choice("rotate", ROTATIONS).orElse(DEFAULT_ROTATE);
-            a.finish();
-            return enabled && !format.isBlank() ? Optional.of(new AccessLogSpec(file, format, rotate.equals("daily")))
-                    : Optional.empty();
-        });
+        LogFormat format = s.choice("format", LogFormat.NAMES).flatMap(LogFormat::named).orElse(d.format());
+        Optional<AccessLogSpec> accessLog = s.section("access-log", "logging.access-log").flatMap(this::accessLog);
         s.finish();
-        return new LoggingSpec(level, accessLog);
+        return new LoggingSpec(level, format, accessLog);
+    }
+
+    private Optional<AccessLogSpec> accessLog(Section a) {
+        boolean enabled = a.bool("enabled").orElse(false);
+        Path file = a.path("file").orElse(baseDir.resolve(DEFAULT_ACCESS_LOG_FILE));
+        String format = a.string("format").orElse(DEFAULT_ACCESS_LOG_FORMAT);
+        if (format.isBlank()) {
+            a.problemAt("format", "expected common, combined, json or a pattern such as \"%h %r %s %b\"");
+        }
+        String rotate = a.choice("rotate", ROTATIONS).orElse(DEFAULT_ROTATE);
+        OptionalLong maxSize = a.size("max-size", 1, Long.MAX_VALUE).map(OptionalLong::of).orElse(OptionalLong.empty());
+        if (maxSize.isPresent() && maxSize.getAsLong() < MIN_ACCESS_LOG_SIZE) {
+            a.problemAt("max-size", "expected a size of at least 1KiB, got " + maxSize.getAsLong() + " bytes");
+            maxSize = OptionalLong.empty();
+        }
+        OptionalInt maxFiles = a.integer("max-files", 1, Integer.MAX_VALUE).map(OptionalInt::of).orElse(OptionalInt.empty());
+        if (maxFiles.isPresent() && a.has("max-size") == null && rotate.equals("never")) {
+            a.problemAt("max-files", "keeps the newest rotated files, but with rotate = never and no max-size the log"
+                    + " is never rotated: set max-size, or rotate = daily");
+        }
+        a.finish();
+        return enabled && !format.isBlank()
+                ? Optional.of(new AccessLogSpec(file, format, rotate.equals("daily"), maxSize, maxFiles))
+                : Optional.empty();
     }
 
     // ---- automatic HTTPS (ACME) ------------------------------------------------------------
@@ -1108,8 +1126,8 @@ public final class ConfigFile {
         keys.put("limits", List.of("max-request-body", "max-header-size", "max-request-line", "max-headers",
                 "idle-timeout", "request-timeout", "body-timeout", "body-min-rate", "max-connections",
                 "http2-max-concurrent-streams", "write-timeout"));
-        keys.put("logging", List.of("level", "access-log"));
-        keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate"));
+        keys.put("logging", List.of("level", "format", "access-log"));
+        keys.put("logging.access-log", List.of("enabled", "file", "format", "rotate", "max-size", "max-files"));
         keys.put("jobs.*", List.of("every", "delay", "cron", "timeout", "jitter", "history", "http", "command", "class"));
         keys.put("jobs.*.http", List.of("method", "path", "host", "headers", "body"));
         keys.put("jobs.*.command", List.of("argv", "dir", "env"));
