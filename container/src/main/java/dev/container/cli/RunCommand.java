@@ -124,8 +124,9 @@ final class RunCommand implements Callable<Integer> {
     private List<String> jobs = new ArrayList<>();
 
     @Option(names = "--admin", paramLabel = "HOST:PORT|off",
-            description = "Where the admin channel listens, for 'container jobs': a loopback address. "
-                    + "Default 127.0.0.1:0 (a free port, written with a token to STATE/admin.json); off for none.")
+            description = "Where the admin channel listens, for 'container jobs': a loopback address (it has no "
+                    + "TLS yet, so other addresses are refused). Default 127.0.0.1:0 (a free port, written with a "
+                    + "token to STATE/admin.json); off for none.")
     private String admin;
 
     @Option(names = "--log-format", paramLabel = "text|json",

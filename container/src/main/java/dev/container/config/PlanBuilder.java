@@ -344,7 +344,7 @@ public final class PlanBuilder {
         }
         ListenerSpec spec = parseListen(argument, p -> problems.add("--admin " + argument + ": " + p));
         if (spec != null && !JobsSection.isLoopback(spec.host())) {
-            problems.add("--admin " + argument + ": the admin channel listens on a loopback address only, such as 127.0.0.1:0");
+            problems.add("--admin " + argument + ": not a loopback address: " + JobsSection.ADMIN_LOOPBACK_ONLY);
         } else if (spec != null) {
             admin = Optional.of(spec);
         }
