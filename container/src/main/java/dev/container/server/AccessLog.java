@@ -40,7 +40,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** next, with each of its requests logged; a bad format is a {@link StartupError}. */
     public HttpHandler wrap(HttpHandler next) {
-        if (spec.format().equals(AccessLogSpec.JSON)) {
+        if (spec.format().equalsIgnoreCase(AccessLogSpec.JSON)) {
             return new JsonAccessLog(next, receiver);
         }
         try {

@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * file already, the next number: {@code access.2026-11-22-1.log}, {@code -2}, ... (one above the
  * highest of that day, so numbers keep rising through the day even after the oldest are deleted).
  * With max-files, after each rotation (and at start) the renamed files beyond that many are
- * deleted, oldest first by date and number. Thread-safe; {@link #close} writes what is queued.
+ * deleted, oldest first by date and number. A file that cannot be renamed (logged once) goes on
+ * taking the lines, beyond max-size or past midnight: rotation never loses one. Thread-safe;
+ * {@link #close} writes what is queued.
  */
 final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -75,6 +77,10 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
     private long size;
     private LocalDate day;
     private boolean failing;
+    /** Whether the last rotation could not rename the file (logged once). */
+    private boolean renameFailing;
+    /** Whether a rename failed in this batch: the rest of it goes into the file without trying again. */
+    private boolean renameFailedNow;
     private final ByteArrayOutputStream batch = new ByteArrayOutputStream(64 * 1024);
     /** Where each line of the batch ends in it. */
     private final int[] ends = new int[BATCH];
@@ -152,6 +158,7 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
     private void write(byte[] bytes, int lines) {
         int line = 0;
         long start = -1;
+        renameFailedNow = false;
         try {
             rotateIfDue();
             int from = 0;
@@ -162,11 +169,13 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
                     to++;
                 }
                 if (to == line) {
-                    if (size > 0) {
-                        rotate(day);
+                    if (size > 0 && !renameFailedNow && tryRotate(day)) {
                         continue;
                     }
-                    to = line + 1; // a line longer than max-size: alone in a file of its own
+                    // a line longer than max-size: alone in a file of its own; or the file cannot be
+                    // renamed: the rest of the batch goes on into it, beyond max-size
+                    to = renameFailedNow ? lines : line + 1;
+                    open(); // a failed rename closed it
                 }
                 start = size;
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, from, ends[to - 1] - from);
@@ -227,7 +236,7 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
             if (daily && Files.exists(file)) {
                 LocalDate written = LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), clock.getZone());
                 if (written.isBefore(today)) {
-                    rotate(written);
+                    tryRotate(written);
                     return;
                 }
             }
@@ -235,8 +244,31 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
             return;
         }
         if (daily && today.isAfter(day)) {
-            rotate(day);
+            tryRotate(day); // if not, the new day's lines go on into the same file: none is lost
             day = today;
+        }
+    }
+
+    /**
+     * Renames the file (closing it first); false, logged once until renaming works again, when it
+     * cannot: the lines then go on into the same file rather than being lost.
+     */
+    private boolean tryRotate(LocalDate date) {
+        try {
+            rotate(date);
+            if (renameFailing) {
+                renameFailing = false;
+                log.info("access log {}: renaming it works again", file);
+            }
+            return true;
+        } catch (IOException e) {
+            renameFailedNow = true;
+            if (!renameFailing) {
+                renameFailing = true;
+                log.error("access log {}: cannot rename it for rotation: {}; its lines go on into it until it can"
+                        + " (logged again then)", file, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            return false;
         }
     }
 
@@ -283,12 +315,18 @@ final class AccessLogFile implements AccessLogReceiver, AutoCloseable {
         return found;
     }
 
-    /** Deletes the oldest renamed files beyond max-files. */
-    private void prune() throws IOException {
+    /** Deletes the oldest renamed files beyond max-files; a failure is logged, and tried again at the next rotation. */
+    private void prune() {
         if (maxFiles.isEmpty()) {
             return;
         }
-        List<Rotated> all = rotated();
+        List<Rotated> all;
+        try {
+            all = rotated();
+        } catch (IOException e) {
+            log.warn("access log {}: cannot list its directory to delete old files: {}", file, e.getMessage());
+            return;
+        }
         for (Rotated old : all.subList(0, Math.max(0, all.size() - maxFiles.getAsInt()))) {
             try {
                 Files.deleteIfExists(old.path());

@@ -252,4 +252,56 @@ class AccessLogFileTest {
         }
         assertThat(files()).containsOnlyKeys("access.2026-11-20-10.log", "access.2026-11-21.log", "access.log");
     }
+
+    /** Runs a command that must succeed, or skips the test saying why (mount needs root). */
+    private static void runOrSkip(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        boolean done = p.waitFor(30, TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assumptions.assumeTrue(done && p.exitValue() == 0,
+                "cannot " + String.join(" ", command) + " (needs root): " + out);
+    }
+
+    @Test
+    void a_file_that_cannot_be_renamed_goes_on_taking_the_lines_and_that_is_logged_once() throws Exception {
+        Path file = Files.createFile(dir.resolve("access.log"));
+        // a mount point cannot be renamed (EBUSY), but is written through as ever
+        runOrSkip("mount", "--bind", file.toString(), file.toString());
+        boolean mounted = true;
+        try (var accessLog = new AccessLogFile(file, false, java.util.OptionalLong.of(60), java.util.OptionalInt.empty(),
+                new TestClock(Instant.parse("2026-11-22T10:00:00Z")))) {
+            for (int i = 0; i < 6; i++) {
+                accessLog.logMessage(line(i));
+            }
+            written(file, 6);
+            accessLog.logMessage(line(6));
+            written(file, 7);
+            assertThat(Files.readAllLines(file)).hasSize(7);
+            assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("cannot rename")).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith("access log " + file
+                            + ": cannot rename it for rotation: "));
+
+            // lazily: the log holds the file open, which a plain umount refuses (target is busy)
+            Process umount = new ProcessBuilder("umount", "--lazy", file.toString()).redirectErrorStream(true).start();
+            assertThat(umount.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(umount.exitValue()).as(new String(umount.getInputStream().readAllBytes())).isZero();
+            mounted = false;
+            accessLog.logMessage(line(7));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(file) || Files.readAllLines(file).size() != 1) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(accessLog.lost()).isZero();
+        } finally {
+            if (mounted) {
+                new ProcessBuilder("umount", "--lazy", file.toString()).start().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(files().get("access.2026-11-22.log")).containsExactly(line(0), line(1), line(2), line(3), line(4),
+                line(5), line(6));
+        assertThat(files().get("access.log")).containsExactly(line(7));
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("access log " + file + ": renaming it works again");
+    }
 }
