@@ -63,7 +63,7 @@ public final class PlanBuilder {
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
-    /** --log-format, applied in build() over the file's logging.format, whichever came first. */
+    /** --log-format, applied in build(): it wins over the file's logging.format, whatever the order given. */
     private Optional<LogFormat> logFormatFlag = Optional.empty();
     private TlsProvider tlsProvider = TlsProvider.AUTO;
     private TlsProfile tlsProfile = TlsProfile.INTERMEDIATE;
