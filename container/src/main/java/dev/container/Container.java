@@ -180,7 +180,7 @@ public final class Container implements AutoCloseable {
     }
 
     private void startAll() {
-        LogSetup.applyLevel(plan.logging().level());
+        LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
@@ -527,9 +527,7 @@ public final class Container implements AutoCloseable {
         if (!running.limits().equals(next.limits())) {
             changed.add("limits");
         }
-        if (!running.logging().equals(next.logging())) {
-            changed.add("logging");
-        }
+        changed.addAll(running.logging().changes(next.logging()));
         if (running.tlsProvider() != next.tlsProvider()) {
             changed.add("tls-provider");
         }

@@ -5,14 +5,18 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import dev.container.admin.RecentLog;
+import dev.container.config.LogFormat;
+import dev.container.config.LoggingSpec;
 import org.slf4j.LoggerFactory;
 
 /**
  * The container's logging, set up in code: one readable line per event on stderr
- * ({@link LineLayout}). Logback finds this class through ServiceLoader before it looks for XML,
+ * ({@link LineLayout}), or one JSON object per line ({@link JsonLayout}) once {@link #apply} is
+ * given a plan with {@code logging.format = json}. Logback finds this class through ServiceLoader before it looks for XML,
  * which saves the ~200 ms its XML configurator and pattern parser cost at every start. A user's own configuration still wins: with
  * {@code -Dlogback.configurationFile=...} (or a logback-test.xml on the class path) this steps aside.
  */
@@ -20,13 +24,30 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     /** Whether this class configured logging in this JVM (and not a user's or a test's file). */
     private static volatile boolean configured;
 
+    /** The console's layout, set to JSON by {@link #apply} when the plan says so; text until then. */
+    private static final SwitchedLayout layout = new SwitchedLayout();
+
     /**
-     * Sets the root level of the container's log (error, warn, info, debug, trace), when the
-     * logging is ours: a user's own Logback configuration keeps its levels.
+     * Sets the root level of the container's log (error, warn, info, debug, trace) and its format
+     * (text or JSON), when the logging is ours: a user's own Logback configuration keeps its own.
      */
-    static void applyLevel(String level) {
+    static void apply(LoggingSpec logging) {
         if (configured && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(logging.level(), Level.INFO));
+            LayoutBase<ILoggingEvent> next = logging.format() == LogFormat.JSON ? new JsonLayout() : new LineLayout();
+            next.setContext(context);
+            next.start();
+            layout.current = next;
+        }
+    }
+
+    /** Lays out each event with the layout set last; threads that log while it is set see one or the other. */
+    private static final class SwitchedLayout extends LayoutBase<ILoggingEvent> {
+        volatile LayoutBase<ILoggingEvent> current = new LineLayout();
+
+        @Override
+        public String doLayout(ILoggingEvent event) {
+            return current.doLayout(event);
         }
     }
 
@@ -36,8 +57,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                 || LogSetup.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        var layout = new LineLayout();
         layout.setContext(context);
+        layout.current.setContext(context);
+        layout.current.start();
         layout.start();
         var encoder = new LayoutWrappingEncoder<ILoggingEvent>();
         encoder.setContext(context);

@@ -174,6 +174,28 @@ class ReloadTest {
     }
 
     @Test
+    void a_changed_log_format_is_logged_as_taking_effect_at_the_next_start() throws Exception {
+        var log = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var container = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("container");
+        container.addAppender(log);
+        log.start();
+        try {
+            Path stay = war("stay", "stay");
+            server = TestServer.start(dir.resolve("state"), p -> p.war(stay + ":/stay"));
+
+            server.container().reload(plan(p -> p.war(stay + ":/stay").logFormat("json")));
+
+            assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("reload: logging.format changed; that takes effect at the next start")
+                    .noneMatch(m -> m.contains("logging.level") || m.contains("logging.access-log"));
+            assertThat(server.container().plan().logging().format()).isEqualTo(dev.container.config.LogFormat.TEXT);
+            assertThat(server.get("/stay/hello").body()).isEqualTo("stay");
+        } finally {
+            container.detachAppender(log);
+        }
+    }
+
+    @Test
     void leaves_unchanged_apps_running_with_their_sessions() throws Exception {
         Path stay = war("stay", "stay");
         server = TestServer.start(dir.resolve("state"), p -> p.war(stay + ":/stay"));

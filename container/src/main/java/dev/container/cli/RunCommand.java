@@ -6,6 +6,7 @@ import dev.container.Launcher;
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
 import dev.container.config.ConfigError;
+import dev.container.config.LogFormat;
 import dev.container.config.Plan;
 import dev.container.config.PlanBuilder;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +34,8 @@ import picocli.CommandLine.Option;
                 "  container run --war app.war --job 'tick every 5m http GET /app/tick'",
                 "  container run --static site --job \"nightly cron '0 3 * * *' command ./backup.sh\""})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("container");
+
     static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
 
     @CommandLine.Spec
@@ -121,9 +126,16 @@ final class RunCommand implements Callable<Integer> {
     private List<String> jobs = new ArrayList<>();
 
     @Option(names = "--admin", paramLabel = "HOST:PORT|off",
-            description = "Where the admin channel listens, for 'container jobs': a loopback address. "
-                    + "Default 127.0.0.1:0 (a free port, written with a token to STATE/admin.json); off for none.")
+            description = "Where the admin channel listens, for 'container jobs': a loopback address (it has no "
+                    + "TLS yet, so other addresses are refused). Default 127.0.0.1:0 (a free port, written with a "
+                    + "token to STATE/admin.json); off for none.")
     private String admin;
+
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "How the container writes its log on stderr: text (the default), one readable line per "
+                    + "event; json, one JSON object per line (timestamp, level, logger, thread, message, "
+                    + "exception) for log shippers. Wins over the config file's logging.format.")
+    private String logFormat;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A config file (HOCON, see conf/container.conf). Flags win over it: --listen and "
@@ -166,7 +178,11 @@ final class RunCommand implements Callable<Integer> {
                 }
             });
         } catch (StartupError e) {
-            err.println("container: " + e.getMessage());
+            if (plan.logging().format() == LogFormat.JSON) {
+                log.error("{}", e.getMessage()); // a JSON line, as the log's lines before it
+            } else {
+                err.println("container: " + e.getMessage());
+            }
             return CommandLine.ExitCode.USAGE;
         }
         // SIGHUP and POST /reload take the same path: the file and the flags read again, as at start
@@ -220,6 +236,9 @@ final class RunCommand implements Callable<Integer> {
         jobs.forEach(builder::job);
         if (admin != null) {
             builder.admin(admin);
+        }
+        if (logFormat != null) {
+            builder.logFormat(logFormat);
         }
         return builder.build();
     }

@@ -29,6 +29,14 @@ final class JobsSection {
     /** The admin channel's default: the loopback address, a free port (written to STATE/admin.json). */
     static final ListenerSpec DEFAULT_ADMIN = new ListenerSpec("127.0.0.1", 0);
 
+    /**
+     * Why the admin channel refuses other addresses: it speaks plain HTTP, so its bearer token (and
+     * the whole control of the server) would cross the network readable. TLS on it would lift this.
+     */
+    static final String ADMIN_LOOPBACK_ONLY = "the admin channel has no TLS yet, so it listens on a loopback address"
+            + " only (127.0.0.1, [::1] or localhost), where its token does not cross the network; from another"
+            + " host, reach it through an SSH tunnel (ssh -L 9901:127.0.0.1:PORT HOST)";
+
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final List<String> KINDS = List.of("http", "command", "class");
 
@@ -60,8 +68,7 @@ final class JobsSection {
             return Optional.empty();
         }
         if (!isLoopback(spec.host())) {
-            reading.problem(at, v, "the admin channel listens on the loopback address only (127.0.0.1, [::1] or localhost), got '"
-                    + raw + "'");
+            reading.problem(at, v, "'" + raw + "' is not a loopback address: " + ADMIN_LOOPBACK_ONLY);
             return Optional.empty();
         }
         return Optional.of(spec);

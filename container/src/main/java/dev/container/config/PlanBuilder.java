@@ -45,7 +45,7 @@ public final class PlanBuilder {
     public static final Limits DEFAULT_LIMITS = new Limits(100L * 1024 * 1024, 64 * 1024,
             Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000, 100, 8 * 1024, 100, Duration.ofSeconds(30), 512,
             Duration.ofSeconds(30));
-    public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", Optional.empty());
+    public static final LoggingSpec DEFAULT_LOGGING = new LoggingSpec("info", LogFormat.TEXT, Optional.empty());
 
     private final List<String> problems = new ArrayList<>();
     private final List<ListenerSpec> listeners = new ArrayList<>();
@@ -63,6 +63,8 @@ public final class PlanBuilder {
     private List<HostSpec> hosts = List.of(HostSpec.DEFAULT);
     private Limits limits = DEFAULT_LIMITS;
     private LoggingSpec logging = DEFAULT_LOGGING;
+    /** --log-format, applied in build(): it wins over the file's logging.format, whatever the order given. */
+    private Optional<LogFormat> logFormatFlag = Optional.empty();
     private TlsProvider tlsProvider = TlsProvider.AUTO;
     private TlsProfile tlsProfile = TlsProfile.INTERMEDIATE;
     private final List<JobSpec> jobs = new ArrayList<>();
@@ -315,6 +317,13 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** {@code --log-format text|json}: how the container's log is written; wins over logging.format. */
+    public PlanBuilder logFormat(String name) {
+        LogFormat.named(name).ifPresentOrElse(f -> logFormatFlag = Optional.of(f), () -> problems.add("--log-format "
+                + name + ": expected one of " + String.join(", ", LogFormat.NAMES)));
+        return this;
+    }
+
     /** {@code --job 'NAME every 5m http GET /app/tick'}: one job in a line ({@link JobFlag}). */
     public PlanBuilder job(String argument) {
         jobFlags.add(argument);
@@ -335,7 +344,7 @@ public final class PlanBuilder {
         }
         ListenerSpec spec = parseListen(argument, p -> problems.add("--admin " + argument + ": " + p));
         if (spec != null && !JobsSection.isLoopback(spec.host())) {
-            problems.add("--admin " + argument + ": the admin channel listens on a loopback address only, such as 127.0.0.1:0");
+            problems.add("--admin " + argument + ": not a loopback address: " + JobsSection.ADMIN_LOOPBACK_ONLY);
         } else if (spec != null) {
             admin = Optional.of(spec);
         }
@@ -433,7 +442,7 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logging, dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins);
+                logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

@@ -7,12 +7,15 @@ import io.undertow.server.handlers.accesslog.AccessLogHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * The access log: Undertow's AccessLogHandler formats a line per request, {@link AccessLogFile}
- * queues it and writes batches from a thread of its own (never from a request's thread), with
- * daily rotation ({@code access.log} becomes {@code access.2026-11-22.log} at midnight) and one
- * log line, not one per batch, when the disk is full. {@link #close()} writes what is queued.
+ * The access log: Undertow's AccessLogHandler formats a line per request ({@link JsonAccessLog} for
+ * the json format), {@link AccessLogFile} queues it and writes batches from a thread of its own
+ * (never from a request's thread), with daily and size-based rotation ({@code access.log} becomes
+ * {@code access.2026-11-22.log}, then {@code access.2026-11-22-1.log} ...), the oldest renamed
+ * files deleted beyond max-files, and one log line, not one per batch, when the disk is full.
+ * {@link #close()} writes what is queued.
  */
 public final class AccessLog implements AutoCloseable {
     private final AccessLogSpec spec;
@@ -31,11 +34,15 @@ public final class AccessLog implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupError("access log " + file + ": " + e.getMessage(), e);
         }
-        return new AccessLog(spec, new AccessLogFile(file, spec.dailyRotation()));
+        return new AccessLog(spec, new AccessLogFile(file, spec.dailyRotation(), spec.maxSize(), spec.maxFiles(),
+                Clock.systemDefaultZone()));
     }
 
     /** next, with each of its requests logged; a bad format is a {@link StartupError}. */
     public HttpHandler wrap(HttpHandler next) {
+        if (spec.format().equalsIgnoreCase(AccessLogSpec.JSON)) {
+            return new JsonAccessLog(next, receiver);
+        }
         try {
             return new AccessLogHandler(next, receiver, spec.format(), AccessLog.class.getClassLoader());
         } catch (RuntimeException e) {

@@ -216,4 +216,24 @@ class ConfigFileTest {
         Plan plan = load("include \"limits.conf\"\n");
         assertThat(plan.limits().maxConnections()).isEqualTo(7);
     }
+
+    @Test
+    void logging_format_and_access_log_rotation_by_size_with_retention() throws Exception {
+        Plan plan = load("""
+                logging {
+                  format = json
+                  access-log { enabled = true, file = logs/a.log, format = json, rotate = never, max-size = 100MiB, max-files = 10 }
+                }
+                """);
+        assertThat(plan.logging().format()).isEqualTo(LogFormat.JSON);
+        assertThat(plan.logging().accessLog()).contains(new AccessLogSpec(dir.resolve("logs/a.log"), "json", false,
+                java.util.OptionalLong.of(100L * 1024 * 1024), java.util.OptionalInt.of(10)));
+    }
+
+    @Test
+    void access_log_defaults_to_daily_rotation_no_size_limit_and_every_file_kept() throws Exception {
+        Plan plan = load("logging.access-log.enabled = true\n");
+        assertThat(plan.logging().format()).isEqualTo(LogFormat.TEXT);
+        assertThat(plan.logging().accessLog()).contains(new AccessLogSpec(dir.resolve("logs/access.log"), "combined", true));
+    }
 }

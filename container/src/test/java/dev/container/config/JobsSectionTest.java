@@ -1,6 +1,7 @@
 package dev.container.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,5 +81,31 @@ class JobsSectionTest {
         assertThat(load("static = [site]\nadmin = false").admin()).isEmpty();
         assertThat(load("static = [site]\nadmin = \"127.0.0.1:9901\"").admin()).contains(new ListenerSpec("127.0.0.1", 9901));
         assertThat(load("static = [site]").admin()).contains(JobsSection.DEFAULT_ADMIN);
+    }
+
+    @Test
+    void admin_on_any_loopback_form_is_accepted() throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        assertThat(load("static = [site]\nadmin = \"[::1]:9901\"").admin()).contains(new ListenerSpec("::1", 9901));
+        assertThat(load("static = [site]\nadmin = \"localhost:9901\"").admin()).contains(new ListenerSpec("localhost", 9901));
+    }
+
+    @Test
+    void admin_elsewhere_than_the_loopback_is_refused_with_its_line_and_why() throws Exception {
+        Files.createDirectories(dir.resolve("site"));
+        for (String address : List.of("0.0.0.0:9901", "[::]:9901", "192.0.2.10:9901", ":9901")) {
+            assertThatThrownBy(() -> load("static = [site]\n\nadmin = \"" + address + "\""))
+                    .as(address)
+                    .isInstanceOf(ConfigError.class)
+                    .hasMessageContaining("jobs.conf:3: admin: '" + address + "' is not a loopback address: the admin"
+                            + " channel has no TLS yet, so it listens on a loopback address only");
+        }
+    }
+
+    @Test
+    void admin_flag_elsewhere_than_the_loopback_is_refused_and_says_why() {
+        assertThatThrownBy(() -> new PlanBuilder().staticDir(dir.toString(), false).admin("0.0.0.0:9901").build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("--admin 0.0.0.0:9901: not a loopback address: the admin channel has no TLS yet");
     }
 }

@@ -113,6 +113,23 @@ class PlanBuilderTest {
     }
 
     @Test
+    void log_format_flag_wins_over_the_file_and_keeps_its_other_logging_settings() throws Exception {
+        Path conf = config("static = [site]\nlogging { level = debug, format = text, access-log.enabled = true }\n");
+        var plan = new PlanBuilder().configFile(conf).logFormat("JSON").build();
+        assertThat(plan.logging().format()).isEqualTo(LogFormat.JSON);
+        assertThat(plan.logging().level()).isEqualTo("debug");
+        assertThat(plan.logging().accessLog()).isPresent();
+        assertThat(new PlanBuilder().configFile(conf).build().logging().format()).isEqualTo(LogFormat.TEXT);
+    }
+
+    @Test
+    void unknown_log_format_flag_names_the_formats() {
+        assertThatThrownBy(() -> new PlanBuilder().staticDir(dir.toString(), false).logFormat("yaml").build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("--log-format yaml: expected one of text, json");
+    }
+
+    @Test
     void war_and_static_flags_add_to_the_files_default_host() throws Exception {
         Path conf = config("""
                 hosts { main { default = true }, other { names = [other.test] } }
