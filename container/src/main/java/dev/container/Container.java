@@ -75,8 +75,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
-    /** How often the certificate files are checked for a change on disk. */
-    private static final java.time.Duration CERTIFICATE_CHECK = java.time.Duration.ofSeconds(2);
 
     /** The plan being served: the start's, then each reload's (less what needs a restart). Read by job threads. */
     private volatile Plan plan;
@@ -94,18 +92,18 @@ public final class Container implements AutoCloseable {
     /** Every app's logins pass it: the lockout counts of the whole server, kept across reloads. */
     private LoginGuard logins;
     private Switch routes;
+    /** The listeners and the threads under them (a part in {@link #services} once they are open). */
     private HttpServer server;
-    private AccessLog accessLog;
-    /** The HTTPS listeners' certificates, read again when their files change; null without HTTPS. */
-    private CertificateStore certificates;
-    /** OCSP responses stapled for the certificates that name a responder; null without HTTPS. */
-    private OcspStaples staples;
+    /**
+     * The running parts in start order: certificates, OCSP stapling, the access log, the apps, the
+     * listeners, ACME, the jobs, the admin channel (those the plan has). Found by type, stopped in
+     * reverse; what the control API lists.
+     */
+    private final Services services = new Services();
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
-    /** The HTTPS listeners' TLS; null without HTTPS. */
-    private TlsContext tls;
-    /** Certificates of the hosts with tls = auto, from ACME; null without such hosts. */
-    private CertificateManager acme;
+    /** The HTTPS listeners' TLS provider (conscrypt or jdk, never auto); empty without HTTPS. */
+    private Optional<TlsProvider> tlsProvider = Optional.empty();
     /** Changes of the running configuration: reloads, redeploys, app stops and starts. */
     private volatile int generation;
     private boolean closed;
@@ -122,10 +120,6 @@ public final class Container implements AutoCloseable {
     private volatile Optional<Control.ReloadOutcome> lastReload = Optional.empty();
     /** Listeners the last reload could not open, one line each (empty when all are open). */
     private volatile List<String> listenerProblems = List.of();
-    /** The scheduled jobs; started once the apps and listeners are up. */
-    private Jobs jobs;
-    /** The admin channel, or null when the plan has none. */
-    private AdminServer admin;
     /**
      * The running apps' deployments, republished whole after each change, for job threads: they
      * must not take this object's lock, which close() holds while it waits for them.
@@ -187,14 +181,17 @@ public final class Container implements AutoCloseable {
             localCertificate = Optional.of(localCertificate(plan));
         }
         SSLContext ssl = null;
+        CertificateStore certificates = null;
         if (!plan.certs().isEmpty() || localCertificate.isPresent() || !plan.autoTlsHosts().isEmpty()) {
             CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
-            certificates = new CertificateStore(served(plan));
-            certificates.watch(CERTIFICATE_CHECK);
-            staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
-            tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples);
+            certificates = services.start(new CertificateStore(served(plan)));
+            OcspStaples staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
+            TlsContext tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples);
+            services.start(staples); // before the listeners: the first handshakes staple the saved responses
+            tlsProvider = Optional.of(tls.provider());
             ssl = tls.sslContext();
         }
+        CertificateManager acme = null;
         if (!plan.autoTlsHosts().isEmpty()) {
             acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
@@ -207,32 +204,75 @@ public final class Container implements AutoCloseable {
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
-        for (AppSpec app : plan.apps()) {
-            apps.put(app, deploy(app, app.name()));
-        }
-        for (StaticSpec mount : plan.statics()) {
-            mounts.put(mount, mount(mount));
-        }
+        services.start(new Apps());
         routes = new Switch(router(plan));
         server.reserveWorkers(appShares(plan));
-        server.start(handlerChain(routes));
+        services.start(server.serving(handlerChain(routes, acme)));
         for (URI url : urls()) {
             log.info("listening on {}", url);
         }
         if (acme != null) {
-            acme.startMaintenance(); // after the listeners: the CA's validation connects to them
+            services.start(acme); // after the listeners: the CA's validation connects to them
         }
         publish();
         // after the apps and listeners: a job may call the apps or use their classes at once
-        jobs = new Jobs(new RunningContext());
-        jobs.update(plan.jobs());
+        services.start(new Jobs(new RunningContext())).update(plan.jobs());
         if (plan.admin().isPresent()) {
+            ListenerSpec where = plan.admin().get();
             try {
-                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), control);
+                services.start(AdminServer.bind(where, plan.stateDir(), control));
             } catch (IOException e) {
-                throw new StartupError("admin channel on " + plan.admin().get().authority(plan.admin().get().port())
-                        + ": " + e.getMessage(), e);
+                throw new StartupError("admin channel on " + where.authority(where.port()) + ": " + e.getMessage(), e);
+            } catch (StartupError e) {
+                throw new StartupError("admin channel on " + where.authority(where.port()) + ": "
+                        + e.getMessage().replaceFirst("^admin: ", ""), e);
             }
+        }
+    }
+
+    /**
+     * The apps and static mounts of the plan, as one part: started (deployed; a failing app answers
+     * 503 and the others go on) before the listeners open, stopped after they close.
+     */
+    private final class Apps implements Service {
+        @Override
+        public String name() {
+            return "apps";
+        }
+
+        @Override
+        public void start() {
+            for (AppSpec app : plan.apps()) {
+                apps.put(app, deploy(app, app.name()));
+            }
+            for (StaticSpec mount : plan.statics()) {
+                mounts.put(mount, mount(mount));
+            }
+        }
+
+        /** Stops the deployments, the last started first. */
+        @Override
+        public void stop() {
+            List<Running> running = new ArrayList<>(apps.values());
+            for (int i = running.size() - 1; i >= 0; i--) {
+                if (running.get(i).deployment() != null) {
+                    running.get(i).deployment().stop();
+                }
+            }
+            apps.clear();
+            deployed = Map.of();
+        }
+
+        @Override
+        public String describe() {
+            Map<Control.AppState, Long> states = snapshots.stream()
+                    .collect(Collectors.groupingBy(AppSnapshot::state, () -> new java.util.EnumMap<>(Control.AppState.class),
+                            Collectors.counting()));
+            String counts = states.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+            return snapshots.size() + " app(s)" + (counts.isEmpty() ? "" : ": " + counts) + "; "
+                    + mounts.size() + " static mount(s)";
         }
     }
 
@@ -338,15 +378,17 @@ public final class Container implements AutoCloseable {
         listenerProblems = List.copyOf(notOpened);
         List<CertSpec> certs = plan.certs();
         if (!next.certs().equals(certs)) {
-            if (certificates == null || served(next).isEmpty()) {
+            Optional<CertificateStore> certificates = services.find(CertificateStore.class);
+            if (certificates.isEmpty() || served(next).isEmpty()) {
                 log.warn("reload: certificates changed; turning HTTPS on or off takes effect at the next start");
                 restartNeeded.add("certificates");
-            } else if (certificates.replace(served(next))) {
+            } else if (certificates.get().replace(served(next))) {
                 certs = next.certs(); // else logged, and the running ones stay
             }
         }
-        if (acme != null) {
-            acme.update(next.autoTlsHosts()); // orders in flight go on
+        Optional<CertificateManager> acme = acme();
+        if (acme.isPresent()) {
+            acme.get().update(next.autoTlsHosts()); // orders in flight go on
         } else if (!next.autoTlsHosts().isEmpty()) {
             log.warn("reload: hosts with tls = auto take effect at the next start");
             restartNeeded.add("hosts.*.tls");
@@ -366,7 +408,7 @@ public final class Container implements AutoCloseable {
         mounts.putAll(nextMounts);
         Switch.Routes old = routes.set(router(plan));
         publish();
-        Jobs.Changes jobChanges = jobs.update(plan.jobs());
+        Jobs.Changes jobChanges = jobs().update(plan.jobs());
         retire(retired, old);
         stats.keySet().retainAll(apps.keySet());
         Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -485,7 +527,7 @@ public final class Container implements AutoCloseable {
 
     /** The TLS provider the HTTPS listeners use (conscrypt or jdk, never auto); empty without HTTPS. */
     public Optional<TlsProvider> tlsProvider() {
-        return Optional.ofNullable(tls).map(TlsContext::provider);
+        return tlsProvider;
     }
 
     /** The plan being served now (a reload's, less what needs a restart). */
@@ -574,7 +616,7 @@ public final class Container implements AutoCloseable {
     }
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
-    private HttpHandler handlerChain(Switch routes) {
+    private HttpHandler handlerChain(Switch routes, CertificateManager acme) {
         HttpHandler h = routes; // the current Router: virtual host -> context path, then the https redirect
         if (BodyTimeout.enabled(plan.limits())) {
             h = new BodyTimeout(plan.limits(), h); // a trickled request body must not hold a worker
@@ -583,8 +625,7 @@ public final class Container implements AutoCloseable {
             h = acme.http01().wrap(h); // before the redirect: the CA asks over plain HTTP
         }
         if (plan.logging().accessLog().isPresent()) {
-            accessLog = AccessLog.open(plan.logging().accessLog().get());
-            h = accessLog.wrap(h);
+            h = services.start(AccessLog.open(plan.logging().accessLog().get())).wrap(h);
         }
         return h; // HttpServer puts the graceful-shutdown gate outermost
     }
@@ -703,7 +744,7 @@ public final class Container implements AutoCloseable {
 
     /** The scheduled jobs (for the admin channel and tests). */
     public Jobs jobs() {
-        return jobs;
+        return services.find(Jobs.class).orElseThrow(() -> new IllegalStateException("the jobs have not started"));
     }
 
     /** The apps as they are now, in plan order (new ones starting in a reload last); no lock taken. */
@@ -748,7 +789,7 @@ public final class Container implements AutoCloseable {
 
     /** The certificates served now (empty without HTTPS). */
     List<CertificateStore.Served> servedCertificates() {
-        return certificates == null ? List.of() : certificates.served();
+        return services.find(CertificateStore.class).map(CertificateStore::served).orElse(List.of());
     }
 
     /** The local CA's certificate files, when one is served. */
@@ -758,12 +799,12 @@ public final class Container implements AutoCloseable {
 
     /** The ACME maintenance, for hosts with tls = auto. */
     Optional<CertificateManager> acme() {
-        return Optional.ofNullable(acme);
+        return services.find(CertificateManager.class);
     }
 
     /** The admin channel's URL, if it runs. */
     public Optional<String> adminUrl() {
-        return Optional.ofNullable(admin).map(AdminServer::url);
+        return services.find(AdminServer.class).map(AdminServer::url);
     }
 
     /** Republishes the apps for the lock-free readers: job threads, the admin channel. */
@@ -825,6 +866,18 @@ public final class Container implements AutoCloseable {
         }
     }
 
+    /** The running parts in start order, as the control API lists them. */
+    List<Control.ServiceView> services() {
+        return services.views();
+    }
+
+    /**
+     * Stops gracefully: first quiet (the jobs stop, so none starts on an app about to stop; the
+     * listeners stop taking requests and the running ones finish, bounded by the shutdown timeout,
+     * while the admin channel answers that the server is draining), then every part in reverse
+     * start order: admin channel, ACME, listeners, apps, access log, OCSP stapling, certificates;
+     * the connections and the I/O threads last.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -833,37 +886,13 @@ public final class Container implements AutoCloseable {
         closed = true;
         draining = true;
         long began = System.nanoTime();
-        if (jobs != null) {
-            jobs.close(); // before the apps: a job may be using them
-        }
+        services.find(Jobs.class).ifPresent(Jobs::stop);
         if (server != null && !server.drain(plan.shutdownTimeout())) {
             log.warn("requests still running after {} s; stopping anyway", plan.shutdownTimeout().toSeconds());
         }
-        List<Running> running = new ArrayList<>(apps.values());
-        for (int i = running.size() - 1; i >= 0; i--) {
-            if (running.get(i).deployment() != null) {
-                running.get(i).deployment().stop();
-            }
-        }
-        apps.clear();
-        deployed = Map.of();
-        if (admin != null) {
-            admin.close(); // after the drain, which GET /health/ready answers with 503
-        }
+        services.stopAll();
         if (server != null) {
-            server.stop();
-        }
-        if (accessLog != null) {
-            accessLog.close();
-        }
-        if (acme != null) {
-            acme.close();
-        }
-        if (staples != null) {
-            staples.close();
-        }
-        if (certificates != null) {
-            certificates.close();
+            server.stop(); // last: its I/O threads served the apps to the end
         }
         log.info("stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
     }

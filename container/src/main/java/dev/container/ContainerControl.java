@@ -44,7 +44,7 @@ final class ContainerControl implements Control {
                 container.launcher().configFile().map(f -> f.toAbsolutePath().normalize()),
                 plan.stateDir().toAbsolutePath().normalize(), container.generation(),
                 container.tlsProvider().map(p -> p.configName()), container.draining(), listeners(), apps.size(), states,
-                certificates().size(), container.jobs().status().size(), container.lastReload());
+                certificates().size(), container.jobs().status().size(), container.lastReload(), container.services());
     }
 
     private List<Listener> listeners() {

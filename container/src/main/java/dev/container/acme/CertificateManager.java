@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * fails to renew keeps serving. The server never waits for the CA. {@link #update} (a reload)
  * changes the hosts without cancelling an order in flight. Thread-safe.
  */
-public final class CertificateManager implements AutoCloseable {
+public final class CertificateManager implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
 
     private final AcmeSpec spec;
@@ -513,6 +513,29 @@ public final class CertificateManager implements AutoCloseable {
             log.warn("acme: cannot write ACME state to {} ({}): certificates would be ordered again on every start;"
                     + " make it writable", root, e.getMessage());
         }
+    }
+
+    @Override
+    public String name() {
+        return "acme";
+    }
+
+    /** {@link #startMaintenance}: {@link #loadStored} came before, when the listeners were not open yet. */
+    @Override
+    public void start() {
+        startMaintenance();
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public String describe() {
+        List<HostState> hosts = status();
+        long served = hosts.stream().filter(h -> h.certificate().isPresent()).count();
+        return hosts.size() + " host(s) with tls = auto, " + served + " with a certificate";
     }
 
     /** Stops the maintenance thread (an order in flight is interrupted; its certificate is ordered at the next start). */

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * listeners, limits and logs: a read answers while a reload or a redeploy runs on another.
  * Thread-safe; {@link #close} stops it and removes admin.json.
  */
-public final class AdminServer implements AutoCloseable {
+public final class AdminServer implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
     /** The file in the state directory that tells the commands where the server is. */
     public static final String FILE = "admin.json";
@@ -88,6 +88,16 @@ public final class AdminServer implements AutoCloseable {
 
     /** Listens at where (a loopback address; port 0 picks one) and writes stateDir/admin.json. */
     public static AdminServer start(ListenerSpec where, Path stateDir, Control control) throws IOException {
+        AdminServer admin = bind(where, stateDir, control);
+        admin.start();
+        return admin;
+    }
+
+    /**
+     * Binds where (a loopback address; port 0 picks one): a port in use fails here, before the
+     * container starts anything else. {@link #start} serves and writes stateDir/admin.json.
+     */
+    public static AdminServer bind(ListenerSpec where, Path stateDir, Control control) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
@@ -106,18 +116,37 @@ public final class AdminServer implements AutoCloseable {
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/";
         AdminServer admin = new AdminServer(server, executor, control, token, stateDir.resolve(FILE), url);
         server.createContext("/", admin::handle);
+        return admin;
+    }
+
+    @Override
+    public String name() {
+        return "admin";
+    }
+
+    /** Serves, and writes admin.json (on failure stops serving and throws). */
+    @Override
+    public void start() throws IOException {
         server.start();
         try {
-            admin.writeFile(token);
+            writeFile(new String(token, StandardCharsets.US_ASCII));
         } catch (IOException e) {
-            server.stop(0);
-            executor.shutdownNow();
+            close();
             throw e;
         }
-        log.info("admin channel on {} (token in {})", url, admin.file);
+        log.info("admin channel on {} (token in {})", url, file);
         // as Jupyter does: a link that logs a browser in, once, for a few minutes (container dashboard makes more)
-        log.info("dashboard: {}", admin.dashboard.newLink());
-        return admin;
+        log.info("dashboard: {}", dashboard.newLink());
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public String describe() {
+        return url;
     }
 
     public String url() {

@@ -49,6 +49,14 @@ public final class ApiJson {
         }
         m.put("appStates", states);
         m.put("lastReload", s.lastReload().map(ApiJson::reload).orElse(null));
+        m.put("services", s.services().stream().map(v -> {
+            Map<String, Object> service = new LinkedHashMap<>();
+            service.put("name", v.name());
+            service.put("state", v.state());
+            service.put("startedAt", v.startedAt().toString());
+            service.put("detail", v.detail());
+            return service;
+        }).toList());
         return m;
     }
 

@@ -72,15 +72,26 @@ public interface Control {
      * @param tlsProvider the HTTPS listeners' TLS implementation ("conscrypt" or "jdk"), empty without HTTPS
      * @param appStates how many apps are in each state
      * @param lastReload the last reload (applied or refused) since the start
+     * @param services the running parts in start order
      */
     record Status(String version, long pid, Instant startedAt, Optional<Path> configFile, Path stateDir,
                   long generation, Optional<String> tlsProvider, boolean draining, List<Listener> listeners,
                   int apps, Map<AppState, Integer> appStates, int certificates, int jobs,
-                  Optional<ReloadOutcome> lastReload) {
+                  Optional<ReloadOutcome> lastReload, List<ServiceView> services) {
         public Status {
             listeners = List.copyOf(listeners);
             appStates = Map.copyOf(appStates);
+            services = List.copyOf(services);
         }
+    }
+
+    /**
+     * One of the container's running parts (certificates, apps, listeners, jobs, admin ...).
+     *
+     * @param state running, or stopped once the shutdown has reached it
+     * @param detail how it is doing, one line (may be empty)
+     */
+    record ServiceView(String name, String state, Instant startedAt, String detail) {
     }
 
     /** An open listener: its URL (the real port) and the protocols it speaks: h1, h2 (over TLS), h2c. */

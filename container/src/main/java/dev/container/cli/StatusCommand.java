@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "status",
         mixinStandardHelpOptions = true,
         description = {"Shows the running container: version, pid, uptime, config file, whether it is ready, "
-                + "listeners, apps, certificates, jobs and the last reload.",
+                + "listeners, apps, certificates, jobs, the last reload and the running services.",
                 "Finds the server through STATE/admin.json (--state DIR, or the state-dir of --config FILE, default ./state)."},
         footer = {"", "Examples:", "  container status --config conf/demo.conf", "  container status --state state --json"})
 final class StatusCommand extends ServerCommand {
@@ -67,6 +67,13 @@ final class StatusCommand extends ServerCommand {
         table.row("jobs:", counts.path("jobs").asInt());
         table.row("last reload:", lastReload(s.path("lastReload")));
         table.print(out);
+        if (s.path("services").size() > 0) {
+            out.println();
+            Table services = new Table("SERVICE", "STATE", "DETAIL"); // in start order
+            s.path("services").forEach(v -> services.row(v.path("name").asText(), v.path("state").asText(),
+                    v.path("detail").asText()));
+            services.print(out);
+        }
     }
 
     private static String lastReload(JsonNode r) {

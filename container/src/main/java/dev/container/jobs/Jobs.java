@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * it. update, trigger, pause, resume and close are synchronized; status may be called from any
  * thread.
  */
-public final class Jobs implements AutoCloseable {
+public final class Jobs implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
     private static final String GROUP = "container";
     /** Quartz keeps its schedulers in a JVM-wide registry by name: one name per instance. */
@@ -277,6 +277,28 @@ public final class Jobs implements AutoCloseable {
         } catch (SchedulerException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public String name() {
+        return "jobs";
+    }
+
+    /** Nothing yet: the scheduler (and its threads) starts with the first job {@link #update} schedules. */
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public String describe() {
+        List<JobStatus> all = status();
+        long paused = all.stream().filter(JobStatus::paused).count();
+        return all.size() + " job(s) scheduled" + (paused == 0 ? "" : ", " + paused + " paused");
     }
 
     /** Stops scheduling, interrupts running jobs (commands are killed) and waits for them to end. */

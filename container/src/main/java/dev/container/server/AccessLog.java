@@ -17,7 +17,7 @@ import java.time.Clock;
  * files deleted beyond max-files, and one log line, not one per batch, when the disk is full.
  * {@link #close()} writes what is queued.
  */
-public final class AccessLog implements AutoCloseable {
+public final class AccessLog implements AutoCloseable, dev.container.Service {
     private final AccessLogSpec spec;
     private final AccessLogFile receiver;
 
@@ -48,6 +48,26 @@ public final class AccessLog implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StartupError("access log format '" + spec.format() + "': " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String name() {
+        return "access-log";
+    }
+
+    /** Nothing: the file opens with the first line written ({@link #open} made its directory). */
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public String describe() {
+        return spec.file().toAbsolutePath() + " (" + spec.format() + ")";
     }
 
     @Override

@@ -102,6 +102,37 @@ public final class HttpServer {
     }
 
     /**
+     * The listeners as one of the container's parts: starting it is {@link #start}ing them with
+     * handler; stopping it closes the listening sockets (as {@link #drain} does, without waiting).
+     * The connections and the threads under them end with {@link #stop}, which the owner calls
+     * last: the apps stopped after the listeners may still need the I/O threads.
+     */
+    public dev.container.Service serving(HttpHandler handler) {
+        return new dev.container.Service() {
+            @Override
+            public String name() {
+                return "listeners";
+            }
+
+            @Override
+            public void start() {
+                HttpServer.this.start(handler);
+            }
+
+            @Override
+            public void stop() {
+                drain(Duration.ZERO);
+            }
+
+            @Override
+            public String describe() {
+                int open = addresses().size();
+                return open + (open == 1 ? " listener" : " listeners") + " open";
+            }
+        };
+    }
+
+    /**
      * Opens every listener, serving {@code handler} behind the graceful-shutdown gate, or none: on
      * failure closes what it opened and throws {@link StartupError}.
      */

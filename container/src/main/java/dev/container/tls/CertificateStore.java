@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * arrived meanwhile. tls-alpn-01 challenge certificates ({@link #putChallenge}) are kept apart:
  * they are served only to a client that offers ALPN {@code acme-tls/1}. Thread-safe.
  */
-public final class CertificateStore implements AutoCloseable {
+public final class CertificateStore implements AutoCloseable, dev.container.Service {
+    /** How often {@link #start} checks the certificate files for a change on disk. */
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger("container");
 
     /** One set of certificates as read together. */
@@ -224,6 +227,28 @@ public final class CertificateStore implements AutoCloseable {
             }
         }
         return stamps;
+    }
+
+    @Override
+    public String name() {
+        return "certificates";
+    }
+
+    /** Watches the files ({@link #watch}) every {@link #CHECK_INTERVAL}. */
+    @Override
+    public void start() {
+        watch(CHECK_INTERVAL);
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public String describe() {
+        int n = served().size();
+        return n + (n == 1 ? " certificate" : " certificates") + " served";
     }
 
     @Override

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * whose chain has no issuer certificate cannot be asked about (logged once). Thread-safe:
  * {@link #staple} is called on the I/O threads, everything else on the fetching thread.
  */
-public final class OcspStaples implements AutoCloseable {
+public final class OcspStaples implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
     /** How often the certificates are looked at; a new one (a renewal, a reload) waits at most this. */
     static final Duration TICK = Duration.ofMinutes(1);
@@ -84,6 +84,8 @@ public final class OcspStaples implements AutoCloseable {
     private HttpClient http;
     private volatile boolean any;
     private ScheduledExecutorService thread;
+    /** Why the TLS provider cannot staple (then nothing is fetched), or null. */
+    private String unsupported;
 
     /** Staples for store's certificates, kept under dir (STATE/tls/ocsp). Call {@link #start()} to begin. */
     public OcspStaples(CertificateStore store, Path dir) {
@@ -101,8 +103,9 @@ public final class OcspStaples implements AutoCloseable {
      * Takes the responses saved in the state directory that are still valid (at once, so the first
      * handshakes staple them) and starts fetching in the background.
      */
+    @Override
     public synchronized void start() {
-        if (thread != null) {
+        if (thread != null || unsupported != null) {
             return;
         }
         load();
@@ -146,7 +149,8 @@ public final class OcspStaples implements AutoCloseable {
      * Says, once, that the certificates with an OCSP URL are served without a staple, and why: for
      * a TLS provider that cannot staple responses given to it (the JDK's).
      */
-    void unsupported(String why) {
+    synchronized void unsupported(String why) {
+        unsupported = why;
         List<String> names = store.current().certificates().stream()
                 .filter(c -> OcspResponse.responder(c.leaf()).isPresent())
                 .map(OcspStaples::names).toList();
@@ -353,6 +357,24 @@ public final class OcspStaples implements AutoCloseable {
     private static String names(KeyedCertificate certificate) {
         return certificate.names().isEmpty() ? certificate.leaf().getSubjectX500Principal().getName()
                 : String.join(", ", certificate.names().stream().sorted().toList());
+    }
+
+    @Override
+    public String name() {
+        return "ocsp-stapling";
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public synchronized String describe() {
+        if (unsupported != null) {
+            return "off: " + unsupported;
+        }
+        return entries.size() + " stapled response(s)";
     }
 
     @Override

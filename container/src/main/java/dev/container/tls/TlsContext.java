@@ -63,8 +63,9 @@ public final class TlsContext {
 
     /**
      * The context for these certificates with the chosen provider and profile; logs which provider
-     * it is. With Conscrypt, starts staples (OCSP responses fetched in the background and stapled);
-     * the JDK's provider cannot staple a response it is given, which staples then logs once. A
+     * it is. With Conscrypt, staples the responses staples fetches once it is started (the
+     * container starts it as a service); the JDK's provider cannot staple a response it is given,
+     * which staples then logs once, and its start does nothing. A
      * {@link StartupError} when {@code conscrypt} is demanded and cannot load.
      */
     public static TlsContext build(CertificateStore certificates, TlsProvider choice, TlsProfile profile,
@@ -96,10 +97,8 @@ public final class TlsContext {
                     ? "TLS 1.3 only (tls-profile modern)" : "TLS 1.2 and 1.3 (tls-profile intermediate)");
             String noStapling = conscrypt ? ConscryptStapling.problem(delegate.createSSLEngine())
                     : "the JDK's provider, which cannot be given a response to staple";
-            if (noStapling == null) {
-                staples.start();
-            } else {
-                staples.unsupported(noStapling);
+            if (noStapling != null) {
+                staples.unsupported(noStapling); // then its start does nothing
             }
             return new TlsContext(ServerEngines.wrap(delegate, protocols(profile), suites, conscrypt, staples, sni),
                     resolved, description);

@@ -150,6 +150,14 @@ class ControlApiTest {
         assertThat(s.path("appStates").path("running").asInt()).isEqualTo(1);
         assertThat(s.path("appStates").path("failed").asInt()).isZero();
         assertThat(s.path("lastReload").isNull()).isTrue();
+        // the running parts in start order (no TLS, no access log in this plan)
+        assertThat(s.path("services")).extracting(v -> v.path("name").asText())
+                .containsExactly("apps", "listeners", "jobs", "admin");
+        assertThat(s.path("services")).allSatisfy(v -> assertThat(v.path("state").asText()).isEqualTo("running"));
+        assertThat(s.path("services").get(0).path("detail").asText()).isEqualTo("1 app(s): 1 running; 0 static mount(s)");
+        assertThat(s.path("services").get(1).path("detail").asText()).isEqualTo("1 listener open");
+        assertThat(s.path("services").get(2).path("detail").asText()).isEqualTo("1 job(s) scheduled");
+        assertThat(s.path("services").get(3).path("detail").asText()).startsWith("http://127.0.0.1:");
         assertThat(call("GET", "health/live").json().path("status").asText()).isEqualTo("live");
     }
 
@@ -455,6 +463,9 @@ class ControlApiTest {
         assertThat(status.path("counts").path("certificates").asInt()).isEqualTo(1);
         assertThat(status.path("tlsProvider").asText()).isIn("conscrypt", "jdk");
         assertThat(status.path("listeners").get(0).path("protocols")).extracting(JsonNode::asText).containsExactly("h1", "h2");
+        assertThat(status.path("services")).extracting(v -> v.path("name").asText())
+                .containsExactly("certificates", "ocsp-stapling", "apps", "listeners", "jobs", "admin");
+        assertThat(status.path("services").get(0).path("detail").asText()).isEqualTo("1 certificate served");
 
         assertProblem(call("POST", "certificates/site.test/renew"), 409, "not-acme");
         assertProblem(call("POST", "certificates/other.test/renew"), 404, "no-such-certificate");

@@ -83,7 +83,9 @@ class ControlCommandsTest {
                 .containsPattern("listeners: +" + java.util.regex.Pattern.quote(server.uri("/").toString()) + " \\(h1\\)")
                 .containsPattern("apps: +1 \\(1 running\\)")
                 .containsPattern("jobs: +1")
-                .containsPattern("last reload: +none");
+                .containsPattern("last reload: +none")
+                .containsPattern("SERVICE +STATE +DETAIL\n+apps +running +1 app\\(s\\): 1 running")
+                .containsPattern("\nlisteners +running +1 listener open\n");
         Result json = cli("status", "--json");
         assertThat(json.json().path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
     }
