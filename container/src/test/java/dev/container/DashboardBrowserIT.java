@@ -134,6 +134,7 @@ class DashboardBrowserIT {
                 "-jar", System.getProperty("container.jar"), "run", "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CONTAINER_PORT", "0");
+        builder.environment().put("CONTAINER_HTTPS_PORT", "0");
         builder.environment().put("CONTAINER_STATE", Files.createDirectories(dir.resolve("state")).toString());
         process = builder.start();
         var ready = new CompletableFuture<Void>();
@@ -221,7 +222,9 @@ class DashboardBrowserIT {
         until(d -> column("jobs", 0).size() == 3);
         assertThat(column("jobs", 0)).containsExactlyInAnyOrder("clock", "tick", "boot-status");
         assertThat(column("jobs", 1)).contains("every 4s", "every 30s");
-        assertThat(column("listeners", 0)).containsExactly("http://localhost:" + site.getPort() + "/");
+        assertThat(column("listeners", 0)).hasSize(2).first().isEqualTo("http://localhost:" + site.getPort() + "/");
+        assertThat(column("listeners", 0).get(1)).matches("https://localhost:\\d+/"); // the local CA's HTTPS
+        assertThat(column("certificates", 0)).anySatisfy(name -> assertThat(name).contains("localhost"));
 
         // the link is spent: a second browser session gets nowhere with it
         browser.manage().deleteAllCookies();

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoIT {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+    private static final Pattern LISTENING_TLS = Pattern.compile("listening on https://[^:]+:(\\d+)/");
     private static final Pattern UPDATED = Pattern.compile("<time id=\"updated\">([^<]+)</time>");
 
     @TempDir
@@ -39,6 +40,7 @@ class DemoIT {
     /** One demo for the class: starting four frameworks takes a while. */
     private static Process process;
     private static URI base;
+    private static volatile URI https;
     private static final List<String> output = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -80,6 +82,7 @@ class DemoIT {
     private static URI start() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(java("run", "--config", demoConf().toString())).redirectErrorStream(true);
         builder.environment().put("CONTAINER_PORT", "0");
+        builder.environment().put("CONTAINER_HTTPS_PORT", "0");
         builder.environment().put("CONTAINER_STATE", state.toString());
         process = builder.start();
         var ready = new CompletableFuture<URI>();
@@ -91,6 +94,10 @@ class DemoIT {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         url = URI.create("http://127.0.0.1:" + m.group(1) + "/");
+                    }
+                    Matcher tls = LISTENING_TLS.matcher(line);
+                    if (tls.find()) {
+                        https = URI.create("https://localhost:" + tls.group(1) + "/");
                     }
                     if (line.contains("ready in") && url != null) {
                         ready.complete(url);
@@ -175,5 +182,40 @@ class DemoIT {
         CommandResult missing = cli("jobs", "run", "no-such-job", "--state", state.toString());
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.output()).contains("container: no job named no-such-job");
+    }
+
+    /**
+     * The demo's HTTPS listener: HTTP/2 with a certificate from the local CA made in the state
+     * directory, trusted by a client given that CA alone (as the front page tells a user to do);
+     * the front page says how to trust it.
+     */
+    @Test
+    void demo_serves_https_with_http2_from_the_local_ca_and_says_how_to_trust_it() throws Exception {
+        assertThat(https).as("an https listener in:\n%s", String.join("\n", output)).isNotNull();
+        Path ca = state.resolve("tls/local/ca.crt");
+        assertThat(ca).exists();
+        assertThat(String.join("\n", output)).contains("created a local CA for development HTTPS").contains(ca.toString());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(ca)) {
+            trust.setCertificateEntry("local-ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpClient tlsClient = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+
+        HttpResponse<String> page = tlsClient.send(HttpRequest.newBuilder(https).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> servlet = tlsClient.send(HttpRequest.newBuilder(https.resolve("/servlet/hello")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(page.body()).contains("https://localhost:8443/").contains("state/tls/local/ca.crt")
+                .contains("update-ca-certificates");
+        assertThat(servlet.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(servlet.body()).contains("Hello from the servlet sample");
     }
 }

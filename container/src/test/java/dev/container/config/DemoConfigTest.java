@@ -13,6 +13,9 @@ class DemoConfigTest {
         assertThat(plan.apps()).extracting(AppSpec::contextPath).containsExactly("/servlet", "/jaxrs", "/spring", "/boot");
         assertThat(plan.statics()).extracting(StaticSpec::prefix).containsExactly("/", "/generated");
         assertThat(plan.jobs()).extracting(JobSpec::name).containsExactly("clock", "tick", "boot-status");
+        assertThat(plan.listeners()).extracting(ListenerSpec::port, ListenerSpec::tls)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(8080, false), org.assertj.core.groups.Tuple.tuple(8443, true));
+        assertThat(plan.defaultHost().tls()).isEqualTo(HostTls.LOCAL);
         assertThat(plan.jobs().get(0).schedule()).isEqualTo(new JobSpec.Every(java.time.Duration.ofSeconds(4), java.time.Duration.ZERO));
     }
 }
