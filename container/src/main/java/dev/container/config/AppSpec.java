@@ -18,10 +18,11 @@ import java.util.Optional;
  * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them. {@code limits} is
  * the app's share of the worker threads. An {@code optional} app that fails to start leaves the
  * server ready ({@code GET /health/ready}); any other failed app makes it not ready.
+ * {@code resources} are its DataSources and the jars of their drivers.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                       Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
-                      AppLimits limits, boolean optional) {
+                      AppLimits limits, boolean optional, AppResources resources) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -38,7 +39,7 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
                    AppLimits limits) {
-        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false);
+        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, AppResources.NONE);
     }
 
     /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
@@ -48,12 +49,20 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                resources);
     }
 
     /** This app, optional or not (see the class comment). */
     public AppSpec withOptional(boolean isOptional) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional,
+                resources);
+    }
+
+    /** This app with the given DataSources and driver jars. */
+    public AppSpec withResources(AppResources appResources) {
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                appResources);
     }
 
     /**

@@ -10,12 +10,13 @@ import java.util.Optional;
 
 /**
  * Reads {@code apps}: WAR files or exploded directories, each at a context path (from its name
- * unless given) on its hosts, with its context parameters, env entries and request limits.
+ * unless given) on its hosts, with its context parameters, env entries, request limits, and
+ * resources (DataSources, read by {@link ResourcesSection}).
  */
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "max-requests", "max-queued", "optional"));
+            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional"));
 
     private AppsSection() {
     }
@@ -56,6 +57,8 @@ final class AppsSection {
             Map<String, Object> envEntries = new LinkedHashMap<>();
             AppLimits limits = AppLimits.DEFAULT;
             boolean optional = app != null && app.bool("optional").orElse(false);
+            Origin declaredAt = reading.origin(at, value);
+            AppResources resources = new AppResources(List.of(), List.of(), Optional.of(declaredAt));
             if (app != null) {
                 limits = new AppLimits(
                         app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
@@ -70,6 +73,7 @@ final class AppsSection {
                         envEntries.put(name, envValue(v.unwrapped()));
                     }
                 });
+                resources = ResourcesSection.read(app, source, envEntries.keySet(), declaredAt);
                 app.finish();
             }
             if (source == null || contextPath == null) {
@@ -86,7 +90,7 @@ final class AppsSection {
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
                 apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
-                        .withOptional(optional));
+                        .withOptional(optional).withResources(resources));
             }
         });
         return apps;

@@ -41,7 +41,7 @@ public final class ConfigFile {
      * documents each of these keys (a test checks).
      */
     static final Map<String, List<String>> KEYS = keys(Map.of("", TOP_LEVEL), ListenersSection.KEYS,
-            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, StaticSection.KEYS,
+            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, ResourcesSection.KEYS, StaticSection.KEYS,
             LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS, AcmeSection.KEYS);
 
     /** The default HSTS max-age ({@link HostsSection#DEFAULT_HSTS_MAX_AGE}). */

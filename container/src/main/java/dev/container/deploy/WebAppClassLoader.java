@@ -41,13 +41,14 @@ final class WebAppClassLoader extends URLClassLoader {
 
     /**
      * Libraries the container uses for itself (JSON for the admin channel, certificates, TLS, its
-     * config and CLI, ACME, the class index): an app sees only its own copy, or none, as on Tomcat,
-     * never the container's. Frameworks switch features on when a class is present (Spring Boot's
-     * Jackson auto-configuration), so a library an app does not ship must look absent.
+     * config and CLI, ACME, the class index, the pools of the apps' DataSources): an app sees only
+     * its own copy, or none, as on Tomcat, never the container's. Frameworks switch features on when
+     * a class is present (Spring Boot's Jackson and HikariCP auto-configuration), so a library an
+     * app does not ship must look absent.
      */
     private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
-            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.");
+            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "com.zaxxer.hikari.");
 
     private static final String SERVICES = "META-INF/services/";
 
@@ -56,6 +57,30 @@ final class WebAppClassLoader extends URLClassLoader {
 
     WebAppClassLoader(String appName, List<URL> urls, ClassLoader parent) {
         super("app:" + appName, urls.toArray(URL[]::new), parent);
+    }
+
+    /**
+     * Defines a copy of one of the container's own classes in this loader, where it acts as the
+     * app's code ({@link JdbcDriverRelease}); the copy once made is reused. The class may use only
+     * the platform's classes.
+     */
+    Class<?> defineCopy(Class<?> containerClass) throws IOException {
+        String name = containerClass.getName();
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> defined = findLoadedClass(name);
+            if (defined != null && defined.getClassLoader() == this) {
+                return defined;
+            }
+            String resource = name.replace('.', '/') + ".class";
+            byte[] bytes;
+            try (var in = containerClass.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("no " + resource + " in the container");
+                }
+                bytes = in.readAllBytes();
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
     }
 
     @Override

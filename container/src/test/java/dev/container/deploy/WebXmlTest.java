@@ -19,6 +19,7 @@ import dev.container.deploy.WebDescriptor.Multipart;
 import dev.container.deploy.WebDescriptor.Ordering;
 import dev.container.deploy.WebDescriptor.Origin;
 import dev.container.deploy.WebDescriptor.Param;
+import dev.container.deploy.WebDescriptor.RoleRef;
 import dev.container.deploy.WebDescriptor.SecurityConstraint;
 import dev.container.deploy.WebDescriptor.Servlet;
 import dev.container.deploy.WebDescriptor.ServletMapping;
@@ -118,6 +119,7 @@ class WebXmlTest {
         assertThat(d.servlets()).containsExactly(new Servlet("upload", Optional.of("com.example.Upload"),
                 Optional.empty(), List.of(new Param("dir", "/tmp")), Optional.of(2), Optional.of(true),
                 Optional.of(false), Optional.of(new Multipart("/var/uploads", 1_048_576, 2_097_152, 4096)),
+                List.of(new RoleRef("boss", Optional.of("admin"))), Optional.of("admin"),
                 new Origin(Descriptors.WEB_XML, 2)));
     }
 
