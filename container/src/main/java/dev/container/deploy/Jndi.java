@@ -40,6 +40,17 @@ public final class Jndi implements InitialContextFactory {
         ENTRIES.put(app, Map.copyOf(entries));
     }
 
+    /** Adds names to a registered app's (those it has keep their values); nothing for an app not registered. */
+    static void bind(ClassLoader app, Map<String, Object> more) {
+        if (!more.isEmpty()) {
+            ENTRIES.computeIfPresent(app, (loader, entries) -> {
+                Map<String, Object> merged = new java.util.HashMap<>(more);
+                merged.putAll(entries);
+                return Map.copyOf(merged);
+            });
+        }
+    }
+
     static void unregister(ClassLoader app) {
         ENTRIES.remove(app);
     }

@@ -21,7 +21,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.Resources;
 import java.beans.Introspector;
-import java.lang.reflect.AccessibleObject;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -36,6 +37,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationValue;
+import org.jboss.jandex.ClassInfo;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.FieldInfo;
+import org.jboss.jandex.IndexView;
+import org.jboss.jandex.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,28 +65,109 @@ import org.slf4j.LoggerFactory;
  */
 final class ResourceInjection implements ClassIntrospecter {
     private static final Logger log = LoggerFactory.getLogger(ResourceInjection.class);
+    private static final DotName RESOURCE = DotName.createSimple(Resource.class.getName());
 
     private final AppNaming naming;
     private final ClassLoader appLoader;
+    private final IndexView index;
     private final boolean annotations;
     private final String appName;
     private final Map<String, List<XmlTarget>> xmlTargets = new HashMap<>();
     private final Map<String, LifecycleCallback> xmlPostConstruct = new HashMap<>();
     private final Map<String, LifecycleCallback> xmlPreDestroy = new HashMap<>();
     private final Map<Class<?>, Recipe> recipes = new ConcurrentHashMap<>();
+    /** Names of references found under another name (a mappedName, a lookup): bound at theirs too. */
+    private final Map<String, Object> aliases = new ConcurrentHashMap<>();
 
     /** An injection-target of web.xml: member of its class, the name injected, who said so. */
     private record XmlTarget(String member, String name, String declaredBy) {
     }
 
+    /** A field or setter a value goes into. */
+    private interface Target {
+        /** "field a.B.c" or "method a.B.setC", for messages. */
+        String describe();
+
+        Class<?> declaringClass();
+
+        /** The field's name, or the setter's property ("setC" -> "c"). */
+        String property();
+
+        Class<?> type();
+
+        void set(Object instance, Object value) throws Throwable;
+    }
+
+    private record FieldTarget(Field field) implements Target {
+        public String describe() {
+            return "field " + field.getDeclaringClass().getName() + "." + field.getName();
+        }
+
+        public Class<?> declaringClass() {
+            return field.getDeclaringClass();
+        }
+
+        public String property() {
+            return field.getName();
+        }
+
+        public Class<?> type() {
+            return field.getType();
+        }
+
+        public void set(Object instance, Object value) throws IllegalAccessException {
+            field.set(instance, value);
+        }
+    }
+
+    private record SetterTarget(Method method) implements Target {
+        public String describe() {
+            return "method " + method.getDeclaringClass().getName() + "." + method.getName();
+        }
+
+        public Class<?> declaringClass() {
+            return method.getDeclaringClass();
+        }
+
+        public String property() {
+            return Introspector.decapitalize(method.getName().substring(3));
+        }
+
+        public Class<?> type() {
+            return method.getParameterTypes()[0];
+        }
+
+        public void set(Object instance, Object value) throws ReflectiveOperationException {
+            method.invoke(instance, value);
+        }
+    }
+
+    /** A field found through the class index, when reflection cannot list the class's fields. */
+    private record HandleTarget(Class<?> declaringClass, String property, Class<?> type, VarHandle handle)
+            implements Target {
+        public String describe() {
+            return "field " + declaringClass.getName() + "." + property;
+        }
+
+        public void set(Object instance, Object value) {
+            handle.set(instance, value);
+        }
+    }
+
+    /** What an {@code @Resource} on a field or setter says, read by reflection or from the index. */
+    private record ResourceSays(String name, String lookup, String mappedName, Class<?> type) {
+        static ResourceSays of(Resource r) {
+            return new ResourceSays(r.name(), r.lookup(), r.mappedName(), r.type());
+        }
+    }
+
+    private record Annotated(Target target, ResourceSays says, boolean isStatic) {
+    }
+
     /** A value to set into a field or pass to a setter. */
-    private record Injection(AccessibleObject member, Object value) {
-        void inject(Object target) throws ReflectiveOperationException {
-            if (member instanceof Field f) {
-                f.set(target, value);
-            } else {
-                ((Method) member).invoke(target, value);
-            }
+    private record Injection(Target target, Object value) {
+        void inject(Object instance) throws Throwable {
+            target.set(instance, value);
         }
     }
 
@@ -91,12 +180,15 @@ final class ResourceInjection implements ClassIntrospecter {
     }
 
     /**
+     * @param index       the app's classes, for the fields of a class reflection cannot list
      * @param annotations false for a metadata-complete web.xml: only its own injection targets
      *                    and callbacks then count
      */
-    ResourceInjection(AppNaming naming, Environment env, ClassLoader appLoader, boolean annotations, String appName) {
+    ResourceInjection(AppNaming naming, Environment env, ClassLoader appLoader, IndexView index, boolean annotations,
+                      String appName) {
         this.naming = naming;
         this.appLoader = appLoader;
+        this.index = index;
         this.annotations = annotations;
         this.appName = appName;
         for (EnvEntry e : env.envEntries()) {
@@ -148,6 +240,7 @@ final class ResourceInjection implements ClassIntrospecter {
         if (!missing.isEmpty()) {
             throw naming.unsatisfied(List.copyOf(missing.values()));
         }
+        Jndi.bind(appLoader, aliases);
     }
 
     /** The recipe when type is the app's, made the default way (not an instance the app handed over), and not plain. */
@@ -174,6 +267,7 @@ final class ResourceInjection implements ClassIntrospecter {
         if (!r.missing().isEmpty()) {
             throw new IllegalStateException(naming.unsatisfied(r.missing()).getMessage());
         }
+        Jndi.bind(appLoader, aliases);
         return new Factory<>(r);
     }
 
@@ -205,100 +299,176 @@ final class ResourceInjection implements ClassIntrospecter {
         List<Method> preDestroy = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         for (Class<?> c : hierarchy) {
-            Optional<Members> members = members(c);
-            if (members.isEmpty()) {
-                continue;
-            }
-            Set<AccessibleObject> targeted = new HashSet<>();
+            Members members = members(c);
+            Set<Target> targeted = new HashSet<>();
             for (XmlTarget t : xmlTargets.getOrDefault(c.getName(), List.of())) {
-                AccessibleObject member = xmlMember(c, members.get(), t);
-                targeted.add(member);
-                resolve(member, t.name(), "", t.declaredBy(), injections, missing);
+                Target target = xmlMember(c, members, t);
+                targeted.add(target);
+                resolve(target, t.name(), List.of(t.name()), t.declaredBy(), injections, missing);
             }
             if (annotations) {
                 classResources(c, missing);
-                for (Field f : members.get().fields()) {
-                    Resource r = f.getAnnotation(Resource.class);
-                    if (r != null && !targeted.contains(f)) {
-                        annotated(f, r, injections, missing);
-                    }
-                }
-                for (Method m : members.get().methods()) {
-                    Resource r = m.getAnnotation(Resource.class);
-                    if (r != null && !targeted.contains(m)) {
-                        annotated(m, r, injections, missing);
+                for (Annotated a : members.annotated()) {
+                    if (!targeted.contains(a.target())) {
+                        annotated(a, injections, missing);
                     }
                 }
             }
-            callback(c, members.get(), xmlPostConstruct.get(c.getName()), PostConstruct.class, hierarchy)
+            callback(c, members, xmlPostConstruct.get(c.getName()), PostConstruct.class, hierarchy)
                     .ifPresent(postConstruct::add);
-            callback(c, members.get(), xmlPreDestroy.get(c.getName()), PreDestroy.class, hierarchy)
+            callback(c, members, xmlPreDestroy.get(c.getName()), PreDestroy.class, hierarchy)
                     .ifPresent(preDestroy::add);
         }
         return new Recipe(type, constructor, injections, postConstruct, preDestroy, missing);
     }
 
-    private record Members(List<Field> fields, List<Method> methods) {
+    /** A class's own instance fields by name, its methods, and its @Resource fields and setters. */
+    private record Members(Map<String, Target> fields, List<Method> methods, List<Annotated> annotated) {
     }
 
     /**
-     * A class's own fields and methods; empty when they cannot be listed: a field or method
-     * signature naming a class the app does not have (an optional library) throws, and Undertow
-     * made such a class without looking, so it is still made, with nothing injected.
+     * What reflection shows of a class. A signature naming a class the app does not have (a field
+     * of an optional library's type) makes reflection refuse the class's whole list of fields, or
+     * of methods; Undertow made such a class without looking. Fields then come from the class
+     * index, one by one; methods cannot, and the class gets no callbacks or setter injection, as on
+     * Tomcat.
      */
-    private Optional<Members> members(Class<?> c) {
+    private Members members(Class<?> c) {
+        Map<String, Target> fields = new LinkedHashMap<>();
+        List<Annotated> annotated = new ArrayList<>();
         try {
-            return Optional.of(new Members(List.of(c.getDeclaredFields()), List.of(c.getDeclaredMethods())));
+            for (Field f : c.getDeclaredFields()) {
+                boolean isStatic = Modifier.isStatic(f.getModifiers());
+                if (!isStatic) {
+                    fields.put(f.getName(), new FieldTarget(f));
+                }
+                Resource r = f.getAnnotation(Resource.class);
+                if (r != null) {
+                    annotated.add(new Annotated(new FieldTarget(f), ResourceSays.of(r), isStatic));
+                }
+            }
         } catch (LinkageError e) {
-            log.debug("{}: not looking for @Resource in {}: {}", appName, c.getName(), e.toString());
-            return Optional.empty();
+            log.debug("{}: reflection cannot list the fields of {} ({}); reading them from the class index",
+                    appName, c.getName(), e.toString());
+            indexedFields(c, fields, annotated);
+        }
+        List<Method> methods = List.of();
+        try {
+            methods = List.of(c.getDeclaredMethods());
+        } catch (LinkageError e) {
+            log.warn("{}: {} has a method whose signature names a class the app does not have ({}): its @Resource"
+                    + " setters and lifecycle methods are skipped", appName, c.getName(), e.toString());
+        }
+        for (Method m : methods) {
+            Resource r = m.getAnnotation(Resource.class);
+            if (r != null) {
+                annotated.add(new Annotated(new SetterTarget(m), ResourceSays.of(r), Modifier.isStatic(m.getModifiers())));
+            }
+        }
+        return new Members(fields, methods, annotated);
+    }
+
+    /** The instance fields of c the index knows, each reachable alone through a VarHandle. */
+    private void indexedFields(Class<?> c, Map<String, Target> fields, List<Annotated> annotated) {
+        ClassInfo info = index.getClassByName(DotName.createSimple(c.getName()));
+        if (info == null) {
+            return;
+        }
+        MethodHandles.Lookup lookup;
+        try {
+            lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+        } catch (IllegalAccessException e) {
+            return;
+        }
+        for (FieldInfo f : info.fields()) {
+            if (Modifier.isStatic(f.flags())) {
+                continue;
+            }
+            AnnotationInstance r = f.annotation(RESOURCE);
+            try {
+                Class<?> type = typeOf(f.type());
+                Target target = new HandleTarget(c, f.name(), type, lookup.findVarHandle(c, f.name(), type));
+                fields.put(f.name(), target);
+                if (r != null) {
+                    Class<?> said = r.value("type") == null ? Object.class : typeOf(r.value("type").asClass());
+                    annotated.add(new Annotated(target, new ResourceSays(text(r, "name"), text(r, "lookup"),
+                            text(r, "mappedName"), said), false));
+                }
+            } catch (LinkageError | ReflectiveOperationException e) {
+                log.debug("{}: field {}.{} is out of reach: {}", appName, c.getName(), f.name(), e.toString());
+                if (r != null) {
+                    log.warn("{}: @Resource on field {}.{} is not injected: its type {} is not on the app's class path",
+                            appName, c.getName(), f.name(), f.type().name());
+                }
+            }
+        }
+    }
+
+    private static String text(AnnotationInstance a, String name) {
+        AnnotationValue v = a.value(name);
+        return v == null ? "" : v.asString();
+    }
+
+    private Class<?> typeOf(Type t) {
+        if (t.kind() == Type.Kind.PRIMITIVE) {
+            return switch (t.asPrimitiveType().primitive()) {
+                case BOOLEAN -> boolean.class;
+                case BYTE -> byte.class;
+                case CHAR -> char.class;
+                case SHORT -> short.class;
+                case INT -> int.class;
+                case LONG -> long.class;
+                case FLOAT -> float.class;
+                case DOUBLE -> double.class;
+            };
+        }
+        try {
+            return Class.forName(t.name().toString(), false, appLoader);
+        } catch (ClassNotFoundException e) {
+            throw new NoClassDefFoundError(t.name().toString());
         }
     }
 
     /** The field named t.member, else its setter (Tomcat's order). */
-    private AccessibleObject xmlMember(Class<?> c, Members members, XmlTarget t) throws DeploymentError {
-        for (Field f : members.fields()) {
-            if (f.getName().equals(t.member()) && !Modifier.isStatic(f.getModifiers())) {
-                return f;
-            }
+    private Target xmlMember(Class<?> c, Members members, XmlTarget t) throws DeploymentError {
+        Target field = members.fields().get(t.member());
+        if (field != null) {
+            return field;
         }
         String setter = "set" + Character.toUpperCase(t.member().charAt(0)) + t.member().substring(1);
         for (Method m : members.methods()) {
             if (m.getName().equals(setter) && m.getParameterCount() == 1 && !Modifier.isStatic(m.getModifiers())) {
-                return m;
+                return new SetterTarget(m);
             }
         }
         throw new DeploymentError(appName + ": " + t.declaredBy() + ": injection-target " + c.getName() + "." + t.member()
                 + ": the class has no such field, nor a method " + setter + "(value)");
     }
 
-    private void annotated(AccessibleObject member, Resource r, List<Injection> injections, List<Missing> missing)
-            throws DeploymentError {
-        String where = member instanceof Field f ? "field " + f.getDeclaringClass().getName() + "." + f.getName()
-                : "method " + ((Method) member).getDeclaringClass().getName() + "." + ((Method) member).getName();
-        int modifiers = member instanceof Field f ? f.getModifiers() : ((Method) member).getModifiers();
-        if (Modifier.isStatic(modifiers)) {
+    private void annotated(Annotated a, List<Injection> injections, List<Missing> missing) throws DeploymentError {
+        Target target = a.target();
+        String where = target.describe();
+        if (a.isStatic()) {
             throw new DeploymentError(appName + ": @Resource on static " + where + ": a web component's resources"
-                    + " are injected into instances, so the " + (member instanceof Field ? "field" : "method")
-                    + " must not be static");
+                    + " are injected into instances, so it must not be static");
         }
-        String property;
-        if (member instanceof Method m) {
+        if (target instanceof SetterTarget setter) {
+            Method m = setter.method();
             if (!m.getName().startsWith("set") || m.getName().length() == 3 || m.getParameterCount() != 1) {
                 throw new DeploymentError(appName + ": @Resource on " + where + ", which is no setter (setName(value))");
             }
-            property = Introspector.decapitalize(m.getName().substring(3));
-        } else {
-            property = ((Field) member).getName();
         }
-        Class<?> declaring = member instanceof Field f ? f.getDeclaringClass() : ((Method) member).getDeclaringClass();
-        String name = r.name().isEmpty() ? declaring.getName() + "/" + property : r.name();
-        Class<?> memberType = memberType(member);
-        if (r.type() != Object.class && !EnvValues.boxed(memberType).isAssignableFrom(EnvValues.boxed(r.type()))) {
+        ResourceSays r = a.says();
+        String name = r.name().isEmpty() ? target.declaringClass().getName() + "/" + target.property() : r.name();
+        if (r.type() != Object.class && !EnvValues.boxed(target.type()).isAssignableFrom(EnvValues.boxed(r.type()))) {
             throw new DeploymentError(appName + ": @Resource(type = " + r.type().getName() + ") on " + where
-                    + ", which is a " + memberType.getName());
+                    + ", which is a " + target.type().getName());
         }
-        resolve(member, name, r.lookup(), "@Resource on " + where, injections, missing);
+        // mappedName is product-specific; Jetty and GlassFish read it as a global name. Here it is tried after
+        // the reference's own name, and is the name reported when neither is bound.
+        List<String> names = !r.lookup().isEmpty() ? List.of(r.lookup())
+                : r.mappedName().isEmpty() ? List.of(name) : List.of(name, r.mappedName());
+        resolve(target, name, names, "@Resource on " + where, injections, missing);
     }
 
     /** A class-level @Resource declares a name the app looks up itself: it must be there too. */
@@ -321,10 +491,23 @@ final class ResourceInjection implements ClassIntrospecter {
         }
     }
 
-    private void resolve(AccessibleObject member, String name, String lookup, String declaredBy,
+    /**
+     * Injects the value of the first of names that is bound, and binds it at the reference's own
+     * name too (Jakarta EE Platform §5.2.5: an injected reference is in java:comp/env under its
+     * name); names the last when none is bound.
+     */
+    private void resolve(Target target, String ownName, List<String> names, String declaredBy,
                          List<Injection> injections, List<Missing> missing) throws DeploymentError {
-        Class<?> type = memberType(member);
-        Optional<Object> value = naming.lookup(lookup.isEmpty() ? name : lookup);
+        Class<?> type = target.type();
+        Optional<Object> value = Optional.empty();
+        String name = names.get(names.size() - 1);
+        for (String candidate : names) {
+            value = naming.lookup(candidate);
+            if (value.isPresent()) {
+                name = candidate;
+                break;
+            }
+        }
         if (value.isEmpty()) {
             // A simple value is an env entry: without one, the field keeps its own (Platform §5.4.1.3).
             if (!EnvValues.isSimple(type) || declaredBy.startsWith("resource-ref")) {
@@ -338,8 +521,15 @@ final class ResourceInjection implements ClassIntrospecter {
             throw new DeploymentError(appName + ": " + declaredBy + " wants a " + type.getName() + ", but java:comp/env/"
                     + WebXml.jndiName(name) + " is " + AppNaming.describe(value.get()) + " " + quoted(value.get()));
         }
-        member.setAccessible(true);
-        injections.add(new Injection(member, fitting.get()));
+        if (target instanceof FieldTarget f) {
+            f.field().setAccessible(true);
+        } else if (target instanceof SetterTarget m) {
+            m.method().setAccessible(true);
+        }
+        injections.add(new Injection(target, fitting.get()));
+        if (!ownName.startsWith("java:") && naming.lookup(ownName).isEmpty()) {
+            aliases.putIfAbsent(WebXml.jndiName(ownName), value.get());
+        }
     }
 
     private static String quoted(Object value) {
@@ -396,10 +586,6 @@ final class ResourceInjection implements ClassIntrospecter {
         return false;
     }
 
-    private static Class<?> memberType(AccessibleObject member) {
-        return member instanceof Field f ? f.getType() : ((Method) member).getParameterTypes()[0];
-    }
-
     /** Makes instances by the recipe; their handles run the pre-destroy methods on release. */
     private final class Factory<T> implements InstanceFactory<T> {
         private final Recipe recipe;
@@ -421,7 +607,9 @@ final class ResourceInjection implements ClassIntrospecter {
                 }
             } catch (InvocationTargetException e) {
                 throw failed(e.getCause());
-            } catch (ReflectiveOperationException | RuntimeException e) {
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
                 throw failed(e);
             }
             @SuppressWarnings("unchecked")

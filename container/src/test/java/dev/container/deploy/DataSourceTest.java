@@ -95,6 +95,31 @@ class DataSourceTest {
                             }
                         }
                         """)
+                .java("shop.Mapped", """
+                        package shop;
+                        @jakarta.servlet.annotation.WebServlet("/mapped")
+                        public class Mapped extends jakarta.servlet.http.HttpServlet {
+                            private javax.sql.DataSource ds;
+
+                            @jakarta.annotation.Resource(mappedName = "jdbc/shop")
+                            public void setDataSource(javax.sql.DataSource ds) {
+                                this.ds = ds;
+                            }
+
+                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                try {
+                                    var context = new javax.naming.InitialContext();
+                                    boolean same = ds == context.lookup("java:comp/env/jdbc/shop");
+                                    boolean bound = ds == context.lookup("java:comp/env/shop.Mapped/dataSource");
+                                    resp.getWriter().print(same && bound ? "jdbc/shop by its mapped name, bound at its own"
+                                            : "another DataSource");
+                                } catch (javax.naming.NamingException e) {
+                                    resp.getWriter().print(e.toString());
+                                }
+                            }
+                        }
+                        """)
                 .java("shop.Exhaust", """
                         package shop;
                         import java.sql.*;
@@ -164,6 +189,7 @@ class DataSourceTest {
                 .isEqualTo("1 orders, last tea, in H2 through com.zaxxer.hikari.HikariDataSource");
         assertThat(server.get("/shop/orders?item=toast").body()).startsWith("2 orders, last toast, in H2");
         assertThat(server.get("/shop/lookup").body()).isEqualTo("the injected pool");
+        assertThat(server.get("/shop/mapped").body()).isEqualTo("jdbc/shop by its mapped name, bound at its own");
         assertThat(server.get("/shop/exhaust").body()).isEqualTo("3 connections, then SQLTransientConnectionException");
         assertThat(server.get("/shop/orders?item=jam").body()).startsWith("3 orders");
     }

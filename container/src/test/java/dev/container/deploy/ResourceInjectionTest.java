@@ -273,6 +273,43 @@ class ResourceInjectionTest {
     }
 
     @Test
+    void a_class_with_a_field_of_a_type_the_app_lacks_still_gets_its_resources_and_callbacks() throws Exception {
+        // Typesafe Config is on the container's class path, never the app's: reflection cannot list Partial's fields.
+        Path war = new WarBuilder()
+                .java("partial.Partial", """
+                        package partial;
+                        @jakarta.servlet.annotation.WebServlet("/partial")
+                        public class Partial extends jakarta.servlet.http.HttpServlet {
+                            private com.typesafe.config.Config optionalFeature;
+                            @jakarta.annotation.Resource(name = "greeting")
+                            private String greeting;
+                            private String viaSetter;
+                            private boolean constructed;
+
+                            @jakarta.annotation.Resource(name = "greeting")
+                            void setViaSetter(String value) {
+                                viaSetter = value;
+                            }
+
+                            @jakarta.annotation.PostConstruct
+                            void ready() {
+                                constructed = true;
+                            }
+
+                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                resp.getWriter().print(greeting + "|" + viaSetter + "|" + constructed);
+                            }
+                        }
+                        """)
+                .buildWar(dir.resolve("partial.war"));
+        Path conf = Files.writeString(dir.resolve("partial.conf"), "apps = [{ war = partial.war, env-entries { greeting = hi } }]\n");
+        server = TestServer.start(dir.resolve("state"), p -> p.configFile(conf));
+
+        assertThat(server.get("/partial/partial").body()).isEqualTo("hi|hi|true");
+    }
+
+    @Test
     void an_injection_target_that_names_no_member_fails_the_app_naming_the_line() throws Exception {
         Path war = new WarBuilder()
                 .java("typo.Hello", """
