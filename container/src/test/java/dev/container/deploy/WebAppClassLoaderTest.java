@@ -67,7 +67,8 @@ class WebAppClassLoaderTest {
         assertThat(getClass().getClassLoader().loadClass(jackson)).isNotNull(); // the container has it
         try (var app = new WebAppClassLoader("t", List.of(), getClass().getClassLoader())) {
             for (String hidden : List.of(jackson, "org.bouncycastle.cert.X509CertificateHolder",
-                    "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine")) {
+                    "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine",
+                    "com.zaxxer.hikari.HikariDataSource")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(hidden, false, app))
                         .as(hidden).isInstanceOf(ClassNotFoundException.class);
             }
