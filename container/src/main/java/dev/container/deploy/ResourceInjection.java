@@ -1,11 +1,15 @@
 package dev.container.deploy;
 
 import dev.container.deploy.AppNaming.Missing;
+import dev.container.deploy.ClassMembers.Annotated;
+import dev.container.deploy.ClassMembers.FieldTarget;
+import dev.container.deploy.ClassMembers.ResourceSays;
+import dev.container.deploy.ClassMembers.SetterTarget;
+import dev.container.deploy.ClassMembers.Target;
 import dev.container.deploy.WebDescriptor.EnvEntry;
 import dev.container.deploy.WebDescriptor.Environment;
 import dev.container.deploy.WebDescriptor.InjectionTarget;
 import dev.container.deploy.WebDescriptor.LifecycleCallback;
-import dev.container.deploy.WebDescriptor.Origin;
 import dev.container.deploy.WebDescriptor.ResourceRef;
 import io.undertow.servlet.api.ClassIntrospecter;
 import io.undertow.servlet.api.DeploymentInfo;
@@ -20,11 +24,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.annotation.Resources;
-import java.beans.Introspector;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -37,13 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jboss.jandex.AnnotationInstance;
-import org.jboss.jandex.AnnotationValue;
-import org.jboss.jandex.ClassInfo;
-import org.jboss.jandex.DotName;
-import org.jboss.jandex.FieldInfo;
 import org.jboss.jandex.IndexView;
-import org.jboss.jandex.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ResourceInjection implements ClassIntrospecter {
     private static final Logger log = LoggerFactory.getLogger(ResourceInjection.class);
-    private static final DotName RESOURCE = DotName.createSimple(Resource.class.getName());
 
     private final AppNaming naming;
     private final ClassLoader appLoader;
@@ -78,90 +71,11 @@ final class ResourceInjection implements ClassIntrospecter {
     private final Map<Class<?>, Recipe> recipes = new ConcurrentHashMap<>();
     /** Names of references found under another name (a mappedName, a lookup): bound at theirs too. */
     private final Map<String, Object> aliases = new ConcurrentHashMap<>();
+    /** The introspecter before this one (the JSP engine's): it makes the container's classes. */
+    private volatile ClassIntrospecter next = DefaultClassIntrospector.INSTANCE;
 
     /** An injection-target of web.xml: member of its class, the name injected, who said so. */
     private record XmlTarget(String member, String name, String declaredBy) {
-    }
-
-    /** A field or setter a value goes into. */
-    private interface Target {
-        /** "field a.B.c" or "method a.B.setC", for messages. */
-        String describe();
-
-        Class<?> declaringClass();
-
-        /** The field's name, or the setter's property ("setC" -> "c"). */
-        String property();
-
-        Class<?> type();
-
-        void set(Object instance, Object value) throws Throwable;
-    }
-
-    private record FieldTarget(Field field) implements Target {
-        public String describe() {
-            return "field " + field.getDeclaringClass().getName() + "." + field.getName();
-        }
-
-        public Class<?> declaringClass() {
-            return field.getDeclaringClass();
-        }
-
-        public String property() {
-            return field.getName();
-        }
-
-        public Class<?> type() {
-            return field.getType();
-        }
-
-        public void set(Object instance, Object value) throws IllegalAccessException {
-            field.set(instance, value);
-        }
-    }
-
-    private record SetterTarget(Method method) implements Target {
-        public String describe() {
-            return "method " + method.getDeclaringClass().getName() + "." + method.getName();
-        }
-
-        public Class<?> declaringClass() {
-            return method.getDeclaringClass();
-        }
-
-        public String property() {
-            return Introspector.decapitalize(method.getName().substring(3));
-        }
-
-        public Class<?> type() {
-            return method.getParameterTypes()[0];
-        }
-
-        public void set(Object instance, Object value) throws ReflectiveOperationException {
-            method.invoke(instance, value);
-        }
-    }
-
-    /** A field found through the class index, when reflection cannot list the class's fields. */
-    private record HandleTarget(Class<?> declaringClass, String property, Class<?> type, VarHandle handle)
-            implements Target {
-        public String describe() {
-            return "field " + declaringClass.getName() + "." + property;
-        }
-
-        public void set(Object instance, Object value) {
-            handle.set(instance, value);
-        }
-    }
-
-    /** What an {@code @Resource} on a field or setter says, read by reflection or from the index. */
-    private record ResourceSays(String name, String lookup, String mappedName, Class<?> type) {
-        static ResourceSays of(Resource r) {
-            return new ResourceSays(r.name(), r.lookup(), r.mappedName(), r.type());
-        }
-    }
-
-    private record Annotated(Target target, ResourceSays says, boolean isStatic) {
     }
 
     /** A value to set into a field or pass to a setter. */
@@ -210,10 +124,12 @@ final class ResourceInjection implements ClassIntrospecter {
     /**
      * Plans the app's servlets, filters and listeners in info and makes them through this; fails
      * when a reference is not satisfied or a target is wrong. Sets this as info's class
-     * introspecter for the ones the app adds at start. Call once all components are in info.
+     * introspecter for the ones the app adds at start, in front of the one info had. Call once all
+     * components are in info.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     void apply(DeploymentInfo info) throws DeploymentError {
+        next = info.getClassIntrospecter();
         info.setClassIntrospecter(this);
         Map<String, Missing> missing = new LinkedHashMap<>();
         // In class name order, so that the component a missing name is reported for is always the same one.
@@ -256,7 +172,7 @@ final class ResourceInjection implements ClassIntrospecter {
     @Override
     public <T> InstanceFactory<T> createInstanceFactory(Class<T> type) throws NoSuchMethodException {
         if (type.getClassLoader() != appLoader) {
-            return DefaultClassIntrospector.INSTANCE.createInstanceFactory(type);
+            return next.createInstanceFactory(type);
         }
         Recipe r;
         try {
@@ -299,7 +215,7 @@ final class ResourceInjection implements ClassIntrospecter {
         List<Method> preDestroy = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         for (Class<?> c : hierarchy) {
-            Members members = members(c);
+            ClassMembers members = ClassMembers.read(c, appLoader, index, appName);
             Set<Target> targeted = new HashSet<>();
             for (XmlTarget t : xmlTargets.getOrDefault(c.getName(), List.of())) {
                 Target target = xmlMember(c, members, t);
@@ -322,115 +238,8 @@ final class ResourceInjection implements ClassIntrospecter {
         return new Recipe(type, constructor, injections, postConstruct, preDestroy, missing);
     }
 
-    /** A class's own instance fields by name, its methods, and its @Resource fields and setters. */
-    private record Members(Map<String, Target> fields, List<Method> methods, List<Annotated> annotated) {
-    }
-
-    /**
-     * What reflection shows of a class. A signature naming a class the app does not have (a field
-     * of an optional library's type) makes reflection refuse the class's whole list of fields, or
-     * of methods; Undertow made such a class without looking. Fields then come from the class
-     * index, one by one; methods cannot, and the class gets no callbacks or setter injection, as on
-     * Tomcat.
-     */
-    private Members members(Class<?> c) {
-        Map<String, Target> fields = new LinkedHashMap<>();
-        List<Annotated> annotated = new ArrayList<>();
-        try {
-            for (Field f : c.getDeclaredFields()) {
-                boolean isStatic = Modifier.isStatic(f.getModifiers());
-                if (!isStatic) {
-                    fields.put(f.getName(), new FieldTarget(f));
-                }
-                Resource r = f.getAnnotation(Resource.class);
-                if (r != null) {
-                    annotated.add(new Annotated(new FieldTarget(f), ResourceSays.of(r), isStatic));
-                }
-            }
-        } catch (LinkageError e) {
-            log.debug("{}: reflection cannot list the fields of {} ({}); reading them from the class index",
-                    appName, c.getName(), e.toString());
-            indexedFields(c, fields, annotated);
-        }
-        List<Method> methods = List.of();
-        try {
-            methods = List.of(c.getDeclaredMethods());
-        } catch (LinkageError e) {
-            log.warn("{}: {} has a method whose signature names a class the app does not have ({}): its @Resource"
-                    + " setters and lifecycle methods are skipped", appName, c.getName(), e.toString());
-        }
-        for (Method m : methods) {
-            Resource r = m.getAnnotation(Resource.class);
-            if (r != null) {
-                annotated.add(new Annotated(new SetterTarget(m), ResourceSays.of(r), Modifier.isStatic(m.getModifiers())));
-            }
-        }
-        return new Members(fields, methods, annotated);
-    }
-
-    /** The instance fields of c the index knows, each reachable alone through a VarHandle. */
-    private void indexedFields(Class<?> c, Map<String, Target> fields, List<Annotated> annotated) {
-        ClassInfo info = index.getClassByName(DotName.createSimple(c.getName()));
-        if (info == null) {
-            return;
-        }
-        MethodHandles.Lookup lookup;
-        try {
-            lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
-        } catch (IllegalAccessException e) {
-            return;
-        }
-        for (FieldInfo f : info.fields()) {
-            if (Modifier.isStatic(f.flags())) {
-                continue;
-            }
-            AnnotationInstance r = f.annotation(RESOURCE);
-            try {
-                Class<?> type = typeOf(f.type());
-                Target target = new HandleTarget(c, f.name(), type, lookup.findVarHandle(c, f.name(), type));
-                fields.put(f.name(), target);
-                if (r != null) {
-                    Class<?> said = r.value("type") == null ? Object.class : typeOf(r.value("type").asClass());
-                    annotated.add(new Annotated(target, new ResourceSays(text(r, "name"), text(r, "lookup"),
-                            text(r, "mappedName"), said), false));
-                }
-            } catch (LinkageError | ReflectiveOperationException e) {
-                log.debug("{}: field {}.{} is out of reach: {}", appName, c.getName(), f.name(), e.toString());
-                if (r != null) {
-                    log.warn("{}: @Resource on field {}.{} is not injected: its type {} is not on the app's class path",
-                            appName, c.getName(), f.name(), f.type().name());
-                }
-            }
-        }
-    }
-
-    private static String text(AnnotationInstance a, String name) {
-        AnnotationValue v = a.value(name);
-        return v == null ? "" : v.asString();
-    }
-
-    private Class<?> typeOf(Type t) {
-        if (t.kind() == Type.Kind.PRIMITIVE) {
-            return switch (t.asPrimitiveType().primitive()) {
-                case BOOLEAN -> boolean.class;
-                case BYTE -> byte.class;
-                case CHAR -> char.class;
-                case SHORT -> short.class;
-                case INT -> int.class;
-                case LONG -> long.class;
-                case FLOAT -> float.class;
-                case DOUBLE -> double.class;
-            };
-        }
-        try {
-            return Class.forName(t.name().toString(), false, appLoader);
-        } catch (ClassNotFoundException e) {
-            throw new NoClassDefFoundError(t.name().toString());
-        }
-    }
-
     /** The field named t.member, else its setter (Tomcat's order). */
-    private Target xmlMember(Class<?> c, Members members, XmlTarget t) throws DeploymentError {
+    private Target xmlMember(Class<?> c, ClassMembers members, XmlTarget t) throws DeploymentError {
         Target field = members.fields().get(t.member());
         if (field != null) {
             return field;
@@ -540,7 +349,7 @@ final class ResourceInjection implements ClassIntrospecter {
      * The class's post-construct or pre-destroy method: web.xml's, else the annotated one (at
      * most one per class); none when a subclass overrides it, which then is what runs.
      */
-    private Optional<Method> callback(Class<?> c, Members members, LifecycleCallback xml,
+    private Optional<Method> callback(Class<?> c, ClassMembers members, LifecycleCallback xml,
                                       Class<? extends java.lang.annotation.Annotation> annotation,
                                       List<Class<?>> hierarchy) throws DeploymentError {
         String what = "@" + annotation.getSimpleName();

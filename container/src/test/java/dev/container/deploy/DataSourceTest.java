@@ -175,7 +175,40 @@ class DataSourceTest {
 
     @Test
     void a_servlet_queries_h2_from_its_web_inf_lib_through_a_hikari_pool_also_found_by_lookup() throws Exception {
-        shop().lib("h2.jar", h2()).buildWar(dir.resolve("shop.war"));
+        shop().lib("h2.jar", h2())
+                .java("shop.Xml", """
+                        package shop;
+                        @jakarta.servlet.annotation.WebServlet("/xml")
+                        public class Xml extends jakarta.servlet.http.HttpServlet {
+                            private javax.sql.DataSource orders;
+
+                            protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                                                 jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                try {
+                                    var context = new javax.naming.InitialContext();
+                                    boolean linked = orders == context.lookup("java:comp/env/jdbc/shop")
+                                            && orders == context.lookup("java:comp/env/jdbc/orders");
+                                    resp.getWriter().print(linked ? "jdbc/orders is jdbc/shop" : "not linked: " + orders);
+                                } catch (javax.naming.NamingException e) {
+                                    resp.getWriter().print(e.toString());
+                                }
+                            }
+                        }
+                        """)
+                .file("WEB-INF/web.xml", """
+                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                          <resource-ref>
+                            <res-ref-name>jdbc/orders</res-ref-name>
+                            <res-type>javax.sql.DataSource</res-type>
+                            <lookup-name>java:comp/env/jdbc/shop</lookup-name>
+                            <injection-target>
+                              <injection-target-class>shop.Xml</injection-target-class>
+                              <injection-target-name>orders</injection-target-name>
+                            </injection-target>
+                          </resource-ref>
+                        </web-app>
+                        """)
+                .buildWar(dir.resolve("shop.war"));
         Path conf = config("""
                   {
                     war = shop.war
@@ -190,6 +223,7 @@ class DataSourceTest {
         assertThat(server.get("/shop/orders?item=toast").body()).startsWith("2 orders, last toast, in H2");
         assertThat(server.get("/shop/lookup").body()).isEqualTo("the injected pool");
         assertThat(server.get("/shop/mapped").body()).isEqualTo("jdbc/shop by its mapped name, bound at its own");
+        assertThat(server.get("/shop/xml").body()).isEqualTo("jdbc/orders is jdbc/shop");
         assertThat(server.get("/shop/exhaust").body()).isEqualTo("3 connections, then SQLTransientConnectionException");
         assertThat(server.get("/shop/orders?item=jam").body()).startsWith("3 orders");
     }
