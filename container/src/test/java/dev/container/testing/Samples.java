@@ -28,6 +28,11 @@ public final class Samples {
         return existing(Path.of(property("samples.dir"), "boot.war"));
     }
 
+    /** samples/faces: Jakarta Faces (Mojarra) with CDI (Weld), both in its WEB-INF/lib. */
+    public static Path facesWar() {
+        return existing(Path.of(property("samples.dir"), "faces.war"));
+    }
+
     /** samples/site: the static site. */
     public static Path site() {
         return existing(Path.of(property("site.dir")));
