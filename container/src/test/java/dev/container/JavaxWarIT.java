@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.container.testing.ContainerProcess;
 import dev.container.testing.Samples;
+import dev.container.testing.WarBuilder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +58,55 @@ class JavaxWarIT {
             assertThat(version(third).statusCode()).isEqualTo(503);
             third.signal("TERM");
             assertThat(third.awaitExit()).isZero();
+        }
+    }
+
+    /**
+     * The tool stamps the Implementation-Version of each jar manifest it rewrites with its own
+     * version, which it reads from a file at the root of its jar: the packaged jar must carry it.
+     */
+    @Test
+    void a_library_jar_with_an_implementation_version_is_migrated_by_the_packaged_jar() throws Exception {
+        byte[] library = new WarBuilder()
+                .file("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nImplementation-Version: 2.0\n")
+                .java("lib.Greeting", """
+                        package lib;
+                        public class Greeting {
+                            public static String of(javax.servlet.ServletRequest req) {
+                                return "hello from greeting " + Greeting.class.getPackage().getImplementationVersion();
+                            }
+                        }
+                        """)
+                .compileAgainst(Samples.testLib("javax-servlet-api.jar"))
+                .buildJar();
+        Path war = new WarBuilder()
+                .compileAgainst(Samples.testLib("javax-servlet-api.jar"))
+                .compileAgainst(Files.write(dir.resolve("greeting-2.0.jar"), library))
+                .lib("greeting-2.0.jar", library)
+                .java("legacy.Hello", """
+                        package legacy;
+                        @javax.servlet.annotation.WebServlet("/hello")
+                        public class Hello extends javax.servlet.http.HttpServlet {
+                            @Override
+                            protected void doGet(javax.servlet.http.HttpServletRequest req,
+                                                 javax.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                                resp.getWriter().print(lib.Greeting.of(req));
+                            }
+                        }
+                        """)
+                .buildWar(dir.resolve("legacy.war"));
+
+        try (var container = ContainerProcess.start("run", "--war", war.toString(), "--listen", "127.0.0.1:0",
+                "--state", dir.resolve("state").toString())) {
+            var answer = client.send(HttpRequest.newBuilder(container.url("http").resolve("/legacy/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.body()).as(container.log()).isEqualTo("hello from greeting 2.0-migrated-1.0.9");
+            try (var jar = new JarFile(dir.resolve("state/apps/legacy/WEB-INF/lib/greeting-2.0.jar").toFile())) {
+                assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo("2.0-migrated-1.0.9");
+            }
+            container.signal("TERM");
+            assertThat(container.awaitExit()).isZero();
         }
     }
 
