@@ -118,6 +118,11 @@ final class RunCommand implements Callable<Integer> {
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
 
+    @Option(names = "--no-migrate", description = "Refuse WARs built for javax.servlet (Java EE 8 or older) instead "
+            + "of migrating them to jakarta.* at deploy with Apache Tomcat's migration tool (the default; the "
+            + "migrated copy is kept in STATE/migrated). Wins over the config file's per-app migrate key.")
+    private boolean noMigrate;
+
     @Option(names = "--job", paramLabel = "'NAME SCHEDULE KIND'",
             description = "A scheduled job (repeatable): NAME every DURATION [after DELAY] KIND, or NAME cron "
                     + "'EXPR' KIND (5-field Unix or Quartz form); KIND is http [METHOD] /path (the container's own "
@@ -233,6 +238,7 @@ final class RunCommand implements Callable<Integer> {
         }
         builder.dev(dev);
         builder.h2c(h2c);
+        builder.migrate(!noMigrate);
         jobs.forEach(builder::job);
         if (admin != null) {
             builder.admin(admin);

@@ -17,11 +17,13 @@ import java.util.Optional;
  * login fails. {@code envEntries} are the app's {@code java:comp/env} names (String, Integer,
  * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them. {@code limits} is
  * the app's share of the worker threads. An {@code optional} app that fails to start leaves the
- * server ready ({@code GET /health/ready}); any other failed app makes it not ready.
+ * server ready ({@code GET /health/ready}); any other failed app makes it not ready. With
+ * {@code migrate}, a WAR built for javax.servlet (Java EE 8 or older) is migrated to jakarta.* at
+ * deploy; without it, such a WAR is refused.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                       Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
-                      AppLimits limits, boolean optional) {
+                      AppLimits limits, boolean optional, boolean migrate) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -34,11 +36,11 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
         this(source, contextPath, exploded, List.of(), Map.of());
     }
 
-    /** An app that is not optional. */
+    /** An app that is not optional, and migrated when it is built for javax.servlet. */
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
                    AppLimits limits) {
-        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false);
+        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, true);
     }
 
     /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
@@ -48,12 +50,25 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
     }
 
     public AppSpec withUsers(Optional<Users> users) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                migrate);
     }
 
     /** This app, optional or not (see the class comment). */
     public AppSpec withOptional(boolean isOptional) {
-        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional);
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional,
+                migrate);
+    }
+
+    /** This app, migrated from javax.* or refused when it is built for javax.servlet (see the class comment). */
+    public AppSpec withMigrate(boolean migrateJavax) {
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                migrateJavax);
+    }
+
+    /** "/shop", or "main:/shop" on named hosts: how the log names the app. */
+    public String label() {
+        return (hosts.isEmpty() ? "" : String.join(",", hosts) + ":") + contextPath;
     }
 
     /**

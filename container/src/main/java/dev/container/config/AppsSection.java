@@ -10,12 +10,13 @@ import java.util.Optional;
 
 /**
  * Reads {@code apps}: WAR files or exploded directories, each at a context path (from its name
- * unless given) on its hosts, with its context parameters, env entries and request limits.
+ * unless given) on its hosts, with its context parameters, env entries, request limits, and
+ * whether a javax.servlet WAR is migrated ({@code migrate}, default true).
  */
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "max-requests", "max-queued", "optional"));
+            "env-entries", "max-requests", "max-queued", "optional", "migrate"));
 
     private AppsSection() {
     }
@@ -56,6 +57,7 @@ final class AppsSection {
             Map<String, Object> envEntries = new LinkedHashMap<>();
             AppLimits limits = AppLimits.DEFAULT;
             boolean optional = app != null && app.bool("optional").orElse(false);
+            boolean migrate = app == null || app.bool("migrate").orElse(true);
             if (app != null) {
                 limits = new AppLimits(
                         app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
@@ -86,7 +88,7 @@ final class AppsSection {
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
                 apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
-                        .withOptional(optional));
+                        .withOptional(optional).withMigrate(migrate));
             }
         });
         return apps;

@@ -56,6 +56,8 @@ public final class PlanBuilder {
     private Optional<Users> users = Optional.empty();
     private boolean dev;
     private boolean h2c;
+    /** False after --no-migrate: every app's javax.servlet WAR is refused, whatever its migrate key says. */
+    private boolean migrate = true;
     private final List<CertSpec> certs = new ArrayList<>();
     private boolean certsFromFlags;
     private Path stateDir = DEFAULT_STATE_DIR;
@@ -383,6 +385,15 @@ public final class PlanBuilder {
         return this;
     }
 
+    /**
+     * {@code --no-migrate} (false): no app's javax.servlet WAR is migrated to jakarta.* at deploy,
+     * they are refused as before, whatever their {@code migrate} key says.
+     */
+    public PlanBuilder migrate(boolean on) {
+        migrate = on;
+        return this;
+    }
+
     /** Development mode: redeploy apps whose WAR or classes change; stack traces on error pages. */
     public PlanBuilder dev(boolean on) {
         dev = on;
@@ -440,7 +451,7 @@ public final class PlanBuilder {
         var ls = (listeners.isEmpty() ? defaultListeners() : listeners).stream()
                 .map(l -> h2c && !l.tls() ? l.withH2c() : l)
                 .toList();
-        var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
+        var withUsers = apps.stream().map(a -> a.withUsers(users)).map(a -> migrate ? a : a.withMigrate(false)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
                 logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins);
     }

@@ -47,7 +47,9 @@ final class WebAppClassLoader extends URLClassLoader {
      */
     private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
-            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.");
+            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.",
+            // Tomcat's javax-to-jakarta migration tool, with the BCEL and Commons libraries it relocates there
+            "org.apache.tomcat.jakartaee.");
 
     private static final String SERVICES = "META-INF/services/";
 
@@ -150,14 +152,15 @@ final class WebAppClassLoader extends URLClassLoader {
                 return Delegation.PARENT;
             }
         }
-        for (String prefix : PARENT_THEN_APP_PREFIXES) {
-            if (className.startsWith(prefix)) {
-                return Delegation.PARENT_THEN_APP;
-            }
-        }
+        // before org.apache.tomcat.: the migration tool lives in there, and is the container's alone
         for (String prefix : CONTAINER_PRIVATE_PREFIXES) {
             if (className.startsWith(prefix)) {
                 return Delegation.APP;
+            }
+        }
+        for (String prefix : PARENT_THEN_APP_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return Delegation.PARENT_THEN_APP;
             }
         }
         int dot = className.lastIndexOf('.');

@@ -194,6 +194,24 @@ class ConfigFileTest {
     }
 
     @Test
+    void javax_wars_are_migrated_unless_an_app_says_migrate_false() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Plan plan = load("""
+                apps = [
+                  blog
+                  { war = blog, path = /legacy, migrate = false }
+                ]
+                """);
+        assertThat(plan.apps()).extracting(AppSpec::migrate).containsExactly(true, false);
+        assertThatThrownBy(() -> load("""
+                apps = [
+                  { war = blog, migrate = sometimes }
+                ]
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":2: apps[0].migrate: expected true or false");
+    }
+
+    @Test
     void a_lone_host_is_the_default() throws Exception {
         Plan plan = load("hosts { only { names = [example.com] } }\n");
         assertThat(plan.defaultHost().id()).isEqualTo("only");

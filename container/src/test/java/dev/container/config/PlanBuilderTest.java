@@ -41,6 +41,16 @@ class PlanBuilderTest {
     }
 
     @Test
+    void no_migrate_refuses_javax_wars_of_every_app_also_those_of_the_config_file() throws Exception {
+        war("shop.war");
+        Path conf = Files.writeString(dir.resolve("c.conf"), "apps = [shop.war]\n");
+        assertThat(new PlanBuilder().configFile(conf).war(war("blog.war").toString()).build().apps())
+                .extracting(AppSpec::migrate).containsExactly(true, true);
+        assertThat(new PlanBuilder().configFile(conf).war(war("blog.war").toString()).migrate(false).build().apps())
+                .extracting(AppSpec::migrate).containsExactly(false, false);
+    }
+
+    @Test
     void defaults_are_port_8080_on_every_interface_and_state_in_the_working_directory() {
         var plan = new PlanBuilder().build();
         assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 8080));

@@ -67,11 +67,13 @@ class WebAppClassLoaderTest {
         assertThat(getClass().getClassLoader().loadClass(jackson)).isNotNull(); // the container has it
         try (var app = new WebAppClassLoader("t", List.of(), getClass().getClassLoader())) {
             for (String hidden : List.of(jackson, "org.bouncycastle.cert.X509CertificateHolder",
-                    "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine")) {
+                    "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine",
+                    "org.apache.tomcat.jakartaee.Migration", "org.apache.tomcat.jakartaee.commons.io.IOUtils")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(hidden, false, app))
                         .as(hidden).isInstanceOf(ClassNotFoundException.class);
             }
             assertThat(app.getResource(jackson.replace('.', '/') + ".class")).isNull();
+            assertThat(app.getResource("org/apache/tomcat/jakartaee/LocalStrings.properties")).isNull();
             assertThat(app.loadClass("org.quartz.Job")).as("class jobs implement the container's Quartz Job")
                     .isSameAs(org.quartz.Job.class);
         }

@@ -43,6 +43,15 @@ public final class Samples {
         return existing(Path.of(property("site.dir")).resolveSibling("users.properties"));
     }
 
+    /**
+     * A jar or WAR from Maven Central that the pom copies into target/test-libs (never onto the
+     * test class path): jstl.jar, jstl-api.jar, javax-servlet-api.jar (Servlet 4, javax.*),
+     * jolokia-war.war (org.jolokia:jolokia-war 1.7.2, a javax WAR).
+     */
+    public static Path testLib(String name) {
+        return existing(Path.of(property("test.libs.dir"), name));
+    }
+
     private static String property(String name) {
         String value = System.getProperty(name);
         if (value == null) {
