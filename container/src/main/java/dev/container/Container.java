@@ -17,6 +17,7 @@ import dev.container.config.ConfigError;
 import dev.container.server.RequestStats;
 import dev.container.jobs.JobContext;
 import dev.container.jobs.Jobs;
+import dev.container.metrics.Metrics;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
@@ -126,6 +127,8 @@ public final class Container implements AutoCloseable {
     private Jobs jobs;
     /** The admin channel, or null when the plan has none. */
     private AdminServer admin;
+    /** The Prometheus metrics: the hooks the parts count through, the scrape, their own listener. */
+    private Metrics metrics;
     /**
      * The running apps' deployments, republished whole after each change, for job threads: they
      * must not take this object's lock, which close() holds while it waits for them.
@@ -182,6 +185,7 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
+        metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
             localCertificate = Optional.of(localCertificate(plan));
@@ -192,18 +196,20 @@ public final class Container implements AutoCloseable {
             certificates = new CertificateStore(served(plan));
             certificates.watch(CERTIFICATE_CHECK);
             staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
-            tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples);
+            tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples, metrics.handshakes());
             ssl = tls.sslContext();
         }
         if (!plan.autoTlsHosts().isEmpty()) {
             acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
+            acme.onOrder(metrics.acmeOrders());
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
             if (plan.acme().mayUseTlsAlpn()) {
                 ssl = TlsAlpnChallenges.wrap(ssl, certificates); // outermost: the inner engines keep their settings
             }
         }
         server = new HttpServer(plan.listeners(), plan.limits(), ssl);
+        metrics.watch(server, this::servedCertificates);
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
@@ -224,16 +230,17 @@ public final class Container implements AutoCloseable {
         }
         publish();
         // after the apps and listeners: a job may call the apps or use their classes at once
-        jobs = new Jobs(new RunningContext());
+        jobs = new Jobs(new RunningContext(), metrics.jobRuns());
         jobs.update(plan.jobs());
         if (plan.admin().isPresent()) {
             try {
-                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), control);
+                admin = AdminServer.start(plan.admin().get(), plan.stateDir(), control, metrics);
             } catch (IOException e) {
                 throw new StartupError("admin channel on " + plan.admin().get().authority(plan.admin().get().port())
                         + ": " + e.getMessage(), e);
             }
         }
+        metrics.start();
     }
 
     /**
@@ -357,7 +364,7 @@ public final class Container implements AutoCloseable {
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
-                next.jobs(), plan.admin(), plan.acme(), next.logins());
+                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics());
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
@@ -537,6 +544,9 @@ public final class Container implements AutoCloseable {
         if (!running.admin().equals(next.admin())) {
             changed.add("admin");
         }
+        if (!running.metrics().equals(next.metrics())) {
+            changed.add("metrics");
+        }
         return changed;
     }
 
@@ -570,7 +580,7 @@ public final class Container implements AutoCloseable {
             host.healthPath().ifPresent(path -> hostRoutes.add(new Route(path, health)));
             hosts.add(new Router.VirtualHost(host, hostRoutes));
         }
-        return new Router(hosts, this::httpsPort);
+        return new Router(hosts, this::httpsPort, metrics.routes());
     }
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
@@ -761,6 +771,11 @@ public final class Container implements AutoCloseable {
         return Optional.ofNullable(acme);
     }
 
+    /** The URL of the metrics' own listener (metrics.listen), if it runs. */
+    public Optional<String> metricsUrl() {
+        return metrics == null ? Optional.empty() : metrics.listenerUrl();
+    }
+
     /** The admin channel's URL, if it runs. */
     public Optional<String> adminUrl() {
         return Optional.ofNullable(admin).map(AdminServer::url);
@@ -849,6 +864,9 @@ public final class Container implements AutoCloseable {
         deployed = Map.of();
         if (admin != null) {
             admin.close(); // after the drain, which GET /health/ready answers with 503
+        }
+        if (metrics != null) {
+            metrics.stop(); // before the listeners: a scrape asks their I/O threads for counts
         }
         if (server != null) {
             server.stop();
