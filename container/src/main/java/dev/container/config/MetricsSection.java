@@ -51,7 +51,8 @@ final class MetricsSection {
 
     private static MetricsSpec metrics(Section s) {
         boolean enabled = s.bool("enabled").orElse(true);
-        Optional<String> token = s.string("token").filter(t -> checkToken(s, t));
+        Optional<String> given = s.string("token").filter(t -> !t.isEmpty()); // "": none, the default
+        Optional<String> token = given.filter(t -> checkToken(s, t));
         Optional<ListenerSpec> listen = Optional.empty();
         ConfigValue v = s.has("listen");
         if (v != null && !"off".equals(v.unwrapped()) && !Boolean.FALSE.equals(v.unwrapped())) {
@@ -60,7 +61,7 @@ final class MetricsSection {
             } else {
                 String text = (String) v.unwrapped();
                 ListenerSpec spec = PlanBuilder.parseListen(text, p -> s.problemAt("listen", "expected [host]:port: " + p));
-                if (spec != null && token.isEmpty() && !JobsSection.isLoopback(spec.host())) {
+                if (spec != null && given.isEmpty() && !JobsSection.isLoopback(spec.host())) {
                     s.problemAt("listen", "'" + text + "' is not a loopback address: " + TOKEN_NEEDED);
                 } else if (spec != null && !enabled) {
                     s.problemAt("listen", "a listener for metrics that are off (enabled = false): remove one of the two");
