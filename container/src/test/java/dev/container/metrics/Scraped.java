@@ -16,14 +16,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A scrape in Prometheus' text format, read back into samples for the tests' questions. */
-record Scraped(String text, List<Sample> samples) {
+public record Scraped(String text, List<Sample> samples) {
     private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    static Scraped parse(String text) {
+    public static Scraped parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -44,7 +44,7 @@ record Scraped(String text, List<Sample> samples) {
     }
 
     /** The samples of that name whose labels include these (name, value, name, value ...). */
-    List<Sample> all(String name, String... labels) {
+    public List<Sample> all(String name, String... labels) {
         return samples.stream().filter(s -> s.name().equals(name)).filter(s -> {
             for (int i = 0; i < labels.length; i += 2) {
                 if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
@@ -56,16 +56,27 @@ record Scraped(String text, List<Sample> samples) {
     }
 
     /** The sum of the matching samples' values (0 when none match). */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         return all(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 
-    boolean has(String name, String... labels) {
+    public boolean has(String name, String... labels) {
         return !all(name, labels).isEmpty();
     }
 
+    /** GET /metrics on the admin channel of the server whose state directory is stateDir, with its token. */
+    public static Scraped fromAdmin(Path stateDir) throws IOException, InterruptedException {
+        var admin = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stateDir.resolve("admin.json").toFile());
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(admin.path("url").asText()).resolve("metrics"))
+                .header("Authorization", "Bearer " + admin.path("token").asText()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return parse(response.body());
+    }
+
     /** What {@code promtool check metrics} says of the text: its exit code and output. */
-    static String promtool(String text, Path dir) throws IOException, InterruptedException {
+    public static String promtool(String text, Path dir) throws IOException, InterruptedException {
         Path file = Files.writeString(dir.resolve("scrape.txt"), text);
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
                 .redirectErrorStream(true).start();
