@@ -61,7 +61,9 @@ public final class Metrics implements Service {
     private volatile Supplier<List<CertificateStore.Served>> certificates = List::of;
     /** Made by the first scrape; guarded by this. */
     private Exposition exposition;
-    private MetricsListener listener;
+    private volatile MetricsListener listener;
+    /** After {@link #stop}: no registry is made again. Guarded by this. */
+    private boolean stopped;
 
     /** One job's runs: by outcome, and how long those that ran took. */
     record JobCounts(Map<JobRun.Result, LongAdder> byResult, DurationHistogram durations) {
@@ -95,8 +97,8 @@ public final class Metrics implements Service {
 
     /** Opens the metrics' own listener, when the plan has one; a {@link StartupError} when it cannot. */
     @Override
-    public void start() {
-        if (spec.listen().isPresent() && listener == null) {
+    public synchronized void start() {
+        if (spec.listen().isPresent() && listener == null && !stopped) {
             try {
                 listener = MetricsListener.start(spec.listen().get(), spec.token(), this);
             } catch (IOException e) {
@@ -109,6 +111,7 @@ public final class Metrics implements Service {
     /** Closes the own listener and the registry's JVM listeners. Safe to call twice. */
     @Override
     public synchronized void stop() {
+        stopped = true;
         if (listener != null) {
             listener.close();
             listener = null;
@@ -184,11 +187,11 @@ public final class Metrics implements Service {
     }
 
     /**
-     * The metrics in Prometheus' text format (version 0.0.4), or empty when they are off. The first
-     * call makes the registry.
+     * The metrics in Prometheus' text format (version 0.0.4), or empty when they are off (or
+     * stopped). The first call makes the registry.
      */
     public synchronized Optional<String> scrape() {
-        if (!enabled()) {
+        if (!enabled() || stopped) {
             return Optional.empty();
         }
         if (exposition == null) {

@@ -169,6 +169,13 @@ class MetricsTest {
         assertThat(s.value("container_http_connections_open", "listener", tls)).isGreaterThanOrEqualTo(1); // h2 client's
         assertThat(s.has("container_http2_streams_open", "listener", tls)).isTrue();
         assertThat(s.has("container_http2_streams_open", "listener", plain)).isFalse();
+        double open = s.value("container_http_connections_open", "listener", plain);
+        try (Socket connection = new Socket("127.0.0.1", server.port())) {
+            assertThat(scrapeUntil(x -> x.value("container_http_connections_open", "listener", plain) == open + 1)
+                    .value("container_http_connections_open", "listener", plain)).isEqualTo(open + 1);
+        }
+        assertThat(scrapeUntil(x -> x.value("container_http_connections_open", "listener", plain) == open)
+                .value("container_http_connections_open", "listener", plain)).as("a closed connection").isEqualTo(open);
 
         // TLS: the h2 client's handshake was full; the certificate's expiry
         assertThat(s.value("container_tls_handshakes_total", "kind", "full")).isGreaterThanOrEqualTo(1);
