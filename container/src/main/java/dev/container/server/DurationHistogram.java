@@ -57,6 +57,15 @@ public final class DurationHistogram {
         sumNanos.add(n);
     }
 
+    /** The durations counted so far. */
+    public long count() {
+        long n = 0;
+        for (LongAdder c : counts) {
+            n += c.sum();
+        }
+        return n;
+    }
+
     public Snapshot snapshot() {
         long[] cumulative = new long[bounds.length];
         long running = 0;

@@ -30,7 +30,8 @@ public final class RequestDurations {
     private final String route;
     private final AtomicReferenceArray<DurationHistogram> series =
             new AtomicReferenceArray<>(METHODS.length * CLASSES.length);
-    private final LongAdder inFlight = new LongAdder();
+    /** Requests begun; those in flight are these less the ended ones (the histograms' counts). */
+    private final LongAdder started = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
 
@@ -60,12 +61,11 @@ public final class RequestDurations {
     }
 
     void started() {
-        inFlight.increment();
+        started.increment();
     }
 
     /** The request ended with status after nanos (-1: its start time is unknown). */
     void ended(HttpServerExchange exchange, int status, long nanos) {
-        inFlight.decrement();
         int klass = status >= 100 && status < 600 ? status / 100 : 0;
         int index = method(exchange.getRequestMethod()) * CLASSES.length + klass;
         DurationHistogram h = series.get(index);
@@ -116,8 +116,16 @@ public final class RequestDurations {
         void visit(String method, String statusClass, DurationHistogram.Snapshot snapshot);
     }
 
+    /** Requests being served: those begun less those ended (ended first, so never below the truth). */
     public long inFlight() {
-        return Math.max(inFlight.sum(), 0);
+        long ended = 0;
+        for (int i = 0; i < series.length(); i++) {
+            DurationHistogram h = series.get(i);
+            if (h != null) {
+                ended += h.count();
+            }
+        }
+        return Math.max(started.sum() - ended, 0);
     }
 
     /** Request body bytes received as Content-Length declares them, since the start. */

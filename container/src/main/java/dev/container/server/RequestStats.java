@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One app's request counts for the control API: requests by status class, requests in flight, and
+ * One app's request counts for the control API: requests by status class, requests in flight (those
+ * begun less those ended, so a request end is one count, not two), and
  * the latency of the last minute (mean and 99th percentile) from a fixed-bucket histogram kept in
  * six 10-second slots. Recording allocates nothing: counters are {@link LongAdder}s, the histogram
  * a preallocated {@link AtomicLongArray} per slot, and one listener per route ({@link CountedRoute})
@@ -29,7 +30,8 @@ public final class RequestStats {
     static final int BUCKETS = (MAX_EXPONENT - 1) * 4 + 4;
 
     private final LongAdder[] byClass = new LongAdder[6];
-    private final LongAdder inFlight = new LongAdder();
+    /** Requests begun; those in flight are these less the ended ones (byClass): one count per request end saved. */
+    private final LongAdder started = new LongAdder();
     private final Slot[] slots = new Slot[SLOTS];
 
     /** What the API shows of an app's requests: since the app was deployed with its configuration, and over the last minute. */
@@ -66,12 +68,11 @@ public final class RequestStats {
     }
 
     void started() {
-        inFlight.increment();
+        started.increment();
     }
 
     /** A request ended at nowNanos with status, after nanos (-1: unknown, not in the latency). */
     void ended(int status, long nowNanos, long nanos) {
-        inFlight.decrement();
         byClass[status >= 100 && status < 600 ? status / 100 : 0].increment();
         if (nanos != -1) {
             record(nowNanos, nanos / 1000);
@@ -149,9 +150,10 @@ public final class RequestStats {
             classes[i] = byClass[i].sum();
             total += classes[i];
         }
+        long begun = started.sum(); // after the ends: in flight is never below the truth
         double mean = count == 0 ? 0 : micros / 1000.0 / count;
         return new Snapshot(total, classes[1], classes[2], classes[3], classes[4], classes[5],
-                Math.max(inFlight.sum(), 0), count, round(mean), round(percentile(counts, count, 0.99) / 1000.0));
+                Math.max(begun - total, 0), count, round(mean), round(percentile(counts, count, 0.99) / 1000.0));
     }
 
     /** The q-quantile in microseconds, interpolated inside its bucket; 0 without samples. */
