@@ -159,6 +159,13 @@ class MetricsTest {
                 .isGreaterThan(0).isLessThan(20);
         assertThat(s.has("http_server_active_requests", "host", "default", "app", "/shop")).isTrue();
         assertThat(s.value("http_server_active_requests", "app", "/shop")).isZero();
+        var slow = server.client().sendAsync(HttpRequest.newBuilder(server.uri("/shop/slow?ms=1500")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrapeUntil(x -> x.value("http_server_active_requests", "app", "/shop") == 1)
+                .value("http_server_active_requests", "app", "/shop")).as("a request being served").isEqualTo(1);
+        assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("slow");
+        assertThat(scrapeUntil(x -> x.value("http_server_active_requests", "app", "/shop") == 0)
+                .value("http_server_active_requests", "app", "/shop")).isZero();
         assertThat(s.value("container_http_request_body_bytes_total", "app", "/shop")).isEqualTo(1000);
         assertThat(s.value("container_http_response_body_bytes_total", "app", "/shop")).isGreaterThanOrEqualTo(4 * 4);
         assertThat(s.value("container_http_response_body_bytes_total", "app", "/site"))
