@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("container");
 
     static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
+    static final String METRICS_TOKEN_ENV = "CONTAINER_METRICS_TOKEN";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -135,6 +136,13 @@ final class RunCommand implements Callable<Integer> {
                     + "TLS yet, so other addresses are refused). Default 127.0.0.1:0 (a free port, written with a "
                     + "token to STATE/admin.json); off for none.")
     private String admin;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off",
+            description = "Prometheus metrics are on by default, at the admin channel's GET /metrics. HOST:PORT serves "
+                    + "them on a listener of their own too, for a scraper on another host: off the loopback it needs a "
+                    + "token (the config file's metrics.token or the environment variable " + METRICS_TOKEN_ENV
+                    + ", at least 32 characters), sent as 'Authorization: Bearer TOKEN'. off: no metrics at all.")
+    private String metrics;
 
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "How the container writes its log on stderr: text (the default), one readable line per "
@@ -245,6 +253,13 @@ final class RunCommand implements Callable<Integer> {
         }
         if (logFormat != null) {
             builder.logFormat(logFormat);
+        }
+        String metricsToken = System.getenv(METRICS_TOKEN_ENV);
+        if (metricsToken != null && !metricsToken.isEmpty()) {
+            builder.metricsToken(metricsToken);
+        }
+        if (metrics != null) {
+            builder.metrics(metrics);
         }
         return builder.build();
     }

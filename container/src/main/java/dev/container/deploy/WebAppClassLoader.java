@@ -43,11 +43,14 @@ final class WebAppClassLoader extends URLClassLoader {
      * Libraries the container uses for itself (JSON for the admin channel, certificates, TLS, its
      * config and CLI, ACME, the class index): an app sees only its own copy, or none, as on Tomcat,
      * never the container's. Frameworks switch features on when a class is present (Spring Boot's
-     * Jackson auto-configuration), so a library an app does not ship must look absent.
+     * Jackson auto-configuration, and its metrics when Micrometer is there), so a library an app does
+     * not ship must look absent. The container's metrics registry (Micrometer, the Prometheus client
+     * and what they bring) is the container's alone: an app that wants metrics ships its own.
      */
     private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
-            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.",
+            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "io.micrometer.", "io.prometheus.",
+            "org.HdrHistogram.", "org.jspecify.",
             // Tomcat's javax-to-jakarta migration tool, with the BCEL and Commons libraries it relocates there
             "org.apache.tomcat.jakartaee.");
 

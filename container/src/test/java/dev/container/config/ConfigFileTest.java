@@ -254,4 +254,17 @@ class ConfigFileTest {
         assertThat(plan.logging().format()).isEqualTo(LogFormat.TEXT);
         assertThat(plan.logging().accessLog()).contains(new AccessLogSpec(dir.resolve("logs/access.log"), "combined", true));
     }
+
+    @Test
+    void metrics_are_on_by_default_off_with_off_and_get_a_listener_with_a_token() throws Exception {
+        assertThat(load("# nothing\n").metrics()).isEqualTo(MetricsSpec.DEFAULT);
+        assertThat(load("metrics = off\n").metrics()).isEqualTo(MetricsSpec.OFF);
+        assertThat(load("metrics { enabled = false }\n").metrics()).isEqualTo(MetricsSpec.OFF);
+        assertThat(load("metrics { listen = \"127.0.0.1:9100\" }\n").metrics())
+                .isEqualTo(new MetricsSpec(true, Optional.of(new ListenerSpec("127.0.0.1", 9100)), Optional.empty()));
+        String token = "0123456789abcdef0123456789abcdef";
+        MetricsSpec open = load("metrics { listen = \"0.0.0.0:9100\", token = \"" + token + "\" }\n").metrics();
+        assertThat(open).isEqualTo(new MetricsSpec(true, Optional.of(new ListenerSpec("0.0.0.0", 9100)), Optional.of(token)));
+        assertThat(open.toString()).doesNotContain(token);
+    }
 }

@@ -75,6 +75,7 @@ class ReferenceConfigTest {
         assertThat(warmUp.history()).isEqualTo(JobsSection.DEFAULT_HISTORY);
         assertThat(warmUp.schedule()).isEqualTo(new JobSpec.Every(Duration.ofHours(1), JobsSection.DEFAULT_DELAY));
         assertThat(plan.admin()).contains(JobsSection.DEFAULT_ADMIN);
+        assertThat(plan.metrics()).isEqualTo(MetricsSpec.DEFAULT);
     }
 
     /** Records the keys set in each section, by the section names ConfigFile.KEYS uses. */
