@@ -11,12 +11,13 @@ import java.util.Optional;
 /**
  * Reads {@code apps}: WAR files or exploded directories, each at a context path (from its name
  * unless given) on its hosts, with its context parameters, env entries, request limits, and
- * whether a javax.servlet WAR is migrated ({@code migrate}, default true).
+ * whether a javax.servlet WAR is migrated ({@code migrate}, default true); resources (DataSources,
+ * read by {@link ResourcesSection}).
  */
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "max-requests", "max-queued", "optional", "migrate"));
+            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional", "migrate"));
 
     private AppsSection() {
     }
@@ -58,6 +59,8 @@ final class AppsSection {
             AppLimits limits = AppLimits.DEFAULT;
             boolean optional = app != null && app.bool("optional").orElse(false);
             boolean migrate = app == null || app.bool("migrate").orElse(true);
+            Origin declaredAt = reading.origin(at, value);
+            AppResources resources = new AppResources(List.of(), List.of(), Optional.of(declaredAt));
             if (app != null) {
                 limits = new AppLimits(
                         app.integer("max-requests", 1, Integer.MAX_VALUE).orElse(AppLimits.DEFAULT.maxRequests()),
@@ -72,6 +75,7 @@ final class AppsSection {
                         envEntries.put(name, envValue(v.unwrapped()));
                     }
                 });
+                resources = ResourcesSection.read(app, source, envEntries.keySet(), declaredAt);
                 app.finish();
             }
             if (source == null || contextPath == null) {
@@ -88,7 +92,7 @@ final class AppsSection {
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
                 apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
-                        .withOptional(optional).withMigrate(migrate));
+                        .withOptional(optional).withMigrate(migrate).withResources(resources));
             }
         });
         return apps;

@@ -36,14 +36,14 @@ public final class ConfigFile {
 
     /**
      * Every key the file may have, by section: "" is the top level, "apps[]" each element of the
-     * apps list, "hosts.*" each host. Values of hosts, hosts.*.headers and apps[].context-params
-     * are the user's own names. Each reader holds its own sections' keys; conf/container.conf
-     * documents each of these keys (a test checks).
+     * apps list, "hosts.*" each host. Keys of hosts, hosts.*.headers, apps[].context-params and
+     * apps[].resources are the user's own names. Each reader holds its own sections' keys;
+     * conf/container.conf documents each of these keys (a test checks).
      */
     static final Map<String, List<String>> KEYS = keys(Map.of("", TOP_LEVEL), ListenersSection.KEYS,
-            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, StaticSection.KEYS,
-            LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS, AcmeSection.KEYS,
-            MetricsSection.KEYS);
+            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, ResourcesSection.KEYS,
+            StaticSection.KEYS, LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS,
+            AcmeSection.KEYS, MetricsSection.KEYS);
 
     /** The default HSTS max-age ({@link HostsSection#DEFAULT_HSTS_MAX_AGE}). */
     static final Duration DEFAULT_HSTS_MAX_AGE = HostsSection.DEFAULT_HSTS_MAX_AGE;

@@ -9,6 +9,8 @@ import io.undertow.servlet.api.SecurityInfo;
 import io.undertow.servlet.api.ServletInfo;
 import io.undertow.servlet.api.ServletSecurityInfo;
 import io.undertow.servlet.api.TransportGuaranteeType;
+import jakarta.annotation.security.DeclareRoles;
+import jakarta.annotation.security.RunAs;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
@@ -109,6 +111,7 @@ final class AnnotatedComponents {
                 xml.loadOnStartup().ifPresent(servlet::setLoadOnStartup);
                 xml.asyncSupported().ifPresent(servlet::setAsyncSupported);
                 xml.multipart().ifPresent(m -> servlet.setMultipartConfig(DescriptorApplier.multipartConfig(m)));
+                DescriptorApplier.applyIdentity(xml, servlet);
             }
             info.addServlet(servlet);
         }
@@ -134,7 +137,8 @@ final class AnnotatedComponents {
     /**
      * After web.xml is applied: fills in what web.xml left unsaid for components it declared with a
      * class, adds annotated filter mappings after web.xml's, the listeners, and the class-level
-     * {@code @MultipartConfig} and {@code @ServletSecurity} of every servlet.
+     * {@code @MultipartConfig}, {@code @ServletSecurity}, {@code @DeclareRoles} and {@code @RunAs}
+     * of every servlet (web.xml's run-as wins).
      */
     void mergeDeclared(WebDescriptor d, DeploymentInfo info) throws DeploymentError {
         for (Annotated<WebServlet> s : servlets) {
@@ -184,6 +188,15 @@ final class AnnotatedComponents {
             ServletSecurity security = type.getAnnotation(ServletSecurity.class);
             if (security != null && servlet.getServletSecurityInfo() == null) {
                 servlet.setServletSecurityInfo(securityInfo(security));
+            }
+            // As security-role elements (§15.5.1): what "*" in an auth-constraint stands for.
+            DeclareRoles roles = type.getAnnotation(DeclareRoles.class);
+            if (roles != null) {
+                info.addSecurityRoles(roles.value());
+            }
+            RunAs runAs = type.getAnnotation(RunAs.class);
+            if (runAs != null && servlet.getRunAs() == null) {
+                servlet.setRunAs(runAs.value());
             }
         }
     }

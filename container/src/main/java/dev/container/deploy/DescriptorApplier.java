@@ -32,9 +32,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Puts a (merged) {@link WebDescriptor} into an Undertow {@link DeploymentInfo}: servlets, filters,
- * listeners and their mappings, error pages, MIME types, sessions, encodings and security
- * constraints. Loads every named class through the application's class loader, so a missing or
+ * Puts a (merged) {@link WebDescriptor} into an Undertow {@link DeploymentInfo}: servlets (with
+ * their role refs and run-as), filters, listeners and their mappings, error pages, MIME types,
+ * sessions, encodings and security constraints. The JNDI environment is {@link AppNaming}'s. Loads every named class through the application's class loader, so a missing or
  * wrong class fails here, naming the class, the component and the line that declared it.
  *
  * <p>Call it once per deployment, before the DeploymentInfo is deployed; not thread-safe (neither
@@ -131,7 +131,17 @@ final class DescriptorApplier {
         s.loadOnStartup().ifPresent(servlet::setLoadOnStartup);
         s.asyncSupported().ifPresent(servlet::setAsyncSupported);
         s.multipart().ifPresent(m -> servlet.setMultipartConfig(multipartConfig(m)));
+        applyIdentity(s, servlet);
         return servlet;
+    }
+
+    /**
+     * The servlet's security-role-refs, which Undertow's isUserInRole follows from the name the
+     * code asks about to the application role, and its run-as role (ServletRegistration.getRunAsRole).
+     */
+    static void applyIdentity(WebDescriptor.Servlet s, ServletInfo servlet) {
+        s.roleRefs().forEach(r -> servlet.addSecurityRoleRef(r.name(), r.linkedRole()));
+        s.runAs().ifPresent(servlet::setRunAs);
     }
 
     static MultipartConfigElement multipartConfig(Multipart m) {

@@ -1,6 +1,11 @@
 package dev.container.deploy;
 
 import dev.container.deploy.WebDescriptor.CookieConfig;
+import dev.container.deploy.WebDescriptor.EnvEntry;
+import dev.container.deploy.WebDescriptor.Environment;
+import dev.container.deploy.WebDescriptor.LifecycleCallback;
+import dev.container.deploy.WebDescriptor.ResourceRef;
+import dev.container.deploy.WebDescriptor.RoleRef;
 import dev.container.deploy.WebDescriptor.ErrorPage;
 import dev.container.deploy.WebDescriptor.Filter;
 import dev.container.deploy.WebDescriptor.FilterMapping;
@@ -32,6 +37,8 @@ import java.util.function.Function;
  *   <li>what web.xml leaves unsaid, fragments add: the first one to say it sets it, and a later
  *       fragment saying something different is an error, because only web.xml could decide;
  *   <li>listeners, security constraints and roles simply add up, in fragment order;
+ *   <li>env entries and resource references are keyed by name, security-role-refs by role name,
+ *       as any other named value; post-construct and pre-destroy methods add up;
  *   <li>url-patterns and filter-mappings web.xml gives for a servlet or filter replace the
  *       fragments' for that name; otherwise fragments' mappings are appended in fragment order.
  * </ul>
@@ -64,6 +71,10 @@ final class FragmentMerge {
         Optional<WebDescriptor.LoginConfig> loginConfig = main.loginConfig();
         boolean denyUncovered = main.denyUncoveredHttpMethods();
         Set<String> welcomeFiles = new LinkedHashSet<>(main.welcomeFiles());
+        Map<String, EnvEntry> envEntries = byKey(main.environment().envEntries(), EnvEntry::name);
+        Map<String, ResourceRef> resourceRefs = byKey(main.environment().resourceRefs(), ResourceRef::name);
+        Set<LifecycleCallback> postConstructs = new LinkedHashSet<>(main.environment().postConstructs());
+        Set<LifecycleCallback> preDestroys = new LinkedHashSet<>(main.environment().preDestroys());
 
         for (WebDescriptor f : fragments) {
             displayName = pick("display-name", displayName, f.displayName(), f);
@@ -76,7 +87,7 @@ final class FragmentMerge {
             for (Servlet s : f.servlets()) {
                 Servlet into = servlets.getOrDefault(s.name(), new Servlet(s.name(), Optional.empty(),
                         Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), s.origin()));
+                        Optional.empty(), List.of(), Optional.empty(), s.origin()));
                 servlets.put(s.name(), mergeServlet(into, s, f));
             }
             for (Filter x : f.filters()) {
@@ -105,6 +116,17 @@ final class FragmentMerge {
             if (main.welcomeFiles().isEmpty()) {
                 welcomeFiles.addAll(f.welcomeFiles());
             }
+            Environment env = f.environment();
+            for (EnvEntry e : env.envEntries()) {
+                add(envEntries, e.name(), e, x -> List.of(x.type(), x.value(), x.lookupName()),
+                        "env-entry \"" + e.name() + "\"", f);
+            }
+            for (ResourceRef r : env.resourceRefs()) {
+                add(resourceRefs, r.name(), r, x -> List.of(x.type(), x.lookupName()),
+                        "resource-ref \"" + r.name() + "\"", f);
+            }
+            postConstructs.addAll(env.postConstructs());
+            preDestroys.addAll(env.preDestroys());
         }
         return new WebDescriptor(main.source(), Kind.WEB_APP, main.version(), main.metadataComplete(), main.name(),
                 main.absoluteOrdering(), main.ordering(), displayName, List.copyOf(contextParams.values()),
@@ -112,7 +134,9 @@ final class FragmentMerge {
                 List.copyOf(filters.values()), filterMappings(main, fragments), List.copyOf(welcomeFiles),
                 List.copyOf(errorPages.values()), List.copyOf(mimeMappings.values()), sessionConfig,
                 List.copyOf(localeEncodings.values()), requestEncoding, responseEncoding, securityConstraints,
-                List.copyOf(securityRoles), loginConfig, denyUncovered);
+                List.copyOf(securityRoles), loginConfig, denyUncovered,
+                new Environment(List.copyOf(envEntries.values()), List.copyOf(resourceRefs.values()),
+                        List.copyOf(postConstructs), List.copyOf(preDestroys)));
     }
 
     private Servlet mergeServlet(Servlet into, Servlet from, WebDescriptor f) throws DeploymentError {
@@ -125,7 +149,18 @@ final class FragmentMerge {
                 pick(what + "async-supported", into.asyncSupported(), from.asyncSupported(), f),
                 pick(what + "enabled", into.enabled(), from.enabled(), f),
                 pick(what + "multipart-config", into.multipart(), from.multipart(), f),
+                mergeRoleRefs(what + "security-role-ref", into.roleRefs(), from.roleRefs(), f),
+                pick(what + "run-as", into.runAs(), from.runAs(), f),
                 into.origin());
+    }
+
+    private List<RoleRef> mergeRoleRefs(String what, List<RoleRef> into, List<RoleRef> from, WebDescriptor f)
+            throws DeploymentError {
+        Map<String, RoleRef> refs = byKey(into, RoleRef::name);
+        for (RoleRef r : from) {
+            add(refs, r.name(), r, RoleRef::linkedRole, what + " \"" + r.name() + "\"", f);
+        }
+        return List.copyOf(refs.values());
     }
 
     private Filter mergeFilter(Filter into, Filter from, WebDescriptor f) throws DeploymentError {

@@ -16,11 +16,13 @@ import javax.naming.OperationNotSupportedException;
 import javax.naming.spi.InitialContextFactory;
 
 /**
- * A read-only {@code java:comp/env} for each app's env entries: {@code new InitialContext()} in an
- * app returns a context whose lookups find the entries of the app the calling thread belongs to
- * (by its context class loader, which is the app's on every request and in its listeners).
- * Installed as the JVM's initial context factory unless the user chose another. Only lookups:
- * there is nothing to bind, and {@code @Resource} injection is not done. Thread-safe.
+ * A read-only {@code java:comp/env} for each app, as Tomcat's: {@code new InitialContext()} in an
+ * app returns a context whose lookups find the names of the app the calling thread belongs to
+ * (by its context class loader, which is the app's on every request and in its listeners): its
+ * env entries and DataSources ({@link AppNaming}). Every app is registered, with names or
+ * without, so a lookup of a name an app does not have fails with NameNotFoundException, never
+ * NoInitialContextException. Installed as the JVM's initial context factory unless the user
+ * chose another. Only lookups: as on Tomcat, the app cannot bind. Thread-safe.
  */
 public final class Jndi implements InitialContextFactory {
     private static final String PREFIX = "java:comp/env";
@@ -36,6 +38,17 @@ public final class Jndi implements InitialContextFactory {
     static void register(ClassLoader app, Map<String, Object> entries) {
         install();
         ENTRIES.put(app, Map.copyOf(entries));
+    }
+
+    /** Adds names to a registered app's (those it has keep their values); nothing for an app not registered. */
+    static void bind(ClassLoader app, Map<String, Object> more) {
+        if (!more.isEmpty()) {
+            ENTRIES.computeIfPresent(app, (loader, entries) -> {
+                Map<String, Object> merged = new java.util.HashMap<>(more);
+                merged.putAll(entries);
+                return Map.copyOf(merged);
+            });
+        }
     }
 
     static void unregister(ClassLoader app) {
@@ -70,12 +83,22 @@ public final class Jndi implements InitialContextFactory {
                 return new Env("java:comp");
             }
             if (full.startsWith(PREFIX + "/")) {
-                Object value = entries().get(full.substring(PREFIX.length() + 1));
+                String relative = full.substring(PREFIX.length() + 1);
+                while (relative.endsWith("/")) {
+                    relative = relative.substring(0, relative.length() - 1);
+                }
+                Map<String, Object> entries = entries();
+                Object value = entries.get(relative);
                 if (value != null) {
                     return value;
                 }
+                String below = relative + "/";
+                if (entries.keySet().stream().anyMatch(k -> k.startsWith(below))) {
+                    return new Env(PREFIX + "/" + relative);
+                }
             }
-            throw new NameNotFoundException(full + " is not bound (env entries come from the app's env-entries in the config file)");
+            throw new NameNotFoundException(full + " is not bound (names come from the app's env-entries and resources"
+                    + " in the config file, and its web.xml env-entries)");
         }
 
         @Override

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One web application, from WAR (or exploded directory) to a running Undertow servlet deployment:
- * unpack, class loader, web.xml and fragments, annotations, ServletContainerInitializers, start.
- * {@link #start()} either leaves a serving deployment or throws {@link DeploymentError} having
- * released what it took; {@link #stop()} runs contextDestroyed and frees the class loader.
+ * unpack, class loader, web.xml and fragments, java:comp/env and its DataSources, annotations,
+ * resource injection, ServletContainerInitializers, start. {@link #start()} either leaves a
+ * serving deployment or throws {@link DeploymentError} having released what it took;
+ * {@link #stop()} runs contextDestroyed, closes the DataSources and frees the class loader.
  * Not thread-safe: the container starts and stops each deployment from one thread.
  */
 public final class WarDeployment {
@@ -46,6 +47,7 @@ public final class WarDeployment {
     private final LoginGuard logins;
     private DeploymentManager manager;
     private WebAppClassLoader loader;
+    private ConnectionPools pools;
 
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
                          LoginGuard logins) {
@@ -113,10 +115,11 @@ public final class WarDeployment {
         for (Path jar : jars) {
             urls.add(url(jar));
         }
-        loader = new WebAppClassLoader(appName, urls, WarDeployment.class.getClassLoader());
-        if (!spec.envEntries().isEmpty()) {
-            Jndi.register(loader, spec.envEntries());
+        // The config file's jars (JDBC drivers the WAR does not ship) come after the app's own, as Tomcat's lib/.
+        for (Path jar : spec.resources().jars()) {
+            urls.add(url(jar));
         }
+        loader = new WebAppClassLoader(appName, urls, WarDeployment.class.getClassLoader());
 
         String source = spec.source().getFileName().toString();
         WebDescriptor main = readDescriptor(webInf.resolve("web.xml"), source + "!/WEB-INF/web.xml");
@@ -171,6 +174,13 @@ public final class WarDeployment {
         Logins.apply(info, spec.users(), logins, appName);
         // The operator's context params win over the app's web.xml: they configure this deployment.
         spec.contextParams().forEach(info::addInitParameter);
+        // java:comp/env before any of the app's code runs: its initializers, listeners and servlets look it up.
+        pools = ConnectionPools.open(spec.resources().dataSources(), loader, appName);
+        AppNaming naming = AppNaming.of(appName, spec.envEntries(), descriptor.environment(), pools.dataSources(),
+                spec.resources());
+        Jndi.register(loader, naming.bindings());
+        new ResourceInjection(naming, descriptor.environment(), loader, index, !descriptor.metadataComplete(), appName)
+                .apply(info);
 
         manager = servletContainer.addDeployment(info);
         manager.deploy();
@@ -257,6 +267,11 @@ public final class WarDeployment {
             }
             servletContainer.removeDeployment(info);
             manager = null;
+        }
+        if (pools != null) {
+            // After the app stopped: its @PreDestroy methods and contextDestroyed may still use them.
+            pools.close();
+            pools = null;
         }
         if (loader != null) {
             // The JDK's bean introspection cache (java.beans, used by EL and JSTL tags) keeps soft

@@ -41,16 +41,17 @@ final class WebAppClassLoader extends URLClassLoader {
 
     /**
      * Libraries the container uses for itself (JSON for the admin channel, certificates, TLS, its
-     * config and CLI, ACME, the class index): an app sees only its own copy, or none, as on Tomcat,
-     * never the container's. Frameworks switch features on when a class is present (Spring Boot's
-     * Jackson auto-configuration, and its metrics when Micrometer is there), so a library an app does
-     * not ship must look absent. The container's metrics registry (Micrometer, the Prometheus client
-     * and what they bring) is the container's alone: an app that wants metrics ships its own.
+     * config and CLI, ACME, the class index, the pools of the apps' DataSources): an app sees only
+     * its own copy, or none, as on Tomcat, never the container's. Frameworks switch features on when
+     * a class is present (Spring Boot's Jackson and HikariCP auto-configuration, and its metrics when
+     * Micrometer is there), so a library an app does not ship must look absent. The container's
+     * metrics registry (Micrometer, the Prometheus client and what they bring) is the container's
+     * alone: an app that wants metrics ships its own.
      */
     private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
             "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "io.micrometer.", "io.prometheus.",
-            "org.HdrHistogram.", "org.jspecify.",
+            "org.HdrHistogram.", "org.jspecify.", "com.zaxxer.hikari.",
             // Tomcat's javax-to-jakarta migration tool, with the BCEL and Commons libraries it relocates there
             "org.apache.tomcat.jakartaee.");
 
@@ -61,6 +62,30 @@ final class WebAppClassLoader extends URLClassLoader {
 
     WebAppClassLoader(String appName, List<URL> urls, ClassLoader parent) {
         super("app:" + appName, urls.toArray(URL[]::new), parent);
+    }
+
+    /**
+     * Defines a copy of one of the container's own classes in this loader, where it acts as the
+     * app's code ({@link JdbcDriverRelease}); the copy once made is reused. The class may use only
+     * the platform's classes.
+     */
+    Class<?> defineCopy(Class<?> containerClass) throws IOException {
+        String name = containerClass.getName();
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> defined = findLoadedClass(name);
+            if (defined != null && defined.getClassLoader() == this) {
+                return defined;
+            }
+            String resource = name.replace('.', '/') + ".class";
+            byte[] bytes;
+            try (var in = containerClass.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("no " + resource + " in the container");
+                }
+                bytes = in.readAllBytes();
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
     }
 
     @Override

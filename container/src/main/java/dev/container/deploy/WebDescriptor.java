@@ -13,8 +13,9 @@ import java.util.Optional;
  * names, loadable classes) happen in {@link DescriptorApplier}.
  *
  * <p>Ignored on purpose: description, icon, distributable (one JVM, no session replication),
- * jsp-config and taglib (no JSP engine yet), and the JNDI environment (env-entry, resource-ref,
- * ejb-ref, ...), which Undertow alone has no naming context for.
+ * jsp-config and taglib (no JSP engine yet), and the parts of the JNDI environment
+ * a servlet container has nothing for (ejb-ref, resource-env-ref, message-destination-ref,
+ * service-ref, persistence-unit-ref): only env-entry and resource-ref are read ({@link Environment}).
  *
  * @param source where the descriptor came from, as errors name it ("shop.war!/WEB-INF/web.xml");
  *     a merged descriptor keeps web.xml's
@@ -51,7 +52,8 @@ record WebDescriptor(
         List<SecurityConstraint> securityConstraints,
         List<String> securityRoles,
         Optional<LoginConfig> loginConfig,
-        boolean denyUncoveredHttpMethods) {
+        boolean denyUncoveredHttpMethods,
+        Environment environment) {
 
     WebDescriptor {
         contextParams = List.copyOf(contextParams);
@@ -74,7 +76,7 @@ record WebDescriptor(
                 Optional.empty(), Ordering.NONE, Optional.empty(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), SessionConfig.NONE,
                 List.of(), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
-                false);
+                false, Environment.NONE);
     }
 
     enum Kind { WEB_APP, WEB_FRAGMENT }
@@ -95,7 +97,8 @@ record WebDescriptor(
     /**
      * A {@code <servlet>}. Unset values stay empty so that merging can tell "not said" from
      * "said false" (§8.2.3). Neither class nor jsp-file is legal: it then configures an annotated
-     * servlet of the same name.
+     * servlet of the same name. {@code roleRefs} are its {@code <security-role-ref>}s,
+     * {@code runAs} its {@code <run-as>} role.
      */
     record Servlet(
             String name,
@@ -106,11 +109,68 @@ record WebDescriptor(
             Optional<Boolean> asyncSupported,
             Optional<Boolean> enabled,
             Optional<Multipart> multipart,
+            List<RoleRef> roleRefs,
+            Optional<String> runAs,
             Origin origin) {
         Servlet {
             initParams = List.copyOf(initParams);
+            roleRefs = List.copyOf(roleRefs);
         }
     }
+
+    /**
+     * A {@code <security-role-ref>} (§13.3): the role name the servlet's code asks
+     * {@code isUserInRole} about, and the application role it stands for (itself when no link).
+     */
+    record RoleRef(String name, Optional<String> link) {
+        String linkedRole() {
+            return link.orElse(name);
+        }
+    }
+
+    /**
+     * What the descriptor says about the app's {@code java:comp/env} and its components' life
+     * cycle (Jakarta EE Platform §5.4, Servlet 6.0 §15.5): env entries with their values, resource
+     * references the configuration must satisfy, where each is injected, and the
+     * {@code post-construct}/{@code pre-destroy} methods.
+     */
+    record Environment(List<EnvEntry> envEntries, List<ResourceRef> resourceRefs,
+                       List<LifecycleCallback> postConstructs, List<LifecycleCallback> preDestroys) {
+        static final Environment NONE = new Environment(List.of(), List.of(), List.of(), List.of());
+
+        Environment {
+            envEntries = List.copyOf(envEntries);
+            resourceRefs = List.copyOf(resourceRefs);
+            postConstructs = List.copyOf(postConstructs);
+            preDestroys = List.copyOf(preDestroys);
+        }
+    }
+
+    /** A field or setter ("name" for field name or setName) of a class that a name is injected into. */
+    record InjectionTarget(String className, String name) {}
+
+    /**
+     * An {@code <env-entry>}: a value of a simple type (String, a boxed primitive) at
+     * java:comp/env/name. Without a value it is only a declaration, injected only if the
+     * configuration gives it one; {@code lookupName} makes it another name's value.
+     */
+    record EnvEntry(String name, Optional<String> type, Optional<String> value, Optional<String> lookupName,
+                    List<InjectionTarget> targets, Origin origin) {
+        EnvEntry {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** A {@code <resource-ref>}: a resource (a DataSource) the configuration must provide at java:comp/env/name. */
+    record ResourceRef(String name, Optional<String> type, Optional<String> lookupName, List<InjectionTarget> targets,
+                       Origin origin) {
+        ResourceRef {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** A {@code <post-construct>} or {@code <pre-destroy>}: a method without parameters of a component class. */
+    record LifecycleCallback(String className, String method, Origin origin) {}
 
     /** A {@code <multipart-config>}; the defaults are the schema's: no limits, no threshold. */
     record Multipart(String location, long maxFileSize, long maxRequestSize, int fileSizeThreshold) {}

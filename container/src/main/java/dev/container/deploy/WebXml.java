@@ -3,6 +3,12 @@ package dev.container.deploy;
 import dev.container.deploy.WebDescriptor.AbsoluteOrdering;
 import dev.container.deploy.WebDescriptor.AuthConstraint;
 import dev.container.deploy.WebDescriptor.CookieConfig;
+import dev.container.deploy.WebDescriptor.EnvEntry;
+import dev.container.deploy.WebDescriptor.Environment;
+import dev.container.deploy.WebDescriptor.InjectionTarget;
+import dev.container.deploy.WebDescriptor.LifecycleCallback;
+import dev.container.deploy.WebDescriptor.ResourceRef;
+import dev.container.deploy.WebDescriptor.RoleRef;
 import dev.container.deploy.WebDescriptor.ErrorPage;
 import dev.container.deploy.WebDescriptor.Filter;
 import dev.container.deploy.WebDescriptor.FilterMapping;
@@ -82,6 +88,10 @@ final class WebXml {
         List<String> securityRoles = new ArrayList<>();
         Optional<LoginConfig> loginConfig = Optional.empty();
         boolean denyUncovered = false;
+        List<EnvEntry> envEntries = new ArrayList<>();
+        List<ResourceRef> resourceRefs = new ArrayList<>();
+        List<LifecycleCallback> postConstructs = new ArrayList<>();
+        List<LifecycleCallback> preDestroys = new ArrayList<>();
 
         for (XmlElement e : root.children()) {
             switch (e.name()) {
@@ -120,6 +130,10 @@ final class WebXml {
                 case "security-role" -> securityRoles.addAll(e.childTexts("role-name"));
                 case "login-config" -> loginConfig = Optional.of(loginConfig(once(loginConfig, e)));
                 case "deny-uncovered-http-methods" -> denyUncovered = true;
+                case "env-entry" -> envEntries.add(envEntry(e));
+                case "resource-ref" -> resourceRefs.add(resourceRef(e));
+                case "post-construct" -> postConstructs.add(lifecycleCallback(e));
+                case "pre-destroy" -> preDestroys.add(lifecycleCallback(e));
                 default -> ignore(e);
             }
         }
@@ -131,7 +145,8 @@ final class WebXml {
                 absoluteOrdering, ordering, displayName, contextParams, listeners, servlets, servletMappings,
                 filters, filterMappings, List.copyOf(new LinkedHashSet<>(welcomeFiles)), errorPages, mimeMappings,
                 sessionConfig.orElse(SessionConfig.NONE), localeEncodings, requestEncoding, responseEncoding,
-                securityConstraints, List.copyOf(new LinkedHashSet<>(securityRoles)), loginConfig, denyUncovered);
+                securityConstraints, List.copyOf(new LinkedHashSet<>(securityRoles)), loginConfig, denyUncovered,
+                new Environment(envEntries, resourceRefs, postConstructs, preDestroys));
     }
 
     private Optional<String> version(XmlElement root) {
@@ -190,9 +205,47 @@ final class WebXml {
         if (mp.isPresent()) {
             multipart = Optional.of(multipart(mp.get()));
         }
-        // run-as and security-role-ref are left out: identity is wired elsewhere, without role links.
+        List<RoleRef> roleRefs = new ArrayList<>();
+        for (XmlElement r : e.children("security-role-ref")) {
+            roleRefs.add(new RoleRef(required(r, "role-name"), r.childText("role-link")));
+        }
+        Optional<String> runAs = Optional.empty();
+        Optional<XmlElement> runAsElement = e.child("run-as");
+        if (runAsElement.isPresent()) {
+            runAs = Optional.of(required(runAsElement.get(), "role-name"));
+        }
         return new Servlet(name, servletClass, jspFile, params(e, "init-param"), loadOnStartup,
-                optionalBool(e, "async-supported"), optionalBool(e, "enabled"), multipart, origin(e));
+                optionalBool(e, "async-supported"), optionalBool(e, "enabled"), multipart, roleRefs, runAs, origin(e));
+    }
+
+    private EnvEntry envEntry(XmlElement e) throws DeploymentError {
+        // An empty <env-entry-value/> is the empty string, a value; a missing one is none.
+        return new EnvEntry(jndiName(required(e, "env-entry-name")), e.childText("env-entry-type"),
+                e.child("env-entry-value").map(XmlElement::text), e.childText("lookup-name"), injectionTargets(e),
+                origin(e));
+    }
+
+    private ResourceRef resourceRef(XmlElement e) throws DeploymentError {
+        return new ResourceRef(jndiName(required(e, "res-ref-name")), e.childText("res-type"), e.childText("lookup-name"),
+                injectionTargets(e), origin(e));
+    }
+
+    private List<InjectionTarget> injectionTargets(XmlElement e) throws DeploymentError {
+        List<InjectionTarget> targets = new ArrayList<>();
+        for (XmlElement t : e.children("injection-target")) {
+            targets.add(new InjectionTarget(required(t, "injection-target-class"), required(t, "injection-target-name")));
+        }
+        return targets;
+    }
+
+    private LifecycleCallback lifecycleCallback(XmlElement e) throws DeploymentError {
+        return new LifecycleCallback(required(e, "lifecycle-callback-class"), required(e, "lifecycle-callback-method"),
+                origin(e));
+    }
+
+    /** Names are relative to java:comp/env; some descriptors write them whole. */
+    static String jndiName(String name) {
+        return name.startsWith("java:comp/env/") ? name.substring("java:comp/env/".length()) : name;
     }
 
     private Multipart multipart(XmlElement e) throws DeploymentError {

@@ -212,6 +212,40 @@ class ConfigFileTest {
     }
 
     @Test
+    void an_apps_datasources_are_read_with_hikaris_defaults_and_its_password_is_never_shown() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Path driver = Files.write(dir.resolve("driver.jar"), new dev.container.testing.WarBuilder().file("x", "x").buildJar());
+        Plan plan = load("""
+                apps = [
+                  { war = blog, jars = [driver.jar], resources {
+                      jdbc/shop { type = datasource, url = "jdbc:postgresql://db/shop?ssl=true", user = shop, password = s3cret, pool { max = 4 } }
+                      "jdbc/audit" {
+                        type = DataSource
+                        url = "jdbc:h2:mem:audit"
+                        pool { min-idle = 0, connection-timeout = 1s, idle-timeout = 0s, max-lifetime = 1h }
+                      }
+                  } }
+                  blog-too
+                ]
+                """.replace("blog-too", "{ war = blog, path = /plain }"));
+
+        AppResources resources = plan.apps().get(0).resources();
+        assertThat(resources.jars()).containsExactly(driver);
+        assertThat(resources.declaredAt()).map(Origin::line).contains(2);
+        assertThat(resources.dataSources()).containsExactly(
+                new DataSourceSpec("jdbc/shop", "jdbc:postgresql://db/shop?ssl=true", Optional.of("shop"), Optional.of("s3cret"),
+                        Optional.empty(), new DataSourceSpec.Pool(4, 4, Duration.ofSeconds(30), Duration.ofMinutes(10),
+                        Duration.ofMinutes(30)), new Origin("any", 3)),
+                new DataSourceSpec("jdbc/audit", "jdbc:h2:mem:audit", Optional.empty(), Optional.empty(), Optional.empty(),
+                        new DataSourceSpec.Pool(10, 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ofHours(1)),
+                        new Origin("any", 4)));
+        assertThat(resources.dataSources()).extracting(d -> d.origin().line()).containsExactly(3, 4);
+        assertThat(plan.apps().get(1).resources()).isEqualTo(AppResources.NONE);
+        assertThat(plan.toString()).contains("jdbc/shop", "password=(set)", "url=jdbc:postgresql:...")
+                .doesNotContain("s3cret", "ssl=true");
+    }
+
+    @Test
     void a_lone_host_is_the_default() throws Exception {
         Plan plan = load("hosts { only { names = [example.com] } }\n");
         assertThat(plan.defaultHost().id()).isEqualTo("only");

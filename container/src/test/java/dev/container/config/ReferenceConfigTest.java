@@ -76,6 +76,9 @@ class ReferenceConfigTest {
         assertThat(warmUp.schedule()).isEqualTo(new JobSpec.Every(Duration.ofHours(1), JobsSection.DEFAULT_DELAY));
         assertThat(plan.admin()).contains(JobsSection.DEFAULT_ADMIN);
         assertThat(plan.metrics()).isEqualTo(MetricsSpec.DEFAULT);
+        assertThat(plan.apps().get(0).resources().dataSources()).singleElement()
+                .satisfies(d -> assertThat(d.pool()).isEqualTo(DataSourceSpec.Pool.DEFAULT));
+        assertThat(plan.apps().get(0).resources().jars()).isEmpty();
     }
 
     /** Records the keys set in each section, by the section names ConfigFile.KEYS uses. */
@@ -86,7 +89,7 @@ class ReferenceConfigTest {
             ConfigValue value = entry.getValue();
             keys.add(key);
             String child = section.isEmpty() ? key : section + "." + key;
-            if (child.equals("hosts") || child.equals("jobs")) {
+            if (child.equals("hosts") || child.equals("jobs") || child.equals("apps[].resources")) {
                 ((ConfigObject) value).values().forEach(each -> collect((ConfigObject) each, child + ".*", found));
             } else if (child.equals("hosts.*.headers") || child.equals("apps[].context-params") || child.equals("apps[].env-entries")
                     || child.equals("jobs.*.http.headers") || child.equals("jobs.*.command.env") || child.equals("jobs.*.class.data")) {

@@ -242,6 +242,45 @@ class FragmentMergeTest {
         assertThat(merged.errorPages()).extracting(WebDescriptor.ErrorPage::location).containsExactly("/main-404", "/a-500");
     }
 
+    @Test
+    void env_entries_and_resource_refs_of_fragments_add_to_web_xml_s_which_win() throws Exception {
+        WebDescriptor main = parseWebApp(envEntry("mode", "web.xml"));
+
+        WebDescriptor merged = merge(main, fragmentJar("a.jar", envEntry("mode", "fragment") + envEntry("extra", "1")
+                + "<resource-ref><res-ref-name>jdbc/lib</res-ref-name></resource-ref>\n"));
+
+        assertThat(merged.environment().envEntries()).extracting(e -> e.name() + "=" + e.value().orElseThrow())
+                .containsExactly("mode=web.xml", "extra=1");
+        assertThat(merged.environment().resourceRefs()).extracting(WebDescriptor.ResourceRef::name).containsExactly("jdbc/lib");
+    }
+
+    @Test
+    void a_servlets_role_refs_and_run_as_merge_like_its_other_values() throws Exception {
+        WebDescriptor main = parseWebApp("""
+                <servlet><servlet-name>s</servlet-name><servlet-class>S</servlet-class>
+                  <security-role-ref><role-name>chief</role-name><role-link>boss</role-link></security-role-ref>
+                </servlet>
+                """);
+
+        WebDescriptor merged = merge(main, fragmentJar("a.jar", """
+                <servlet><servlet-name>s</servlet-name>
+                  <run-as><role-name>system</role-name></run-as>
+                  <security-role-ref><role-name>chief</role-name><role-link>staff</role-link></security-role-ref>
+                  <security-role-ref><role-name>clerk</role-name></security-role-ref>
+                </servlet>
+                """));
+
+        assertThat(merged.servlets()).singleElement().satisfies(s -> {
+            assertThat(s.roleRefs()).extracting(r -> r.name() + "->" + r.linkedRole()).containsExactly("chief->boss", "clerk->clerk");
+            assertThat(s.runAs()).contains("system");
+        });
+    }
+
+    private static String envEntry(String name, String value) {
+        return "<env-entry><env-entry-name>" + name + "</env-entry-name><env-entry-value>" + value
+                + "</env-entry-value></env-entry>\n";
+    }
+
     private static WebDescriptor merge(WebDescriptor main, FragmentJar... jars) throws DeploymentError {
         return Fragments.order(main, List.of(jars)).merged();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.container.testing.Samples;
 import dev.container.testing.TestServer;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,5 +246,32 @@ class ServletSampleTest {
     void web_inf_is_never_served() {
         assertThat(server.get("/servlet/WEB-INF/web.xml").statusCode()).isEqualTo(404);
         assertThat(server.get("/servlet/META-INF/MANIFEST.MF").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void notes_say_how_to_give_them_a_database_when_the_app_has_none() {
+        var response = server.get("/servlet/notes");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("resources { \"jdbc/notes\" { type = datasource");
+    }
+
+    @Test
+    void notes_are_kept_in_the_database_the_config_file_gives_the_app(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("notes.conf"), """
+                apps = [{ war = "%s", resources { "jdbc/notes" { type = datasource, url = "jdbc:h2:mem:notes" } } }]
+                """.formatted(Samples.servletWar().toString().replace("\\", "\\\\")));
+        try (TestServer notes = TestServer.start(dir.resolve("state"), p -> p.configFile(conf))) {
+            addNote(notes, "first");
+            var response = addNote(notes, "second");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("1. first\n2. second\n");
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> addNote(TestServer to, String text) {
+        return to.send(HttpRequest.newBuilder(to.uri("/servlet/notes"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("text=" + text)).build());
     }
 }

@@ -71,7 +71,8 @@ class WebAppClassLoaderTest {
                     "org.apache.tomcat.jakartaee.Migration", "org.apache.tomcat.jakartaee.commons.io.IOUtils",
                     // the metrics registry: Spring Boot would switch its own metrics on if it saw Micrometer
                     "io.micrometer.core.instrument.MeterRegistry", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
-                    "io.prometheus.metrics.model.registry.PrometheusRegistry", "org.HdrHistogram.Histogram")) {
+                    "io.prometheus.metrics.model.registry.PrometheusRegistry", "org.HdrHistogram.Histogram",
+                    "com.zaxxer.hikari.HikariDataSource")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(hidden, false, app))
                         .as(hidden).isInstanceOf(ClassNotFoundException.class);
             }

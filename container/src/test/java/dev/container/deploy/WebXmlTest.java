@@ -9,7 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.container.deploy.WebDescriptor.AbsoluteOrdering;
 import dev.container.deploy.WebDescriptor.AuthConstraint;
 import dev.container.deploy.WebDescriptor.CookieConfig;
+import dev.container.deploy.WebDescriptor.EnvEntry;
 import dev.container.deploy.WebDescriptor.ErrorPage;
+import dev.container.deploy.WebDescriptor.InjectionTarget;
+import dev.container.deploy.WebDescriptor.LifecycleCallback;
+import dev.container.deploy.WebDescriptor.ResourceRef;
 import dev.container.deploy.WebDescriptor.FilterMapping;
 import dev.container.deploy.WebDescriptor.Kind;
 import dev.container.deploy.WebDescriptor.LocaleEncoding;
@@ -19,6 +23,7 @@ import dev.container.deploy.WebDescriptor.Multipart;
 import dev.container.deploy.WebDescriptor.Ordering;
 import dev.container.deploy.WebDescriptor.Origin;
 import dev.container.deploy.WebDescriptor.Param;
+import dev.container.deploy.WebDescriptor.RoleRef;
 import dev.container.deploy.WebDescriptor.SecurityConstraint;
 import dev.container.deploy.WebDescriptor.Servlet;
 import dev.container.deploy.WebDescriptor.ServletMapping;
@@ -118,6 +123,7 @@ class WebXmlTest {
         assertThat(d.servlets()).containsExactly(new Servlet("upload", Optional.of("com.example.Upload"),
                 Optional.empty(), List.of(new Param("dir", "/tmp")), Optional.of(2), Optional.of(true),
                 Optional.of(false), Optional.of(new Multipart("/var/uploads", 1_048_576, 2_097_152, 4096)),
+                List.of(new RoleRef("boss", Optional.of("admin"))), Optional.of("admin"),
                 new Origin(Descriptors.WEB_XML, 2)));
     }
 
@@ -388,6 +394,52 @@ class WebXmlTest {
             assertThat(s.servletClass()).contains("com.example.Spaced");
             assertThat(s.loadOnStartup()).contains(3);
         });
+    }
+
+    @Test
+    void reads_env_entries_resource_refs_their_injection_targets_and_lifecycle_callbacks() throws Exception {
+        WebDescriptor d = parseWebApp("""
+                <env-entry>
+                  <env-entry-name>java:comp/env/retries</env-entry-name>
+                  <env-entry-type>java.lang.Integer</env-entry-type>
+                  <env-entry-value>3</env-entry-value>
+                  <injection-target>
+                    <injection-target-class>com.example.Shop</injection-target-class>
+                    <injection-target-name>retries</injection-target-name>
+                  </injection-target>
+                </env-entry>
+                <env-entry><env-entry-name>motto</env-entry-name><env-entry-value></env-entry-value></env-entry>
+                <env-entry><env-entry-name>unset</env-entry-name></env-entry>
+                <resource-ref>
+                  <res-ref-name>jdbc/shop</res-ref-name>
+                  <res-type>javax.sql.DataSource</res-type>
+                  <res-auth>Container</res-auth>
+                  <lookup-name>java:comp/env/jdbc/main</lookup-name>
+                </resource-ref>
+                <post-construct>
+                  <lifecycle-callback-class>com.example.Shop</lifecycle-callback-class>
+                  <lifecycle-callback-method>open</lifecycle-callback-method>
+                </post-construct>
+                <pre-destroy>
+                  <lifecycle-callback-class>com.example.Shop</lifecycle-callback-class>
+                  <lifecycle-callback-method>close</lifecycle-callback-method>
+                </pre-destroy>
+                """);
+
+        WebDescriptor.Environment env = d.environment();
+        assertThat(env.envEntries()).containsExactly(
+                new EnvEntry("retries", Optional.of("java.lang.Integer"), Optional.of("3"), Optional.empty(),
+                        List.of(new InjectionTarget("com.example.Shop", "retries")), new Origin(Descriptors.WEB_XML, 2)),
+                new EnvEntry("motto", Optional.empty(), Optional.of(""), Optional.empty(), List.of(),
+                        new Origin(Descriptors.WEB_XML, 11)),
+                new EnvEntry("unset", Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                        new Origin(Descriptors.WEB_XML, 12)));
+        assertThat(env.resourceRefs()).containsExactly(new ResourceRef("jdbc/shop", Optional.of("javax.sql.DataSource"),
+                Optional.of("java:comp/env/jdbc/main"), List.of(), new Origin(Descriptors.WEB_XML, 13)));
+        assertThat(env.postConstructs()).containsExactly(
+                new LifecycleCallback("com.example.Shop", "open", new Origin(Descriptors.WEB_XML, 19)));
+        assertThat(env.preDestroys()).containsExactly(
+                new LifecycleCallback("com.example.Shop", "close", new Origin(Descriptors.WEB_XML, 23)));
     }
 
     @Test
