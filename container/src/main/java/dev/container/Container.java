@@ -17,6 +17,7 @@ import dev.container.config.ConfigError;
 import dev.container.server.RequestStats;
 import dev.container.jobs.JobContext;
 import dev.container.jobs.Jobs;
+import dev.container.metrics.Metrics;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
@@ -121,6 +122,12 @@ public final class Container implements AutoCloseable {
     /** Listeners the last reload could not open, one line each (empty when all are open). */
     private volatile List<String> listenerProblems = List.of();
     /**
+     * The metrics: made first, as every part counts through its hooks (TLS handshakes, routes,
+     * listeners, jobs, ACME orders); a part in {@link #services} (its own listener) once what it
+     * counts is up. Never null after the start began; counts nothing when the plan turns it off.
+     */
+    private Metrics metrics;
+    /**
      * The running apps' deployments, republished whole after each change, for job threads: they
      * must not take this object's lock, which close() holds while it waits for them.
      */
@@ -176,6 +183,7 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
+        metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
             localCertificate = Optional.of(localCertificate(plan));
@@ -186,7 +194,8 @@ public final class Container implements AutoCloseable {
             CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
             certificates = services.start(new CertificateStore(served(plan)));
             OcspStaples staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
-            TlsContext tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples);
+            TlsContext tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples,
+                    metrics.handshakes());
             services.start(staples); // before the listeners: the first handshakes staple the saved responses
             tlsProvider = Optional.of(tls.provider());
             ssl = tls.sslContext();
@@ -195,12 +204,14 @@ public final class Container implements AutoCloseable {
         if (!plan.autoTlsHosts().isEmpty()) {
             acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
+            acme.onOrder(metrics.acmeOrders());
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
             if (plan.acme().mayUseTlsAlpn()) {
                 ssl = TlsAlpnChallenges.wrap(ssl, certificates); // outermost: the inner engines keep their settings
             }
         }
         server = new HttpServer(plan.listeners(), plan.limits(), ssl);
+        metrics.watch(server, this::servedCertificates);
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
@@ -216,11 +227,12 @@ public final class Container implements AutoCloseable {
         }
         publish();
         // after the apps and listeners: a job may call the apps or use their classes at once
-        services.start(new Jobs(new RunningContext())).update(plan.jobs());
+        services.start(new Jobs(new RunningContext(), metrics.jobRuns())).update(plan.jobs());
+        services.start(metrics); // its own listener, when the plan has one: once what it counts is up
         if (plan.admin().isPresent()) {
             ListenerSpec where = plan.admin().get();
             try {
-                services.start(AdminServer.bind(where, plan.stateDir(), control));
+                services.start(AdminServer.bind(where, plan.stateDir(), control, metrics));
             } catch (IOException e) {
                 throw new StartupError("admin channel on " + where.authority(where.port()) + ": " + e.getMessage(), e);
             } catch (StartupError e) {
@@ -399,7 +411,7 @@ public final class Container implements AutoCloseable {
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
-                next.jobs(), plan.admin(), plan.acme(), next.logins());
+                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics());
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
@@ -579,6 +591,9 @@ public final class Container implements AutoCloseable {
         if (!running.admin().equals(next.admin())) {
             changed.add("admin");
         }
+        if (!running.metrics().equals(next.metrics())) {
+            changed.add("metrics");
+        }
         return changed;
     }
 
@@ -612,7 +627,7 @@ public final class Container implements AutoCloseable {
             host.healthPath().ifPresent(path -> hostRoutes.add(new Route(path, health)));
             hosts.add(new Router.VirtualHost(host, hostRoutes));
         }
-        return new Router(hosts, this::httpsPort);
+        return new Router(hosts, this::httpsPort, metrics.routes());
     }
 
     /** The handlers a request passes, built innermost first so it reads like the request's path. */
@@ -800,6 +815,11 @@ public final class Container implements AutoCloseable {
     /** The ACME maintenance, for hosts with tls = auto. */
     Optional<CertificateManager> acme() {
         return services.find(CertificateManager.class);
+    }
+
+    /** The URL of the metrics' own listener (metrics.listen), if it runs. */
+    public Optional<String> metricsUrl() {
+        return metrics == null ? Optional.empty() : metrics.listenerUrl();
     }
 
     /** The admin channel's URL, if it runs. */

@@ -89,6 +89,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         // HikariCP announces the start and shutdown of every app's pool at INFO; the app's own line says it
         // started, and a pool's trouble comes at WARN.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        // Tomcat's migration tool (javax WARs, deploy/JakartaMigration) says at INFO where it starts
+        // and ends each archive in a WAR; the container logs one line per migrated app itself.
+        context.getLogger("org.apache.tomcat.jakartaee").setLevel(Level.WARN);
         // ServletContext.log() of the apps comes through this category.
         context.getLogger("io.undertow.servlet").setLevel(Level.INFO);
         // the last warnings and errors, for the dashboard (the start's among them)

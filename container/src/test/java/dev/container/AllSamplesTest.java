@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.container.testing.FacesPage;
 import dev.container.testing.Samples;
 import dev.container.testing.TestServer;
 import dev.container.testing.WebSocketClient;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every sample app in one server, as the README's demo runs them: the servlet sample, Jersey,
- * Spring MVC and Spring Boot, with the static site at the root. Each framework is asked for an
- * answer only it can give (JSON through its own Jackson setup, a rendered view), and each app
- * shows it runs in a class loader and context of its own.
+ * Spring MVC, Spring Boot and Jakarta Faces with CDI, with the static site at the root. Each
+ * framework is asked for an answer only it can give (JSON through its own Jackson setup, a
+ * rendered view, a Faces form posted back with its view state), and each app shows it runs in a
+ * class loader and context of its own.
  */
 class AllSamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +39,7 @@ class AllSamplesTest {
                 .war(Samples.jaxrsWar().toString())
                 .war(Samples.springWar().toString())
                 .war(Samples.bootWar().toString())
+                .war(Samples.facesWar().toString())
                 .staticDir(Samples.site().toString(), false)
                 .users(Samples.users()));
     }
@@ -120,12 +124,15 @@ class AllSamplesTest {
         JsonNode jersey = json(server.get("/jaxrs/api/greeting"));
         JsonNode spring = json(server.get("/spring/api/info"));
         JsonNode boot = json(server.get("/boot/api/status"));
+        JsonNode faces = json(server.get("/faces/api/visitor"));
         assertThat(jersey.path("classLoader").asText()).isEqualTo("app:jaxrs");
         assertThat(spring.path("classLoader").asText()).isEqualTo("app:spring");
         assertThat(boot.path("class_loader").asText()).isEqualTo("app:boot");
+        assertThat(faces.path("classLoader").asText()).isEqualTo("app:faces");
         assertThat(jersey.path("contextPath").asText()).isEqualTo("/jaxrs");
         assertThat(spring.path("contextPath").asText()).isEqualTo("/spring");
         assertThat(boot.path("context_path").asText()).isEqualTo("/boot");
+        assertThat(faces.path("contextPath").asText()).isEqualTo("/faces");
     }
 
     @Test
@@ -134,6 +141,7 @@ class AllSamplesTest {
         assertThat(server.get("/jaxrs/").body()).contains("<h1>jaxrs sample</h1>");
         assertThat(server.get("/spring/").body()).contains("<h1>spring sample</h1>");
         assertThat(server.get("/boot/").body()).contains("<h1>boot sample</h1>");
+        assertThat(server.get("/faces/").body()).contains("<h1>faces sample</h1>");
     }
 
     @Test
@@ -184,6 +192,96 @@ class AllSamplesTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("file notes.txt 12\n");
+    }
+
+    @Test
+    void faces_renders_its_page_through_facelets_with_a_view_state_and_the_cdi_beans() {
+        FacesPage page = FacesPage.open(server.client(), server.uri("/faces/"));
+        assertThat(page.body())
+                .contains("<form id=\"greeting\"")
+                .contains("<input id=\"greeting:name\" type=\"text\" name=\"greeting:name\"")
+                .contains("<span id=\"inView\">0</span>")
+                .contains("<span id=\"classLoader\">app:faces</span>")
+                .doesNotContain("#{")
+                .doesNotContain("h:inputText");
+        assertThat(page.viewState()).isNotBlank();
+        assertThat(page.cookie()).as("the view-scoped bean lives in the session").startsWith("JSESSIONID=");
+    }
+
+    @Test
+    void faces_form_posted_with_invalid_input_answers_its_validation_messages() {
+        FacesPage page = FacesPage.open(server.client(), server.uri("/faces/"));
+
+        var empty = page.submit("greeting", "greeting:greet", Map.of("greeting:name", ""));
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).contains("<span id=\"greeting:nameMessage\" class=\"error\">Please enter your name.</span>")
+                .contains("<span id=\"inView\">0</span>");
+
+        var tooShort = page.submit("greeting", "greeting:greet", Map.of("greeting:name", "A"));
+        assertThat(tooShort.body()).contains("A name has 2 to 40 characters.")
+                .contains("value=\"A\"") // the rejected input is shown again for correction
+                .contains("<p id=\"message\"></p>");
+    }
+
+    @Test
+    void faces_form_posted_with_valid_input_runs_the_action_of_its_view_scoped_bean() {
+        FacesPage page = FacesPage.open(server.client(), server.uri("/faces/"));
+
+        var first = page.submit("greeting", "greeting:greet", Map.of("greeting:name", "Ada"));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("<p id=\"message\">Hello, Ada!</p>")
+                .contains("<span id=\"inView\">1</span>")
+                .doesNotContain("class=\"error\"");
+
+        // A postback of the same view finds the same @ViewScoped instance; Facelets escapes the input.
+        var second = page.submit("greeting", "greeting:greet", Map.of("greeting:name", "<b>Bob</b>"));
+        assertThat(second.body()).contains("<p id=\"message\">Hello, &lt;b&gt;Bob&lt;/b&gt;!</p>")
+                .contains("<span id=\"inView\">2</span>")
+                .doesNotContain("<b>Bob</b>");
+    }
+
+    @Test
+    void faces_ajax_request_answers_a_partial_response_that_updates_the_result() {
+        FacesPage page = FacesPage.open(server.client(), server.uri("/faces/"));
+        String render = "greeting:nameMessage greeting:result";
+
+        var greeted = page.ajax("greeting", "greeting:greet", render, Map.of("greeting:name", "Linus"));
+        assertThat(greeted.statusCode()).isEqualTo(200);
+        assertThat(greeted.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/xml"));
+        assertThat(greeted.body())
+                .startsWith("<?xml")
+                .contains("<partial-response")
+                .contains("<update id=\"greeting:result\"><![CDATA[<div id=\"greeting:result\">")
+                .contains("<p id=\"message\">Hello, Linus!</p>")
+                .contains("<span id=\"inView\">1</span>")
+                .contains("<update id=\"j_id1:jakarta.faces.ViewState:0\">")
+                .doesNotContain("<h1>");
+
+        var rejected = page.ajax("greeting", "greeting:greet", render, Map.of("greeting:name", ""));
+        assertThat(rejected.body())
+                .contains("<update id=\"greeting:nameMessage\"><![CDATA[<span id=\"greeting:nameMessage\" class=\"error\">"
+                        + "Please enter your name.</span>]]></update>")
+                .contains("<span id=\"inView\">1</span>");
+    }
+
+    @Test
+    void faces_session_scoped_bean_survives_into_a_new_view_and_is_injected_into_a_servlet() {
+        FacesPage first = FacesPage.open(server.client(), server.uri("/faces/"));
+        first.submit("greeting", "greeting:greet", Map.of("greeting:name", "Grace"));
+        first.ajax("greeting", "greeting:greet", "greeting:result", Map.of("greeting:name", "Alan"));
+
+        FacesPage sameSession = FacesPage.open(server.client(), server.uri("/faces/"), first.cookie());
+        assertThat(sameSession.body())
+                .contains("<span id=\"inView\">0</span>") // a new view, a new @ViewScoped bean
+                .contains("<span id=\"inSession\">2</span>")
+                .contains("<span id=\"names\">Grace, Alan</span>");
+        FacesPage otherSession = FacesPage.open(server.client(), server.uri("/faces/"));
+        assertThat(otherSession.body()).contains("<span id=\"inSession\">0</span>");
+
+        var visitor = server.send(HttpRequest.newBuilder(server.uri("/faces/api/visitor"))
+                .header("Cookie", first.cookie()).build());
+        assertThat(json(visitor).path("greetings").asInt()).isEqualTo(2);
+        assertThat(json(server.get("/faces/api/visitor")).path("greetings").asInt()).isZero();
     }
 
     // The rendered JSP of issue 4 belongs here too, against this same server.

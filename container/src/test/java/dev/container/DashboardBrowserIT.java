@@ -53,7 +53,7 @@ import org.openqa.selenium.devtools.v156.network.Network;
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, driven by
  * Selenium with both paths given, so Selenium Manager never runs and nothing is downloaded),
  * against the packaged jar running the demo's configuration: the start-up log's one-time link
- * logs in; the page lists the demo's four apps and three jobs; "Run now" adds a run to the job's
+ * logs in; the page lists the demo's five apps and three jobs; "Run now" adds a run to the job's
  * history; a refused reload shows the problem's file and line; a POST with the cookie from another
  * origin (the demo's own site, which the browser treats as the same site) is refused. It saves
  * screenshots at desktop and phone widths in target/screenshots (docs/dashboard*.png are copies).
@@ -211,14 +211,14 @@ class DashboardBrowserIT {
 
     @Test
     @Order(1)
-    void the_one_time_link_logs_in_and_the_page_lists_the_demos_four_apps_and_three_jobs() {
+    void the_one_time_link_logs_in_and_the_page_lists_the_demos_five_apps_and_three_jobs() {
         browser.get(link.toString());
         assertThat(browser.getCurrentUrl()).as("redirected without the secret").isEqualTo(admin().toString());
         assertThat(browser.manage().getCookieNamed("container-admin-" + admin().getPort()).isHttpOnly()).isTrue();
 
-        until(d -> column("apps", 0).size() == 4 && column("apps", 1).stream().allMatch("running"::equals));
+        until(d -> column("apps", 0).size() == 5 && column("apps", 1).stream().allMatch("running"::equals));
         assertThat(column("apps", 0)).extracting(cell -> cell.lines().findFirst().orElse(""))
-                .containsExactly("/servlet", "/jaxrs", "/spring", "/boot");
+                .containsExactly("/servlet", "/jaxrs", "/spring", "/boot", "/faces");
         until(d -> column("jobs", 0).size() == 3);
         assertThat(column("jobs", 0)).containsExactlyInAnyOrder("clock", "tick", "boot-status");
         assertThat(column("jobs", 1)).contains("every 4s", "every 30s");
@@ -276,7 +276,7 @@ class DashboardBrowserIT {
                     .map(WebElement::getText).toList();
             assertThat(places).contains(config + ":" + line);
             assertThat(banner.getText()).contains("listners");
-            assertThat(api("apps").path("apps")).hasSize(4); // the running configuration stays
+            assertThat(api("apps").path("apps")).hasSize(5); // the running configuration stays
         } finally {
             Files.writeString(config, original);
         }
@@ -344,7 +344,7 @@ class DashboardBrowserIT {
     void at_phone_width_it_is_one_column_without_sideways_scrolling_and_screenshots_are_saved() throws Exception {
         logIn();
         for (int i = 0; i < 20; i++) { // some traffic, for a request rate on the picture
-            for (String path : List.of("servlet/hello", "jaxrs/api/greeting", "spring/hello", "boot/api/status")) {
+            for (String path : List.of("servlet/hello", "jaxrs/api/greeting", "spring/hello", "boot/api/status", "faces/")) {
                 http.send(HttpRequest.newBuilder(site.resolve(path)).build(), HttpResponse.BodyHandlers.discarding());
             }
             Thread.sleep(150);

@@ -2,6 +2,7 @@ package dev.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.container.testing.FacesPage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's demo: the packaged jar runs conf/demo.conf (on a free port, state in a temporary
- * directory): all four frameworks answer, the page the clock job rewrites changes between two
- * reads about 4 s apart, and `container jobs` reaches the running server.
+ * directory): all five frameworks answer (the Faces form is posted back, plainly and by Ajax), the
+ * page the clock job rewrites changes between two reads about 4 s apart, and `container jobs`
+ * reaches the running server.
  */
 class DemoIT {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
@@ -37,7 +40,7 @@ class DemoIT {
 
     @TempDir
     static Path state;
-    /** One demo for the class: starting four frameworks takes a while. */
+    /** One demo for the class: starting five frameworks takes a while. */
     private static Process process;
     private static URI base;
     private static volatile URI https;
@@ -142,11 +145,12 @@ class DemoIT {
     }
 
     @Test
-    void demo_serves_four_frameworks_the_site_and_a_page_a_job_rewrites_every_four_seconds() throws Exception {
+    void demo_serves_five_frameworks_the_site_and_a_page_a_job_rewrites_every_four_seconds() throws Exception {
         assertThat(get("/servlet/hello").body()).contains("Hello from the servlet sample");
         assertThat(get("/jaxrs/api/greeting").body()).contains("\"framework\":\"jersey\"");
         assertThat(get("/spring/hello?name=demo").body()).contains("<h1>Hello, demo!</h1>");
         assertThat(get("/boot/api/status").body()).contains("\"framework\":\"spring-boot\"");
+        assertThat(get("/faces/").body()).contains("<h1>faces sample</h1>");
         assertThat(get("/").body()).contains("Static site served by container").contains("/generated/");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -160,6 +164,22 @@ class DemoIT {
         assertThat(second).isNotEqualTo(first);
         assertThat(Files.exists(state.resolve("generated/index.html"))).isTrue();
         assertThat(get("/servlet/job-ticks").body()).startsWith("job ticks: ").doesNotStartWith("job ticks: 0");
+    }
+
+    @Test
+    void faces_form_of_the_demo_validates_greets_and_answers_ajax_with_its_session_kept() {
+        FacesPage page = FacesPage.open(client, base.resolve("/faces/"));
+        assertThat(page.submit("greeting", "greeting:greet", Map.of("greeting:name", "")).body())
+                .contains("Please enter your name.");
+        assertThat(page.submit("greeting", "greeting:greet", Map.of("greeting:name", "demo")).body())
+                .contains("<p id=\"message\">Hello, demo!</p>");
+        assertThat(page.ajax("greeting", "greeting:greet", "greeting:result", Map.of("greeting:name", "again")).body())
+                .contains("<partial-response")
+                .contains("<p id=\"message\">Hello, again!</p>")
+                .contains("<span id=\"inView\">2</span>");
+        assertThat(FacesPage.open(client, base.resolve("/faces/"), page.cookie()).body())
+                .contains("<span id=\"inView\">0</span>")
+                .contains("<span id=\"inSession\">2</span>");
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * conf/container.service's commands run as systemd would run them, on the packaged jar (this
  * machine has no running systemd): ExecStart serves, ExecReload reloads, SIGTERM (what systemctl
  * stop sends) lets a running request finish and exits 0 well within TimeoutStopSec. And the unit's
- * SystemCallFilter admits every system call the JVM makes serving the demo's four apps over HTTP/1.1
+ * SystemCallFilter admits every system call the JVM makes serving the demo's five apps over HTTP/1.1
  * and HTTP/2 with TLS, JSP, jobs that run commands, a reload and a stop (traced with strace).
  */
 class SystemdUnitIT {
@@ -222,7 +222,7 @@ class SystemdUnitIT {
         URI http = url("http");
         HttpClient client = HttpClient.newHttpClient();
         for (String path : List.of("/servlet/hello", "/servlet/greeting.jsp", "/jaxrs/api/greeting", "/spring/hello?name=x",
-                "/boot/api/status", "/")) {
+                "/boot/api/status", "/faces/", "/")) {
             assertThat(client.send(HttpRequest.newBuilder(http.resolve(path)).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).as(path).isEqualTo(200);
         }

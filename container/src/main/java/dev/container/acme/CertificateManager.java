@@ -51,6 +51,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     private final Object wake = new Object();
     private Thread thread;
     private volatile boolean closed;
+    private volatile OrderListener orders = OrderListener.NONE;
 
     /** One host's certificate and its schedule; fields touched by the maintenance thread only, but read by status. */
     private static final class Managed {
@@ -99,6 +100,11 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         for (HostSpec host : autoHosts) {
             hosts.put(host.id(), new Managed(host, firstAriCheck));
         }
+    }
+
+    /** Tells listener how each order from now on ends (the metrics). */
+    public void onOrder(OrderListener listener) {
+        orders = listener;
     }
 
     /** The handler that answers http-01 challenges; the server puts it before routing. */
@@ -385,9 +391,11 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
                 throw new IOException("the stored certificate " + file + " is not the one just issued");
             }
             if (hosts.get(m.host.id()) != m) {
+                orders.ordered("issued");
                 log.info("acme: {}: the host changed while ordering; stored, not served", m.name());
                 return;
             }
+            orders.ordered("issued");
             m.certificate = fresh;
             m.failures = 0;
             m.nextAttempt = Instant.EPOCH;
@@ -411,23 +419,30 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     /** Says what went wrong and what to do, and schedules the next attempt. */
     private void report(Managed m, Exception failure) {
         String message;
+        String outcome;
         Optional<Instant> retryAfter = Optional.empty();
         try {
             throw failure;
         } catch (AcmeRateLimitedException e) {
+            outcome = "rate_limited";
             message = "the CA rate-limits this order: " + detail(e)
                     + (e.getDocuments().isEmpty() ? "" : " (see " + e.getDocuments().iterator().next() + ")");
             retryAfter = e.getRetryAfter();
         } catch (AcmeNetworkException e) {
+            outcome = "network";
             message = "cannot reach the CA at " + spec.directory() + ": " + rootMessage(e)
                     + "; check the network, a proxy, or acme.directory";
         } catch (AcmeClient.ChallengeFailed e) {
+            outcome = "challenge_failed";
             message = e.getMessage();
         } catch (AcmeServerException e) {
+            outcome = "refused";
             message = "the CA refused: " + detail(e);
         } catch (Exception e) {
+            outcome = "failed";
             message = "ordering failed: " + rootMessage(e);
         }
+        orders.ordered(outcome);
         log.error("acme: {}: {}", m.name(), message);
         failed(m, message, retryAfter);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.container.config.ListenerSpec;
+import dev.container.metrics.Metrics;
 import dev.container.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * the dashboard's session cookie ({@link Dashboard}, served at {@code /}); a change made with the
  * cookie must come from this channel's own origin.
  * Errors are {@code application/problem+json} ({@link Problem}). It drives the server only
- * through {@link Control}.
+ * through {@link Control}; {@code GET /metrics} answers the {@link Metrics} in Prometheus' text format.
  *
  * <p>Served by the JDK's own HTTP server on a few threads of its own, apart from the apps'
  * listeners, limits and logs: a read answers while a reload or a redeploy runs on another.
@@ -59,6 +60,11 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
     private final String url;
     private final Dashboard dashboard;
     private final RecentLog recentLog = RecentLog.shared();
+    private final Metrics metrics;
+
+    /** A body sent as it is, not as JSON (the metrics' text). */
+    private record Text(String contentType, String text) {
+    }
 
     /** An answer: its status, its JSON body, and what to do once it is sent. */
     private record Answer(int status, Object body, Map<String, String> headers, Runnable then) {
@@ -76,8 +82,9 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
     }
 
     private AdminServer(HttpServer server, ExecutorService executor, Control control, String token, Path file,
-                        String url) {
+                        String url, Metrics metrics) {
         this.server = server;
+        this.metrics = metrics;
         this.executor = executor;
         this.control = control;
         this.token = token.getBytes(StandardCharsets.US_ASCII);
@@ -86,18 +93,19 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
         this.dashboard = new Dashboard(URI.create(url), Clock.systemUTC());
     }
 
-    /** Listens at where (a loopback address; port 0 picks one) and writes stateDir/admin.json. */
+    /** Listens at where (a loopback address; port 0 picks one) and writes stateDir/admin.json; no metrics. */
     public static AdminServer start(ListenerSpec where, Path stateDir, Control control) throws IOException {
-        AdminServer admin = bind(where, stateDir, control);
+        AdminServer admin = bind(where, stateDir, control, new Metrics(dev.container.config.MetricsSpec.OFF));
         admin.start();
         return admin;
     }
 
     /**
-     * Binds where (a loopback address; port 0 picks one): a port in use fails here, before the
-     * container starts anything else. {@link #start} serves and writes stateDir/admin.json.
+     * Binds where (a loopback address; port 0 picks one), GET /metrics answering metrics: a port in
+     * use fails here, before the container starts anything else. {@link #start} serves and writes
+     * stateDir/admin.json.
      */
-    public static AdminServer bind(ListenerSpec where, Path stateDir, Control control) throws IOException {
+    public static AdminServer bind(ListenerSpec where, Path stateDir, Control control, Metrics metrics) throws IOException {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
@@ -114,7 +122,7 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
         InetSocketAddress bound = server.getAddress();
         String host = bound.getAddress().getHostAddress();
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/";
-        AdminServer admin = new AdminServer(server, executor, control, token, stateDir.resolve(FILE), url);
+        AdminServer admin = new AdminServer(server, executor, control, token, stateDir.resolve(FILE), url, metrics);
         server.createContext("/", admin::handle);
         return admin;
     }
@@ -218,6 +226,11 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
                     return get(method, this::ready);
                 }
                 break;
+            case "metrics":
+                if (n == 1) {
+                    return get(method, this::metrics);
+                }
+                break;
             case "status":
                 if (n == 1) {
                     return get(method, () -> Answer.ok(ApiJson.status(control.status(), Instant.now())));
@@ -299,6 +312,12 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
         Problem problem = new Problem(405, "method-not-allowed", "Method Not Allowed",
                 method + " is not allowed here; use " + allowed);
         return new Answer(405, problem, Map.of("Allow", allowed), () -> { });
+    }
+
+    private Answer metrics() {
+        return metrics.scrape().map(text -> Answer.ok(new Text(Metrics.contentType(), text)))
+                .orElseGet(() -> Answer.of(new Problem(404, "metrics-off", "Not Found",
+                        "metrics are off (metrics = off in the config file, or --metrics off)")));
     }
 
     private Answer ready() {
@@ -407,6 +426,14 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.body() instanceof Text text) {
+            byte[] bytes = text.text().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", text.contentType());
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+            return;
+        }
         boolean problem = answer.body() instanceof Problem;
         byte[] bytes = JSON.writeValueAsBytes(problem ? ((Problem) answer.body()).json() : answer.body());
         exchange.getResponseHeaders().set("Content-Type", problem ? Problem.MEDIA_TYPE : "application/json");

@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("container");
 
     static final String CERT_PASSWORD_ENV = "CONTAINER_CERT_PASSWORD";
+    static final String METRICS_TOKEN_ENV = "CONTAINER_METRICS_TOKEN";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -118,6 +119,11 @@ final class RunCommand implements Callable<Integer> {
             + "(side by side, no failed request), and show stack traces on error pages.")
     private boolean dev;
 
+    @Option(names = "--no-migrate", description = "Refuse WARs built for javax.servlet (Java EE 8 or older) instead "
+            + "of migrating them to jakarta.* at deploy with Apache Tomcat's migration tool (the default; the "
+            + "migrated copy is kept in STATE/migrated). Wins over the config file's per-app migrate key.")
+    private boolean noMigrate;
+
     @Option(names = "--job", paramLabel = "'NAME SCHEDULE KIND'",
             description = "A scheduled job (repeatable): NAME every DURATION [after DELAY] KIND, or NAME cron "
                     + "'EXPR' KIND (5-field Unix or Quartz form); KIND is http [METHOD] /path (the container's own "
@@ -130,6 +136,13 @@ final class RunCommand implements Callable<Integer> {
                     + "TLS yet, so other addresses are refused). Default 127.0.0.1:0 (a free port, written with a "
                     + "token to STATE/admin.json); off for none.")
     private String admin;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off",
+            description = "Prometheus metrics are on by default, at the admin channel's GET /metrics. HOST:PORT serves "
+                    + "them on a listener of their own too, for a scraper on another host: off the loopback it needs a "
+                    + "token (the config file's metrics.token or the environment variable " + METRICS_TOKEN_ENV
+                    + ", at least 32 characters), sent as 'Authorization: Bearer TOKEN'. off: no metrics at all.")
+    private String metrics;
 
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "How the container writes its log on stderr: text (the default), one readable line per "
@@ -233,12 +246,20 @@ final class RunCommand implements Callable<Integer> {
         }
         builder.dev(dev);
         builder.h2c(h2c);
+        builder.migrate(!noMigrate);
         jobs.forEach(builder::job);
         if (admin != null) {
             builder.admin(admin);
         }
         if (logFormat != null) {
             builder.logFormat(logFormat);
+        }
+        String metricsToken = System.getenv(METRICS_TOKEN_ENV);
+        if (metricsToken != null && !metricsToken.isEmpty()) {
+            builder.metricsToken(metricsToken);
+        }
+        if (metrics != null) {
+            builder.metrics(metrics);
         }
         return builder.build();
     }

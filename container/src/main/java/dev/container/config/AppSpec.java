@@ -17,12 +17,14 @@ import java.util.Optional;
  * login fails. {@code envEntries} are the app's {@code java:comp/env} names (String, Integer,
  * Long, Double or Boolean values), as Tomcat's {@code <Environment>} gives them. {@code limits} is
  * the app's share of the worker threads. An {@code optional} app that fails to start leaves the
- * server ready ({@code GET /health/ready}); any other failed app makes it not ready.
- * {@code resources} are its DataSources and the jars of their drivers.
+ * server ready ({@code GET /health/ready}); any other failed app makes it not ready. With
+ * {@code migrate}, a WAR built for javax.servlet (Java EE 8 or older) is migrated to jakarta.* at
+ * deploy; without it, such a WAR is refused. {@code resources} are its DataSources and the jars of
+ * their drivers.
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                       Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
-                      AppLimits limits, boolean optional, AppResources resources) {
+                      AppLimits limits, boolean optional, boolean migrate, AppResources resources) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -35,11 +37,11 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
         this(source, contextPath, exploded, List.of(), Map.of());
     }
 
-    /** An app that is not optional. */
+    /** An app that is not optional, and migrated when it is built for javax.servlet. */
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
                    AppLimits limits) {
-        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, AppResources.NONE);
+        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, true, AppResources.NONE);
     }
 
     /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
@@ -50,19 +52,30 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
 
     public AppSpec withUsers(Optional<Users> users) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
-                resources);
+                migrate, resources);
     }
 
     /** This app, optional or not (see the class comment). */
     public AppSpec withOptional(boolean isOptional) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional,
-                resources);
+                migrate, resources);
+    }
+
+    /** This app, migrated from javax.* or refused when it is built for javax.servlet (see the class comment). */
+    public AppSpec withMigrate(boolean migrateJavax) {
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                migrateJavax, resources);
     }
 
     /** This app with the given DataSources and driver jars. */
     public AppSpec withResources(AppResources appResources) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
-                appResources);
+                migrate, appResources);
+    }
+
+    /** "/shop", or "main:/shop" on named hosts: how the log names the app. */
+    public String label() {
+        return (hosts.isEmpty() ? "" : String.join(",", hosts) + ":") + contextPath;
     }
 
     /**

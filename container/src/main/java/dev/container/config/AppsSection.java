@@ -11,12 +11,13 @@ import java.util.Optional;
 /**
  * Reads {@code apps}: WAR files or exploded directories, each at a context path (from its name
  * unless given) on its hosts, with its context parameters, env entries, request limits, and
- * resources (DataSources, read by {@link ResourcesSection}).
+ * whether a javax.servlet WAR is migrated ({@code migrate}, default true); resources (DataSources,
+ * read by {@link ResourcesSection}).
  */
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional"));
+            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional", "migrate"));
 
     private AppsSection() {
     }
@@ -57,6 +58,7 @@ final class AppsSection {
             Map<String, Object> envEntries = new LinkedHashMap<>();
             AppLimits limits = AppLimits.DEFAULT;
             boolean optional = app != null && app.bool("optional").orElse(false);
+            boolean migrate = app == null || app.bool("migrate").orElse(true);
             Origin declaredAt = reading.origin(at, value);
             AppResources resources = new AppResources(List.of(), List.of(), Optional.of(declaredAt));
             if (app != null) {
@@ -90,7 +92,7 @@ final class AppsSection {
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
                 apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
-                        .withOptional(optional).withResources(resources));
+                        .withOptional(optional).withMigrate(migrate).withResources(resources));
             }
         });
         return apps;

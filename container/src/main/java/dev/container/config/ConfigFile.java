@@ -32,7 +32,7 @@ public final class ConfigFile {
     /** The keys of the top level: the settings read here and the name of each section. */
     private static final List<String> TOP_LEVEL = List.of("listeners", "state-dir", "shutdown-timeout", "users",
             "logins", "certificates", "tls-provider", "tls-profile", "hosts", "apps", "static", "limits", "logging",
-            "jobs", "admin", "acme");
+            "jobs", "admin", "acme", "metrics");
 
     /**
      * Every key the file may have, by section: "" is the top level, "apps[]" each element of the
@@ -41,8 +41,9 @@ public final class ConfigFile {
      * conf/container.conf documents each of these keys (a test checks).
      */
     static final Map<String, List<String>> KEYS = keys(Map.of("", TOP_LEVEL), ListenersSection.KEYS,
-            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, ResourcesSection.KEYS, StaticSection.KEYS,
-            LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS, AcmeSection.KEYS);
+            CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, ResourcesSection.KEYS,
+            StaticSection.KEYS, LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS,
+            AcmeSection.KEYS, MetricsSection.KEYS);
 
     /** The default HSTS max-age ({@link HostsSection#DEFAULT_HSTS_MAX_AGE}). */
     static final Duration DEFAULT_HSTS_MAX_AGE = HostsSection.DEFAULT_HSTS_MAX_AGE;
@@ -127,6 +128,7 @@ public final class ConfigFile {
         List<JobSpec> jobs = jobsSection.jobs(top, hosts, apps);
         Optional<ListenerSpec> admin = jobsSection.admin(top);
         AcmeSpec acme = AcmeSection.read(top, hosts, listeners, hostsSection.challenges());
+        MetricsSpec metrics = MetricsSection.read(top);
         CertificatesSection.checkNeeded(top, listeners, hosts);
         top.finish();
         if (top.reading.problemCount() > 0) {
@@ -134,7 +136,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider, tlsProfile, jobs, admin, acme, logins);
+                tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics);
     }
 
     /** Typesafe's message without its own "file: line: " prefix, which we print our way. */

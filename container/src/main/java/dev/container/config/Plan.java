@@ -26,14 +26,16 @@ import java.util.Set;
  * @param admin where the admin channel listens (a loopback address), or empty for none
  * @param acme how hosts with {@code tls = auto} get their certificates
  * @param logins how logins against the users file are guarded (lockout)
+ * @param metrics whether the server counts for Prometheus, and where else than the admin channel it serves them
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
                    TlsProfile tlsProfile, List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme,
-                   LoginsSpec logins) {
+                   LoginsSpec logins, MetricsSpec metrics) {
     public Plan {
         Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(metrics, "metrics");
         jobs = List.copyOf(jobs);
         if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
             throw new IllegalArgumentException("two jobs of one name: " + jobs.stream().map(JobSpec::name).toList());
@@ -72,12 +74,13 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, List.of());
     }
 
-    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs, an admin channel or ACME settings, with the default login lockout. */
+    /** A plan whose HTTPS listeners (if any) take Conscrypt where it loads, without jobs, an admin channel or ACME settings, with the default login lockout and metrics. */
     public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics, Path stateDir,
                 Duration shutdownTimeout, List<HostSpec> hosts, Limits limits, LoggingSpec logging, boolean dev,
                 List<CertSpec> certs) {
         this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, TlsProvider.AUTO,
-                TlsProfile.INTERMEDIATE, List.of(), Optional.empty(), AcmeSpec.DEFAULT, LoginsSpec.DEFAULT);
+                TlsProfile.INTERMEDIATE, List.of(), Optional.empty(), AcmeSpec.DEFAULT, LoginsSpec.DEFAULT,
+                MetricsSpec.DEFAULT);
     }
 
     /** The hosts whose certificates come from ACME ({@code tls = auto}), in plan order. */

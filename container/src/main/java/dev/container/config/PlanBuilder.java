@@ -56,6 +56,8 @@ public final class PlanBuilder {
     private Optional<Users> users = Optional.empty();
     private boolean dev;
     private boolean h2c;
+    /** False after --no-migrate: every app's javax.servlet WAR is refused, whatever its migrate key says. */
+    private boolean migrate = true;
     private final List<CertSpec> certs = new ArrayList<>();
     private boolean certsFromFlags;
     private Path stateDir = DEFAULT_STATE_DIR;
@@ -77,6 +79,9 @@ public final class PlanBuilder {
     private boolean listenersGiven;
     private AcmeSpec acme = AcmeSpec.DEFAULT;
     private LoginsSpec logins = LoginsSpec.DEFAULT;
+    private MetricsSpec metrics = MetricsSpec.DEFAULT;
+    /** --metrics as given, checked in build() against the token (which may come after it). */
+    private Optional<String> metricsFlag = Optional.empty();
     /** --domain names, for the default host, with certificates from ACME. */
     private final List<String> domains = new ArrayList<>();
 
@@ -99,6 +104,7 @@ public final class PlanBuilder {
         listenersGiven = ConfigFile.hasListeners(file);
         acme = plan.acme();
         logins = plan.logins();
+        metrics = plan.metrics();
         certs.addAll(plan.certs());
         apps.addAll(plan.apps());
         statics.addAll(plan.statics());
@@ -351,6 +357,51 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** The metrics as a whole (tests; the config file's {@code metrics} section). */
+    public PlanBuilder metrics(MetricsSpec spec) {
+        metrics = spec;
+        return this;
+    }
+
+    /**
+     * {@code --metrics HOST:PORT}: the metrics on a listener of their own too (off the loopback only
+     * with a token: the file's metrics.token or {@link #metricsToken}); {@code --metrics off}: no
+     * metrics at all. Replaces the file's listen setting.
+     */
+    public PlanBuilder metrics(String argument) {
+        metricsFlag = Optional.of(argument);
+        return this;
+    }
+
+    /** The metrics listener's token (from the environment: {@code CONTAINER_METRICS_TOKEN}); replaces the file's. */
+    public PlanBuilder metricsToken(String token) {
+        String problem = MetricsSection.tokenProblem(token);
+        if (problem != null) {
+            problems.add("the metrics token: " + problem);
+        } else {
+            metrics = metrics.withToken(token);
+        }
+        return this;
+    }
+
+    private void applyMetricsFlag(String argument) {
+        if (argument.equals("off")) {
+            metrics = MetricsSpec.OFF;
+            return;
+        }
+        ListenerSpec spec = parseListen(argument, p -> problems.add("--metrics " + argument + ": " + p));
+        if (spec == null) {
+            return;
+        }
+        if (metrics.token().isEmpty() && !JobsSection.isLoopback(spec.host())) {
+            problems.add("--metrics " + argument + ": not a loopback address: " + MetricsSection.TOKEN_NEEDED
+                    .replace("set metrics.token", "set metrics.token in the config file or the environment variable "
+                            + "CONTAINER_METRICS_TOKEN"));
+            return;
+        }
+        metrics = metrics.withListen(Optional.of(spec));
+    }
+
     /**
      * {@code --domain NAME}: the default host answers to NAME and gets its certificate from the ACME
      * CA (the config file's acme section, else Let's Encrypt); giving it means agreeing to the CA's
@@ -380,6 +431,15 @@ public final class PlanBuilder {
         } else {
             acme = acme.withEmail(address);
         }
+        return this;
+    }
+
+    /**
+     * {@code --no-migrate} (false): no app's javax.servlet WAR is migrated to jakarta.* at deploy,
+     * they are refused as before, whatever their {@code migrate} key says.
+     */
+    public PlanBuilder migrate(boolean on) {
+        migrate = on;
         return this;
     }
 
@@ -426,6 +486,7 @@ public final class PlanBuilder {
         if (!https && certsFromFlags) {
             problems.add("--cert is for HTTPS listeners: add --https [HOST]:PORT");
         }
+        metricsFlag.ifPresent(this::applyMetricsFlag);
         for (String flag : jobFlags) {
             JobSpec job = JobFlag.parse(flag, apps, p -> problems.add("--job " + flag + ": " + p));
             if (job != null && jobs.stream().anyMatch(j -> j.name().equals(job.name()))) {
@@ -440,9 +501,9 @@ public final class PlanBuilder {
         var ls = (listeners.isEmpty() ? defaultListeners() : listeners).stream()
                 .map(l -> h2c && !l.tls() ? l.withH2c() : l)
                 .toList();
-        var withUsers = apps.stream().map(a -> a.withUsers(users)).toList();
+        var withUsers = apps.stream().map(a -> a.withUsers(users)).map(a -> migrate ? a : a.withMigrate(false)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins);
+                logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

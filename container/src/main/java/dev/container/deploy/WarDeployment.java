@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarDeployment {
     private static final Logger log = LoggerFactory.getLogger(WarDeployment.class);
+    /** The container's own lines about its apps, under the name Container writes them with. */
+    private static final Logger events = LoggerFactory.getLogger("container");
 
     private final AppSpec spec;
     private final String instance;
@@ -100,10 +102,11 @@ public final class WarDeployment {
 
     private HttpHandler deploy() throws DeploymentError {
         String appName = spec.name();
-        Path root = spec.exploded() ? spec.source() : WarUnpacker.unpack(spec.source(), stateDir.resolve("apps"), instance);
+        Unpacked app = jakartaApp();
+        Path root = app.root();
         Path webInf = root.resolve("WEB-INF");
         Path classes = webInf.resolve("classes");
-        List<Path> jars = libraryJars(webInf.resolve("lib"));
+        List<Path> jars = app.jars();
 
         List<URL> urls = new ArrayList<>();
         if (Files.isDirectory(classes)) {
@@ -149,9 +152,8 @@ public final class WarDeployment {
             scanned.add(classes);
         }
         scanned.addAll(order.orderedJars());
-        Map<Path, IndexView> indexes = ClassIndex.perRoot(scanned, stateDir.resolve("index").resolve(appName), appName);
+        Map<Path, IndexView> indexes = app.indexes();
         IndexView index = ClassIndex.combine(indexes, scanned);
-        JavaxServletCheck.requireJakarta(index, appName);
         if (descriptor.metadataComplete()) {
             DescriptorApplier.apply(descriptor, info, loader);
         } else {
@@ -187,6 +189,66 @@ public final class WarDeployment {
         } catch (jakarta.servlet.ServletException e) {
             throw new DeploymentError(appName + ": failed to start: " + describe(e), e);
         }
+    }
+
+    /** An app's files on disk: its root directory, WEB-INF/lib's jars, and the class index of each jar and of WEB-INF/classes. */
+    private record Unpacked(Path root, List<Path> jars, Map<Path, IndexView> indexes) {
+    }
+
+    /**
+     * The app unpacked and indexed, built for Jakarta Servlet: as it is, or migrated from
+     * javax.servlet ({@link JakartaMigration}), or a {@link DeploymentError} when it is a javax app
+     * that is not to be migrated (an exploded directory, migrate = false).
+     */
+    private Unpacked jakartaApp() throws DeploymentError {
+        String appName = spec.name();
+        JakartaMigration migrations = new JakartaMigration(stateDir.resolve("migrated"));
+        Path war = spec.source();
+        if (!spec.exploded() && spec.migrate()) {
+            Optional<Path> copy = migrations.cached(appName, war);
+            if (copy.isPresent()) {
+                war = copy.get();
+                events.info("app {}: javax.* app migrated to jakarta.* (cached)", spec.label());
+            }
+        }
+        Unpacked app = unpackAndIndex(war);
+        Optional<String> javax = JavaxServletCheck.javaxUser(ClassIndex.combine(app.indexes(), app.indexes().keySet()));
+        if (javax.isEmpty()) {
+            return app;
+        } else if (spec.exploded()) {
+            throw JavaxServletCheck.exploded(appName, javax.get());
+        } else if (!spec.migrate()) {
+            throw JavaxServletCheck.notMigrated(appName, javax.get());
+        } else if (!war.equals(spec.source())) {
+            throw JavaxServletCheck.stillJavax(appName, javax.get());
+        }
+        JakartaMigration.Migrated migrated = migrations.migrate(appName, war);
+        events.info("app {}: javax.* app migrated to jakarta.* ({})", spec.label(),
+                migrated.took().map(t -> t.toMillis() + " ms").orElse("cached"));
+        app = unpackAndIndex(migrated.war());
+        javax = JavaxServletCheck.javaxUser(ClassIndex.combine(app.indexes(), app.indexes().keySet()));
+        if (javax.isPresent()) {
+            throw JavaxServletCheck.stillJavax(appName, javax.get());
+        }
+        return app;
+    }
+
+    /**
+     * The WAR unpacked into STATE/apps (or the exploded directory as it is), with the index of every
+     * class root: WEB-INF/classes and each jar of WEB-INF/lib, also those an absolute ordering leaves
+     * out of the annotation scan (whether the app is a javax one is asked of all its classes).
+     */
+    private Unpacked unpackAndIndex(Path war) throws DeploymentError {
+        Path root = spec.exploded() ? spec.source() : WarUnpacker.unpack(war, stateDir.resolve("apps"), instance);
+        Path classes = root.resolve("WEB-INF").resolve("classes");
+        List<Path> jars = libraryJars(root.resolve("WEB-INF").resolve("lib"));
+        List<Path> roots = new ArrayList<>();
+        if (Files.isDirectory(classes)) {
+            roots.add(classes);
+        }
+        roots.addAll(jars);
+        return new Unpacked(root, jars,
+                ClassIndex.perRoot(roots, stateDir.resolve("index").resolve(spec.name()), spec.name()));
     }
 
     /** Runs contextDestroyed and friends, then frees the class loader. Safe after a failed start. */

@@ -81,7 +81,8 @@ final class WarUnpacker {
         }
     }
 
-    private static String stampOf(Path war) throws IOException {
+    /** What identifies a WAR's version without reading it: its path, size and modification time. */
+    static String stampOf(Path war) throws IOException {
         return war.toAbsolutePath() + "\n" + Files.size(war) + "\n" + Files.getLastModifiedTime(war).toMillis() + "\n";
     }
 

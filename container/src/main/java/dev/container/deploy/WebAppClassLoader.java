@@ -43,12 +43,17 @@ final class WebAppClassLoader extends URLClassLoader {
      * Libraries the container uses for itself (JSON for the admin channel, certificates, TLS, its
      * config and CLI, ACME, the class index, the pools of the apps' DataSources): an app sees only
      * its own copy, or none, as on Tomcat, never the container's. Frameworks switch features on when
-     * a class is present (Spring Boot's Jackson and HikariCP auto-configuration), so a library an
-     * app does not ship must look absent.
+     * a class is present (Spring Boot's Jackson and HikariCP auto-configuration, and its metrics when
+     * Micrometer is there), so a library an app does not ship must look absent. The container's
+     * metrics registry (Micrometer, the Prometheus client and what they bring) is the container's
+     * alone: an app that wants metrics ships its own.
      */
     private static final List<String> CONTAINER_PRIVATE_PREFIXES = List.of(
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
-            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "com.zaxxer.hikari.");
+            "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "io.micrometer.", "io.prometheus.",
+            "org.HdrHistogram.", "org.jspecify.", "com.zaxxer.hikari.",
+            // Tomcat's javax-to-jakarta migration tool, with the BCEL and Commons libraries it relocates there
+            "org.apache.tomcat.jakartaee.");
 
     private static final String SERVICES = "META-INF/services/";
 
@@ -175,14 +180,15 @@ final class WebAppClassLoader extends URLClassLoader {
                 return Delegation.PARENT;
             }
         }
-        for (String prefix : PARENT_THEN_APP_PREFIXES) {
-            if (className.startsWith(prefix)) {
-                return Delegation.PARENT_THEN_APP;
-            }
-        }
+        // before org.apache.tomcat.: the migration tool lives in there, and is the container's alone
         for (String prefix : CONTAINER_PRIVATE_PREFIXES) {
             if (className.startsWith(prefix)) {
                 return Delegation.APP;
+            }
+        }
+        for (String prefix : PARENT_THEN_APP_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return Delegation.PARENT_THEN_APP;
             }
         }
         int dot = className.lastIndexOf('.');

@@ -23,6 +23,7 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.listeners.TriggerListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +53,19 @@ public final class Jobs implements AutoCloseable, dev.container.Service {
     static final long MISFIRE_THRESHOLD_MILLIS = 1000;
 
     private final JobContext context;
+    private final RunListener runs;
     private final Map<String, ScheduledJob> jobs = new ConcurrentHashMap<>();
     private Scheduler scheduler;
     private boolean closed;
 
     public Jobs(JobContext context) {
+        this(context, RunListener.NONE);
+    }
+
+    /** Jobs whose runs, and firings skipped as misfires, are told to runs. */
+    public Jobs(JobContext context, RunListener runs) {
         this.context = context;
+        this.runs = runs;
     }
 
     /** What an {@link #update} did, by job name. */
@@ -101,7 +109,7 @@ public final class Jobs implements AutoCloseable, dev.container.Service {
             if (running != null) {
                 unschedule(running);
             }
-            ScheduledJob job = new ScheduledJob(spec, task(spec), history);
+            ScheduledJob job = new ScheduledJob(spec, task(spec), history, runs);
             jobs.put(spec.name(), job);
             try {
                 Date first = schedule(job);
@@ -186,6 +194,17 @@ public final class Jobs implements AutoCloseable, dev.container.Service {
                     throw new SchedulerException("job " + bundle.getJobDetail().getKey().getName() + " is gone");
                 }
                 return new QuartzJob(job);
+            });
+            s.getListenerManager().addTriggerListener(new TriggerListenerSupport() {
+                @Override
+                public String getName() {
+                    return "container-misfires";
+                }
+
+                @Override
+                public void triggerMisfired(Trigger trigger) {
+                    runs.ran(trigger.getKey().getName(), JobRun.Result.SKIPPED, java.time.Duration.ZERO);
+                }
             });
             s.start();
             scheduler = s;

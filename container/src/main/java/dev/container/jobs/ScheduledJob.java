@@ -21,12 +21,14 @@ final class ScheduledJob {
     final JobSpec spec;
     final Task task;
     final JobHistory history;
+    private final RunListener runs;
     private volatile boolean running;
 
-    ScheduledJob(JobSpec spec, Task task, JobHistory history) {
+    ScheduledJob(JobSpec spec, Task task, JobHistory history, RunListener runs) {
         this.spec = spec;
         this.task = task;
         this.history = history;
+        this.runs = runs;
     }
 
     boolean running() {
@@ -59,6 +61,7 @@ final class ScheduledJob {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         history.add(new JobRun(start, took, outcome.result(), outcome.detail(), outcome.output(), manual));
+        runs.ran(spec.name(), outcome.result(), took);
         String how = manual ? " (run by hand)" : "";
         switch (outcome.result()) {
             case OK -> log.debug("job {}: ok in {} ms: {}{}", spec.name(), took.toMillis(), outcome.detail(), how);

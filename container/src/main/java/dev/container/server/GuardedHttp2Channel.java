@@ -119,6 +119,11 @@ final class GuardedHttp2Channel extends Http2Channel {
         };
     }
 
+    /** Requests running on this connection now: its open streams, as far as a request is concerned. */
+    int running() {
+        return running.get();
+    }
+
     @Override
     public synchronized AbstractHttp2StreamSourceChannel receive() throws IOException {
         try {

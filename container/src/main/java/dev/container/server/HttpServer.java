@@ -73,6 +73,8 @@ public final class HttpServer {
     private final SSLContext tls;
     /** The open listeners, in the order they were opened (the plan's). */
     private final Map<ListenerSpec, AcceptingChannel<? extends StreamConnection>> channels = new LinkedHashMap<>();
+    /** The HTTP/2 side of the listeners that speak it (HTTPS, h2c), for counting its streams. */
+    private final Map<ListenerSpec, Http2Listener> http2 = new java.util.concurrent.ConcurrentHashMap<>();
     private Gate gate;
     private volatile XnioWorker worker;
     private volatile WorkerPool workers;
@@ -195,6 +197,7 @@ public final class HttpServer {
             // ALPN: h2 when the client offers it, else HTTP/1.1 (as Undertow's builder wires it, but
             // with our Http2Listener in place of Undertow's Http2OpenListener: see GuardedHttp2Channel)
             var http2 = new Http2Listener(buffers, options, Http2OpenListener.HTTP2, new NoClientCertificates(gate));
+            this.http2.put(listener, http2);
             var alpn = new AlpnOpenListener(buffers, options, strict);
             alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
             var ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
@@ -207,6 +210,7 @@ public final class HttpServer {
             // prior knowledge only: Upgrade: h2c is deprecated by RFC 9113 section 3.1 (nginx never
             // offered it), and Undertow's Http2UpgradeHandler would build an unguarded Http2Channel
             var http2 = new Http2Listener(buffers, options, null, gate);
+            this.http2.put(listener, http2);
             channel = worker.createStreamConnectionServer(address,
                     acceptFailures.listener(new PriorKnowledge(buffers, strict, http2, limits.idleTimeout())),
                     socketOptions);
@@ -229,6 +233,7 @@ public final class HttpServer {
             if (!next.contains(open.getKey())) {
                 IoUtils.safeClose(open.getValue());
                 channels.remove(open.getKey());
+                http2.remove(open.getKey());
             }
         }
         for (ListenerSpec listener : next) {
@@ -307,6 +312,42 @@ public final class HttpServer {
         Map<ListenerSpec, InetSocketAddress> bound = new LinkedHashMap<>();
         channels.forEach((spec, channel) -> bound.put(spec, channel.getLocalAddress(InetSocketAddress.class)));
         return bound;
+    }
+
+    /**
+     * The connections open on each open listener, in plan order: XNIO's own count, the one its
+     * connection limit (max-connections) works from, so it costs the requests nothing. Asks each
+     * I/O thread for its share and waits for the answers, so it is called from elsewhere (a scrape),
+     * never from an I/O thread, and without this object's lock, which an I/O thread may want meanwhile.
+     */
+    public Map<ListenerSpec, Integer> openConnections() {
+        XnioWorker w = worker;
+        Map<ListenerSpec, String> addresses = new LinkedHashMap<>();
+        synchronized (this) {
+            channels.forEach((spec, channel) -> addresses.put(spec, String.valueOf(channel.getLocalAddress())));
+        }
+        Map<ListenerSpec, Integer> open = new LinkedHashMap<>();
+        if (w == null) {
+            return open;
+        }
+        Map<String, Integer> byAddress = new java.util.HashMap<>();
+        for (var server : w.getMXBean().getServerMXBeans()) {
+            byAddress.merge(server.getBindAddress(), server.getConnectionCount(), Integer::sum);
+        }
+        addresses.forEach((spec, address) -> open.put(spec, byAddress.getOrDefault(address, 0)));
+        return open;
+    }
+
+    /** The HTTP/2 streams with a request running on each open listener that speaks HTTP/2. */
+    public synchronized Map<ListenerSpec, Integer> http2Streams() {
+        Map<ListenerSpec, Integer> streams = new LinkedHashMap<>();
+        channels.keySet().forEach(spec -> {
+            Http2Listener h2 = http2.get(spec);
+            if (h2 != null) {
+                streams.put(spec, h2.streams());
+            }
+        });
+        return streams;
     }
 
     /**

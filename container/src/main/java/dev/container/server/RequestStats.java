@@ -1,18 +1,19 @@
 package dev.container.server;
 
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One app's request counts for the control API: requests by status class, requests in flight, and
+ * One app's request counts for the control API: requests by status class, requests in flight (those
+ * begun less those ended, so a request end is one count, not two), and
  * the latency of the last minute (mean and 99th percentile) from a fixed-bucket histogram kept in
  * six 10-second slots. Recording allocates nothing: counters are {@link LongAdder}s, the histogram
- * a preallocated {@link AtomicLongArray} per slot, and one listener (this object) hears every
- * request end through {@link Gate#whenEnded}, which also ends requests whose connection closed
- * before their exchange completed. Latency runs from when Undertow read the request (its start
- * time, recorded by the listeners) to its end.
+ * a preallocated {@link AtomicLongArray} per slot, and one listener per route ({@link CountedRoute})
+ * hears every request end through {@link Gate#whenEnded}, which also ends requests whose connection
+ * closed before their exchange completed; the metrics' counts ({@link RequestDurations}) hear it
+ * through the same listener. Latency runs from when Undertow read the request (its start time,
+ * recorded by the listeners) to its end.
  *
  * <p>Buckets: below 4 µs one per microsecond, then four per power of two (each at most a quarter
  * of its lower bound wide), up to 2^27 µs (134 s); longer requests count in the last bucket. The
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A slot is cleared by the first request of its 10 seconds; a request recorded at that very moment
  * may be lost, which a statistic can bear. Thread-safe.
  */
-public final class RequestStats implements Gate.Ended {
+public final class RequestStats {
     /** Seconds per slot, and slots kept: "the last minute" is the last 50 to 60 seconds. */
     public static final int SLOT_SECONDS = 10;
     public static final int SLOTS = 6;
@@ -29,7 +30,8 @@ public final class RequestStats implements Gate.Ended {
     static final int BUCKETS = (MAX_EXPONENT - 1) * 4 + 4;
 
     private final LongAdder[] byClass = new LongAdder[6];
-    private final LongAdder inFlight = new LongAdder();
+    /** Requests begun; those in flight are these less the ended ones (byClass): one count per request end saved. */
+    private final LongAdder started = new LongAdder();
     private final Slot[] slots = new Slot[SLOTS];
 
     /** What the API shows of an app's requests: since the app was deployed with its configuration, and over the last minute. */
@@ -62,22 +64,18 @@ public final class RequestStats implements Gate.Ended {
 
     /** next, counted: the handler to route the app's requests to. */
     public HttpHandler wrap(HttpHandler next) {
-        return exchange -> {
-            inFlight.increment();
-            Gate.whenEnded(exchange, this);
-            next.handleRequest(exchange);
-        };
+        return CountedRoute.of(this, next);
     }
 
-    @Override
-    public void ended(HttpServerExchange exchange) {
-        inFlight.decrement();
-        int status = exchange.getStatusCode();
+    void started() {
+        started.increment();
+    }
+
+    /** A request ended at nowNanos with status, after nanos (-1: unknown, not in the latency). */
+    void ended(int status, long nowNanos, long nanos) {
         byClass[status >= 100 && status < 600 ? status / 100 : 0].increment();
-        long start = exchange.getRequestStartTime();
-        if (start != -1) {
-            long now = System.nanoTime();
-            record(now, (now - start) / 1000);
+        if (nanos != -1) {
+            record(nowNanos, nanos / 1000);
         }
     }
 
@@ -152,9 +150,10 @@ public final class RequestStats implements Gate.Ended {
             classes[i] = byClass[i].sum();
             total += classes[i];
         }
+        long begun = started.sum(); // after the ends: in flight is never below the truth
         double mean = count == 0 ? 0 : micros / 1000.0 / count;
         return new Snapshot(total, classes[1], classes[2], classes[3], classes[4], classes[5],
-                Math.max(inFlight.sum(), 0), count, round(mean), round(percentile(counts, count, 0.99) / 1000.0));
+                Math.max(begun - total, 0), count, round(mean), round(percentile(counts, count, 0.99) / 1000.0));
     }
 
     /** The q-quantile in microseconds, interpolated inside its bucket; 0 without samples. */

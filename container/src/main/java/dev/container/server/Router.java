@@ -46,9 +46,14 @@ public final class Router implements HttpHandler {
      *                  (asked per redirect: a listener on port 0 knows its port once it is open)
      */
     public Router(List<VirtualHost> hosts, IntSupplier httpsPort) {
+        this(hosts, httpsPort, RouteWrapper.NONE);
+    }
+
+    /** As {@link #Router(List, IntSupplier)}, each route's handler passed through routes once. */
+    public Router(List<VirtualHost> hosts, IntSupplier httpsPort, RouteWrapper routes) {
         HttpHandler defaultHandler = null;
         for (VirtualHost host : hosts) {
-            HttpHandler handler = handler(host, httpsPort);
+            HttpHandler handler = handler(host, httpsPort, routes);
             if (host.spec().isDefault()) {
                 if (defaultHandler != null) {
                     throw new IllegalArgumentException("two default hosts");
@@ -69,10 +74,10 @@ public final class Router implements HttpHandler {
         single = hosts.size() == 1;
     }
 
-    private static HttpHandler handler(VirtualHost host, IntSupplier httpsPort) {
+    private static HttpHandler handler(VirtualHost host, IntSupplier httpsPort, RouteWrapper routes) {
         PathHandler paths = new PathHandler(ResponseCodeHandler.HANDLE_404);
         for (Route route : host.routes()) {
-            paths.addPrefixPath(route.prefix(), route.handler());
+            paths.addPrefixPath(route.prefix(), routes.wrap(host.spec(), route));
         }
         HostSpec spec = host.spec();
         HttpHandler handler = paths;

@@ -79,13 +79,17 @@ final class StrictHttp1 implements DelegateOpenListener {
             }
             if (exchange.getRequestHeaders().contains(Headers.UPGRADE)
                     && exchange.getConnection() instanceof HttpServerConnection connection) {
-                FramingConduit conduit = FramingConduit.awaitingUpgrade(connection.getChannel());
-                if (conduit != null) {
-                    exchange.addExchangeCompleteListener((done, nextListener) -> {
+                // The conduit is asked when the exchange is over, not now: it awaits the answer
+                // only once it has read the request's body, which may still be on its way here
+                // (java.net.http sends Upgrade: h2c with every POST, and the body after the head).
+                StreamConnection channel = connection.getChannel();
+                exchange.addExchangeCompleteListener((done, nextListener) -> {
+                    FramingConduit conduit = FramingConduit.awaitingUpgrade(channel);
+                    if (conduit != null) {
                         conduit.upgradeDecided(done.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS);
-                        nextListener.proceed();
-                    });
-                }
+                    }
+                    nextListener.proceed();
+                });
             }
             next.handleRequest(exchange);
         };

@@ -22,9 +22,10 @@ import org.conscrypt.Conscrypt;
  * drops it (the connection is being torn down; a client that closed first does not wait for our
  * close_notify), and Conscrypt frees at once. Everything else is the
  * delegate's; {@link #delegate()} is for Conscrypt's own calls (ALPN). Used by one connection's
- * thread at a time, as every SSLEngine. {@link StaplingEngine} adds OCSP stapling.
+ * thread at a time, as every SSLEngine. {@link StaplingEngine} adds OCSP stapling; the handshake
+ * is watched for the metrics when a listener is given ({@link WatchedEngine}).
  */
-public sealed class ReleasingEngine extends DelegatingEngine permits StaplingEngine {
+public sealed class ReleasingEngine extends WatchedEngine permits StaplingEngine {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Room for a whole TLS record, once per I/O thread: closes happen there. */
     private static final ThreadLocal<ByteBuffer> SCRATCH =
@@ -34,7 +35,12 @@ public sealed class ReleasingEngine extends DelegatingEngine permits StaplingEng
     private boolean inboundClosed;
 
     ReleasingEngine(SSLEngine delegate) {
-        super(delegate);
+        this(delegate, null);
+    }
+
+    /** delegate, a Conscrypt engine, its handshake told to handshakes (null: not watched). */
+    ReleasingEngine(SSLEngine delegate, HandshakeListener handshakes) {
+        super(delegate, handshakes, true);
     }
 
     /** The Conscrypt engine inside, for Conscrypt's static calls. */
@@ -45,7 +51,7 @@ public sealed class ReleasingEngine extends DelegatingEngine permits StaplingEng
     @Override
     public void closeOutbound() {
         outboundClosed = true;
-        delegate.closeOutbound();
+        super.closeOutbound();
         if (inboundClosed) {
             release();
         }
@@ -55,7 +61,7 @@ public sealed class ReleasingEngine extends DelegatingEngine permits StaplingEng
     public void closeInbound() throws SSLException {
         inboundClosed = true;
         try {
-            delegate.closeInbound();
+            super.closeInbound();
         } finally {
             if (outboundClosed) {
                 release();

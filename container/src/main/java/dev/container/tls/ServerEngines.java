@@ -14,7 +14,8 @@ import org.conscrypt.Conscrypt;
  * switches have no context-wide default, so the engine's creation is the one place to set them.
  * Conscrypt's engines come wrapped in {@link ReleasingEngine}, which frees their native state when
  * the connection closes (a {@link StaplingEngine} while any certificate has an OCSP response to
- * staple); the JDK's are its own objects. Socket factories are the delegate's,
+ * staple); the JDK's are its own objects, or a {@link WatchedEngine} when the handshakes are
+ * counted (Conscrypt's engines are watched inside ReleasingEngine). Socket factories are the delegate's,
  * unconfigured: the server uses engines only. Thread-safe.
  */
 final class ServerEngines {
@@ -23,9 +24,11 @@ final class ServerEngines {
     private final boolean conscrypt;
     private final OcspStaples staples;
     private final Function<ClientHello, byte[]> stapleFor;
+    private final HandshakeListener handshakes;
 
     private ServerEngines(List<String> protocols, List<String> cipherSuites, boolean conscrypt, OcspStaples staples,
-                          SniKeyManager keys) {
+                          SniKeyManager keys, HandshakeListener handshakes) {
+        this.handshakes = handshakes;
         this.protocols = protocols.toArray(String[]::new);
         this.cipherSuites = cipherSuites.toArray(String[]::new);
         this.conscrypt = conscrypt;
@@ -38,11 +41,12 @@ final class ServerEngines {
 
     /**
      * An initialized context whose engines come from delegate (initialized too), configured; with
-     * Conscrypt they staple the responses in staples for the certificates keys picks.
+     * Conscrypt they staple the responses in staples for the certificates keys picks; each handshake's
+     * end is told to handshakes (null: not watched).
      */
     static SSLContext wrap(SSLContext delegate, List<String> protocols, List<String> cipherSuites, boolean conscrypt,
-                           OcspStaples staples, SniKeyManager keys) {
-        ServerEngines engines = new ServerEngines(protocols, cipherSuites, conscrypt, staples, keys);
+                           OcspStaples staples, SniKeyManager keys, HandshakeListener handshakes) {
+        ServerEngines engines = new ServerEngines(protocols, cipherSuites, conscrypt, staples, keys, handshakes);
         return EngineContext.wrap(delegate, engines::configure, engines::defaults);
     }
 
@@ -55,9 +59,9 @@ final class ServerEngines {
             // resumes by tickets only: without this no TLS 1.3 client ever resumes. BoringSSL makes
             // and rotates the ticket keys itself.
             Conscrypt.setUseSessionTickets(engine, true);
-            return staples.any() ? new StaplingEngine(engine, stapleFor) : new ReleasingEngine(engine);
+            return staples.any() ? new StaplingEngine(engine, stapleFor, handshakes) : new ReleasingEngine(engine, handshakes);
         }
-        return engine;
+        return handshakes == null ? engine : new WatchedEngine(engine, handshakes, false);
     }
 
     private SSLParameters defaults(SSLParameters parameters) {

@@ -21,7 +21,12 @@ final class StaplingEngine extends ReleasingEngine {
 
     /** delegate, a Conscrypt engine, stapling what staples gives for the ClientHello (null: nothing). */
     StaplingEngine(SSLEngine delegate, Function<ClientHello, byte[]> staples) {
-        super(delegate);
+        this(delegate, staples, null);
+    }
+
+    /** As {@link #StaplingEngine(SSLEngine, Function)}, the handshake told to handshakes (null: not watched). */
+    StaplingEngine(SSLEngine delegate, Function<ClientHello, byte[]> staples, HandshakeListener handshakes) {
+        super(delegate, handshakes);
         this.staples = staples;
     }
 

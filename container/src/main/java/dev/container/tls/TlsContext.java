@@ -70,6 +70,12 @@ public final class TlsContext {
      */
     public static TlsContext build(CertificateStore certificates, TlsProvider choice, TlsProfile profile,
                                    OcspStaples staples) {
+        return build(certificates, choice, profile, staples, null);
+    }
+
+    /** As {@link #build(CertificateStore, TlsProvider, TlsProfile, OcspStaples)}, each handshake's end told to handshakes (null: none). */
+    public static TlsContext build(CertificateStore certificates, TlsProvider choice, TlsProfile profile,
+                                   OcspStaples staples, HandshakeListener handshakes) {
         boolean conscrypt = useConscrypt(choice, choice == TlsProvider.JDK ? null : conscryptProblem());
         try {
             SSLContext delegate;
@@ -100,7 +106,8 @@ public final class TlsContext {
             if (noStapling != null) {
                 staples.unsupported(noStapling); // then its start does nothing
             }
-            return new TlsContext(ServerEngines.wrap(delegate, protocols(profile), suites, conscrypt, staples, sni),
+            return new TlsContext(ServerEngines.wrap(delegate, protocols(profile), suites, conscrypt, staples, sni,
+                    handshakes),
                     resolved, description);
         } catch (GeneralSecurityException e) {
             throw new StartupError("cannot set up TLS: " + e.getMessage(), e);

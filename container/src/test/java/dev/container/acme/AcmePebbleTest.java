@@ -390,6 +390,12 @@ class AcmePebbleTest {
                 .path("certificates").get(0).path("notAfter").asText().equals(renewed.getNotAfter().toInstant().toString()));
         assertThat(admin.get("certificates").path("certificates").get(0).path("acme").path("renewRequested").asBoolean())
                 .isFalse();
+        var metrics = dev.container.metrics.Scraped.fromAdmin(state);
+        assertThat(metrics.value("container_acme_orders_total", "outcome", "issued")).isEqualTo(2);
+        assertThat(metrics.value("container_acme_orders_total", "outcome", "network")).isZero();
+        assertThat(metrics.value("container_tls_certificate_expiry_seconds", "name", "a.test")).isCloseTo(
+                java.time.Duration.between(java.time.Instant.now(), renewed.getNotAfter().toInstant()).toSeconds(),
+                org.assertj.core.api.Assertions.within(60.0));
     }
 
     @Test
@@ -416,6 +422,10 @@ class AcmePebbleTest {
         assertThat(waiting.path("acme").path("failures").asInt()).isPositive();
         assertThat(waiting.path("acme").path("lastError").asText()).startsWith("cannot reach the CA at ");
         assertThat(waiting.path("acme").path("nextAttempt").asText()).isNotEmpty();
+        var metrics = dev.container.metrics.Scraped.fromAdmin(dir.resolve("state"));
+        assertThat(metrics.value("container_acme_orders_total", "outcome", "network")).isPositive();
+        assertThat(metrics.value("container_acme_orders_total", "outcome", "issued")).isZero();
+        assertThat(metrics.has("container_tls_certificate_expiry_seconds")).isFalse();
     }
 
     static boolean chainsTo(List<X509Certificate> chain, X509Certificate root) throws Exception {

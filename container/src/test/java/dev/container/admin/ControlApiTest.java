@@ -152,12 +152,13 @@ class ControlApiTest {
         assertThat(s.path("lastReload").isNull()).isTrue();
         // the running parts in start order (no TLS, no access log in this plan)
         assertThat(s.path("services")).extracting(v -> v.path("name").asText())
-                .containsExactly("apps", "listeners", "jobs", "admin");
+                .containsExactly("apps", "listeners", "jobs", "metrics", "admin");
         assertThat(s.path("services")).allSatisfy(v -> assertThat(v.path("state").asText()).isEqualTo("running"));
         assertThat(s.path("services").get(0).path("detail").asText()).isEqualTo("1 app(s): 1 running; 0 static mount(s)");
         assertThat(s.path("services").get(1).path("detail").asText()).isEqualTo("1 listener open");
         assertThat(s.path("services").get(2).path("detail").asText()).isEqualTo("1 job(s) scheduled");
-        assertThat(s.path("services").get(3).path("detail").asText()).startsWith("http://127.0.0.1:");
+        assertThat(s.path("services").get(3).path("detail").asText()).isEqualTo("GET /metrics on the admin channel");
+        assertThat(s.path("services").get(4).path("detail").asText()).startsWith("http://127.0.0.1:");
         assertThat(call("GET", "health/live").json().path("status").asText()).isEqualTo("live");
     }
 
@@ -464,7 +465,7 @@ class ControlApiTest {
         assertThat(status.path("tlsProvider").asText()).isIn("conscrypt", "jdk");
         assertThat(status.path("listeners").get(0).path("protocols")).extracting(JsonNode::asText).containsExactly("h1", "h2");
         assertThat(status.path("services")).extracting(v -> v.path("name").asText())
-                .containsExactly("certificates", "ocsp-stapling", "apps", "listeners", "jobs", "admin");
+                .containsExactly("certificates", "ocsp-stapling", "apps", "listeners", "jobs", "metrics", "admin");
         assertThat(status.path("services").get(0).path("detail").asText()).isEqualTo("1 certificate served");
 
         assertProblem(call("POST", "certificates/site.test/renew"), 409, "not-acme");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.container.config.Users;
 import dev.container.deploy.PasswordHashing;
+import dev.container.testing.MissingTools;
 import dev.container.testing.TestServer;
 import dev.container.testing.BasicApp;
 import java.io.ByteArrayInputStream;
@@ -164,6 +165,7 @@ class HashPasswordCommandTest {
             for (byte b : salt) {
                 escaped.append("\\x").append(HexFormat.of().toHexDigits(b));
             }
+            MissingTools.require("argon2"); // run through bash, which only says "command not found"
             Process cli = new ProcessBuilder("bash", "-c",
                     "printf %s \"$1\" | argon2 \"$(printf \"$2\")\" -id -t 2 -k 19456 -p 1 -l 32 -e",
                     "argon2", password, escaped.toString()).redirectErrorStream(true).start();

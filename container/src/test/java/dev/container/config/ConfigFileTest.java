@@ -194,6 +194,24 @@ class ConfigFileTest {
     }
 
     @Test
+    void javax_wars_are_migrated_unless_an_app_says_migrate_false() throws Exception {
+        Path blog = Files.createDirectories(dir.resolve("blog"));
+        Plan plan = load("""
+                apps = [
+                  blog
+                  { war = blog, path = /legacy, migrate = false }
+                ]
+                """);
+        assertThat(plan.apps()).extracting(AppSpec::migrate).containsExactly(true, false);
+        assertThatThrownBy(() -> load("""
+                apps = [
+                  { war = blog, migrate = sometimes }
+                ]
+                """)).isInstanceOf(ConfigError.class)
+                .hasMessageContaining(":2: apps[0].migrate: expected true or false");
+    }
+
+    @Test
     void an_apps_datasources_are_read_with_hikaris_defaults_and_its_password_is_never_shown() throws Exception {
         Path blog = Files.createDirectories(dir.resolve("blog"));
         Path driver = Files.write(dir.resolve("driver.jar"), new dev.container.testing.WarBuilder().file("x", "x").buildJar());
@@ -269,5 +287,18 @@ class ConfigFileTest {
         Plan plan = load("logging.access-log.enabled = true\n");
         assertThat(plan.logging().format()).isEqualTo(LogFormat.TEXT);
         assertThat(plan.logging().accessLog()).contains(new AccessLogSpec(dir.resolve("logs/access.log"), "combined", true));
+    }
+
+    @Test
+    void metrics_are_on_by_default_off_with_off_and_get_a_listener_with_a_token() throws Exception {
+        assertThat(load("# nothing\n").metrics()).isEqualTo(MetricsSpec.DEFAULT);
+        assertThat(load("metrics = off\n").metrics()).isEqualTo(MetricsSpec.OFF);
+        assertThat(load("metrics { enabled = false }\n").metrics()).isEqualTo(MetricsSpec.OFF);
+        assertThat(load("metrics { listen = \"127.0.0.1:9100\" }\n").metrics())
+                .isEqualTo(new MetricsSpec(true, Optional.of(new ListenerSpec("127.0.0.1", 9100)), Optional.empty()));
+        String token = "0123456789abcdef0123456789abcdef";
+        MetricsSpec open = load("metrics { listen = \"0.0.0.0:9100\", token = \"" + token + "\" }\n").metrics();
+        assertThat(open).isEqualTo(new MetricsSpec(true, Optional.of(new ListenerSpec("0.0.0.0", 9100)), Optional.of(token)));
+        assertThat(open.toString()).doesNotContain(token);
     }
 }

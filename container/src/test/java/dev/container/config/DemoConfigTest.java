@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 /** conf/demo.conf, what scripts/demo runs, validates clean (DemoIT runs it). */
 class DemoConfigTest {
     @Test
-    void demo_config_validates_with_four_apps_the_site_and_its_jobs() {
+    void demo_config_validates_with_five_apps_the_site_and_its_jobs() {
         Plan plan = ConfigFile.load(Path.of(System.getProperty("conf.dir"), "demo.conf"));
-        assertThat(plan.apps()).extracting(AppSpec::contextPath).containsExactly("/servlet", "/jaxrs", "/spring", "/boot");
+        assertThat(plan.apps()).extracting(AppSpec::contextPath).containsExactly("/servlet", "/jaxrs", "/spring", "/boot", "/faces");
         assertThat(plan.statics()).extracting(StaticSpec::prefix).containsExactly("/", "/generated");
         assertThat(plan.jobs()).extracting(JobSpec::name).containsExactly("clock", "tick", "boot-status");
         assertThat(plan.listeners()).extracting(ListenerSpec::port, ListenerSpec::tls)

@@ -41,6 +41,16 @@ class PlanBuilderTest {
     }
 
     @Test
+    void no_migrate_refuses_javax_wars_of_every_app_also_those_of_the_config_file() throws Exception {
+        war("shop.war");
+        Path conf = Files.writeString(dir.resolve("c.conf"), "apps = [shop.war]\n");
+        assertThat(new PlanBuilder().configFile(conf).war(war("blog.war").toString()).build().apps())
+                .extracting(AppSpec::migrate).containsExactly(true, true);
+        assertThat(new PlanBuilder().configFile(conf).war(war("blog.war").toString()).migrate(false).build().apps())
+                .extracting(AppSpec::migrate).containsExactly(false, false);
+    }
+
+    @Test
     void defaults_are_port_8080_on_every_interface_and_state_in_the_working_directory() {
         var plan = new PlanBuilder().build();
         assertThat(plan.listeners()).containsExactly(new ListenerSpec("0.0.0.0", 8080));
@@ -181,5 +191,33 @@ class PlanBuilderTest {
                 .hasMessageContaining("--domain *.example.com: '*.example.com' is a wildcard")
                 .hasMessageContaining("--domain 10.0.0.1: '10.0.0.1' is an IP address")
                 .hasMessageContaining("--email me: expected an email address");
+    }
+
+    @Test
+    void metrics_flag_gives_a_loopback_listener_or_turns_metrics_off() throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        assertThat(new PlanBuilder().staticDir(site.toString(), false).build().metrics()).isEqualTo(MetricsSpec.DEFAULT);
+        assertThat(new PlanBuilder().staticDir(site.toString(), false).metrics("127.0.0.1:9100").build().metrics().listen())
+                .contains(new ListenerSpec("127.0.0.1", 9100));
+        assertThat(new PlanBuilder().staticDir(site.toString(), false).metrics("off").build().metrics())
+                .isEqualTo(MetricsSpec.OFF);
+    }
+
+    @Test
+    void metrics_flag_off_the_loopback_needs_a_token_from_the_file_or_the_environment() throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        assertThatThrownBy(() -> new PlanBuilder().staticDir(site.toString(), false).metrics("0.0.0.0:9100").build())
+                .isInstanceOf(ConfigError.class)
+                .hasMessageContaining("--metrics 0.0.0.0:9100: not a loopback address")
+                .hasMessageContaining("CONTAINER_METRICS_TOKEN");
+        assertThatThrownBy(() -> new PlanBuilder().staticDir(site.toString(), false).metricsToken("short").build())
+                .isInstanceOf(ConfigError.class).hasMessageContaining("at least 32 characters");
+        String token = "0123456789abcdef0123456789abcdef";
+        var plan = new PlanBuilder().staticDir(site.toString(), false).metrics("0.0.0.0:9100").metricsToken(token).build();
+        assertThat(plan.metrics().token()).contains(token);
+        assertThat(plan.metrics().listen()).contains(new ListenerSpec("0.0.0.0", 9100));
+        Path conf = config("static = [site]\nmetrics { token = \"" + token + "\" }\n");
+        assertThat(new PlanBuilder().configFile(conf).metrics("[::]:9100").build().metrics().listen())
+                .contains(new ListenerSpec("::", 9100));
     }
 }

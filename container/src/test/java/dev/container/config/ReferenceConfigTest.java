@@ -75,6 +75,7 @@ class ReferenceConfigTest {
         assertThat(warmUp.history()).isEqualTo(JobsSection.DEFAULT_HISTORY);
         assertThat(warmUp.schedule()).isEqualTo(new JobSpec.Every(Duration.ofHours(1), JobsSection.DEFAULT_DELAY));
         assertThat(plan.admin()).contains(JobsSection.DEFAULT_ADMIN);
+        assertThat(plan.metrics()).isEqualTo(MetricsSpec.DEFAULT);
         assertThat(plan.apps().get(0).resources().dataSources()).singleElement()
                 .satisfies(d -> assertThat(d.pool()).isEqualTo(DataSourceSpec.Pool.DEFAULT));
         assertThat(plan.apps().get(0).resources().jars()).isEmpty();

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A WAR built for javax.servlet (Java EE 8 or older) is refused with one line that says so and
- * what to do, not with the NoClassDefFoundError of whichever javax class is touched first.
+ * With migration off ({@code --no-migrate}), a WAR built for javax.servlet (Java EE 8 or older) is
+ * refused with one line that says so and what to do, not with the NoClassDefFoundError of
+ * whichever javax class is touched first. Migration itself: {@link JavaxMigrationTest}.
  */
 class JavaxAppTest {
     @TempDir
@@ -78,7 +79,7 @@ class JavaxAppTest {
                         }
                         """)
                 .buildWar(dir.resolve("built-mixed.war")), dir.resolve("mixed.war"));
-        server = TestServer.start(dir.resolve("state"), p -> p.war(legacy.toString()).war(mixed.toString()));
+        server = TestServer.start(dir.resolve("state"), p -> p.war(legacy.toString()).war(mixed.toString()).migrate(false));
     }
 
     @AfterAll

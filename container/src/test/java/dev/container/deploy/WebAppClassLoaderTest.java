@@ -68,11 +68,16 @@ class WebAppClassLoaderTest {
         try (var app = new WebAppClassLoader("t", List.of(), getClass().getClassLoader())) {
             for (String hidden : List.of(jackson, "org.bouncycastle.cert.X509CertificateHolder",
                     "org.conscrypt.Conscrypt", "com.typesafe.config.Config", "picocli.CommandLine",
+                    "org.apache.tomcat.jakartaee.Migration", "org.apache.tomcat.jakartaee.commons.io.IOUtils",
+                    // the metrics registry: Spring Boot would switch its own metrics on if it saw Micrometer
+                    "io.micrometer.core.instrument.MeterRegistry", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
+                    "io.prometheus.metrics.model.registry.PrometheusRegistry", "org.HdrHistogram.Histogram",
                     "com.zaxxer.hikari.HikariDataSource")) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(hidden, false, app))
                         .as(hidden).isInstanceOf(ClassNotFoundException.class);
             }
             assertThat(app.getResource(jackson.replace('.', '/') + ".class")).isNull();
+            assertThat(app.getResource("org/apache/tomcat/jakartaee/LocalStrings.properties")).isNull();
             assertThat(app.loadClass("org.quartz.Job")).as("class jobs implement the container's Quartz Job")
                     .isSameAs(org.quartz.Job.class);
         }

@@ -272,6 +272,31 @@ class StrictHttp1Test {
     }
 
     @Test
+    void an_upgrade_request_whose_body_comes_after_its_head_is_answered_and_so_is_the_next_request() throws Exception {
+        // What java.net.http sends when asked for HTTP/2 on http:// (its default): Upgrade: h2c on
+        // every request, a POST's body in a write of its own. The conduit waits for the answer to
+        // the upgrade only once it has read the body; the next request was then never read.
+        for (boolean secure : List.of(false, true)) {
+            try (Socket socket = connect(secure)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /app/body HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                        + "HTTP2-Settings: AAEAAEAAAAIAAAAAAAMAAAAAAAQBAAAAAAUAAEAAAAYABgAA\r\nContent-Length: 5\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(300); // the app has the request before its body arrives
+                out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(300); // the answer is sent before the next request arrives
+                out.write("GET /app/hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Answer a = read(socket, Duration.ofSeconds(3));
+                assertThat(a.replies()).as(secure ? "tls" : "plain").extracting(Reply::body).containsExactly("read 5", "hello GET");
+                assertThat(a.closed()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void methods_are_case_sensitive_trace_is_refused_and_options_asterisk_is_answered() throws Exception {
         Answer lower = send(false, "get /app/hello HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(lower.replies().get(0).body()).as("the app sees the method as sent").isEqualTo("hello get");

@@ -28,6 +28,11 @@ public final class Samples {
         return existing(Path.of(property("samples.dir"), "boot.war"));
     }
 
+    /** samples/faces: Jakarta Faces (Mojarra) with CDI (Weld), both in its WEB-INF/lib. */
+    public static Path facesWar() {
+        return existing(Path.of(property("samples.dir"), "faces.war"));
+    }
+
     /** samples/site: the static site. */
     public static Path site() {
         return existing(Path.of(property("site.dir")));
@@ -36,6 +41,15 @@ public final class Samples {
     /** samples/users.properties: the demo's users (alice: user, admin; bob: user). */
     public static Path users() {
         return existing(Path.of(property("site.dir")).resolveSibling("users.properties"));
+    }
+
+    /**
+     * A jar or WAR from Maven Central that the pom copies into target/test-libs (never onto the
+     * test class path): jstl.jar, jstl-api.jar, javax-servlet-api.jar (Servlet 4, javax.*),
+     * jolokia-war.war (org.jolokia:jolokia-war 1.7.2, a javax WAR).
+     */
+    public static Path testLib(String name) {
+        return existing(Path.of(property("test.libs.dir"), name));
     }
 
     private static String property(String name) {

@@ -30,10 +30,20 @@ import javax.tools.ToolProvider;
 public final class WarBuilder {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
+    private final List<Path> classpath = new ArrayList<>();
 
     /** A class of the app, compiled into WEB-INF/classes (or the jar's root for {@link #buildJar}). */
     public WarBuilder java(String className, String source) {
         sources.put(className, source);
+        return this;
+    }
+
+    /**
+     * A jar the classes compile against, before the test class path (which it may shadow), left
+     * out of the WAR: an API the server provides, such as javax.servlet-api for a Java EE 8 app.
+     */
+    public WarBuilder compileAgainst(Path jar) {
+        classpath.add(jar);
         return this;
     }
 
@@ -108,7 +118,10 @@ public final class WarBuilder {
                 };
             }
         };
-        List<String> options = List.of("--release", "17", "-classpath", System.getProperty("java.class.path"));
+        List<String> path = new ArrayList<>();
+        classpath.forEach(jar -> path.add(jar.toString()));
+        path.add(System.getProperty("java.class.path"));
+        List<String> options = List.of("--release", "17", "-classpath", String.join(java.io.File.pathSeparator, path));
         boolean ok = compiler.getTask(null, manager, diagnostics, options, null, units).call();
         if (!ok) {
             throw new IllegalStateException("test app does not compile: " + diagnostics.getDiagnostics());

@@ -97,6 +97,8 @@ final class OcspResponder implements AutoCloseable {
     }
 
     static OcspResponder start(Path dir) throws Exception {
+        // openssl answers on the listener's threads, where a missing program is no test failure
+        dev.container.testing.MissingTools.require("openssl");
         return new OcspResponder(dir);
     }
 

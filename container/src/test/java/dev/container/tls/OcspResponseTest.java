@@ -30,7 +30,9 @@ class OcspResponseTest {
 
     @AfterEach
     void stop() {
-        responder.close();
+        if (responder != null) { // null when openssl is missing and the test was skipped
+            responder.close();
+        }
     }
 
     private byte[] answerFor(X509Certificate certificate) throws Exception {
