@@ -86,6 +86,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.apache.tomcat.util.descriptor.DigesterFactory").setLevel(Level.ERROR);
         // ... and its TLD scan says at INFO, for every app with JSP pages, that jars held no TLDs.
         context.getLogger("org.apache.jasper.servlet.TldScanner").setLevel(Level.WARN);
+        // HikariCP announces the start and shutdown of every app's pool at INFO; the app's own line says it
+        // started, and a pool's trouble comes at WARN.
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         // Tomcat's migration tool (javax WARs, deploy/JakartaMigration) says at INFO where it starts
         // and ends each archive in a WAR; the container logs one line per migrated app itself.
         context.getLogger("org.apache.tomcat.jakartaee").setLevel(Level.WARN);

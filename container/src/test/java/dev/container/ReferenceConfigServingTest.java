@@ -44,6 +44,13 @@ class ReferenceConfigServingTest {
     }
 
     @Test
+    void the_servlet_sample_reads_its_notes_from_the_datasource_the_reference_configures() {
+        RawHttp notes = RawHttp.get(port, "localhost", "/servlet/notes");
+        assertThat(notes.status()).isEqualTo(200);
+        assertThat(notes.body()).doesNotContain("no database");
+    }
+
+    @Test
     void main_host_serves_the_site_with_cache_headers_and_spring_from_the_default_host() {
         RawHttp site = RawHttp.get(port, "localhost", "/");
         assertThat(site.status()).isEqualTo(200);

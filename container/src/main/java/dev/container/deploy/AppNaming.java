@@ -24,6 +24,7 @@ import javax.sql.DataSource;
  * nothing is injected and a lookup fails with NameNotFoundException.
  */
 final class AppNaming {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("container");
     private static final String PREFIX = "java:comp/env/";
     private static final String DATA_SOURCE = "javax.sql.DataSource";
 
@@ -46,15 +47,20 @@ final class AppNaming {
 
     /**
      * The app's names: configEnv (from the config file) over web.xml's env entries, and the
-     * DataSources. Fails when a web.xml resource-ref is not satisfied, or an env-entry's value does
-     * not fit its type.
+     * DataSources. Fails when a web.xml resource-ref is not satisfied; an env-entry whose value does
+     * not fit its type, or of a type it cannot have, is left out with a warning (as on Tomcat).
      */
     static AppNaming of(String appName, Map<String, Object> configEnv, Environment env, Map<String, DataSource> dataSources,
                         AppResources resources) throws DeploymentError {
         Map<String, Object> bindings = new LinkedHashMap<>(dataSources);
         for (EnvEntry e : env.envEntries()) {
             if (e.value().isPresent() && e.lookupName().isEmpty()) {
-                bindings.put(e.name(), EnvValues.parse(e));
+                try {
+                    bindings.put(e.name(), EnvValues.parse(e));
+                } catch (DeploymentError unreadable) {
+                    // As Tomcat: a value it cannot make is left out (nothing injected, lookups fail), not fatal.
+                    log.warn("{}: {}; it is left out of java:comp/env", appName, unreadable.getMessage());
+                }
             }
         }
         bindings.putAll(configEnv);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * app's class index. Immutable once read.
  */
 record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> methods, List<ClassMembers.Annotated> annotated) {
-    private static final Logger log = LoggerFactory.getLogger(ResourceInjection.class);
+    private static final Logger log = LoggerFactory.getLogger("container");
     private static final DotName RESOURCE = DotName.createSimple(Resource.class.getName());
 
     /** A field or setter a value goes into. */

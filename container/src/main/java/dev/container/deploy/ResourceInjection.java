@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: plans are cached in a concurrent map, instances made on any thread.
  */
 final class ResourceInjection implements ClassIntrospecter {
-    private static final Logger log = LoggerFactory.getLogger(ResourceInjection.class);
+    private static final Logger log = LoggerFactory.getLogger("container");
 
     private final AppNaming naming;
     private final ClassLoader appLoader;
