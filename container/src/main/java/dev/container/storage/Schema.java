@@ -1,5 +1,8 @@
 package dev.container.storage;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -13,13 +16,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * files in {@code db/postgres/} of the container's jar ({@code V1__...sql}: blobs and node
  * heartbeats; {@code V2}: Quartz's job store). Flyway's history is the table
  * {@value #HISTORY_TABLE} (not Flyway's default, which an app of the same database may use). Two
- * nodes migrating at once do not race: Flyway holds a PostgreSQL advisory lock while it migrates,
- * and the second one finds the work done. Stateless; thread-safe.
+ * nodes migrating at once do not race: each migrates under a PostgreSQL advisory lock of its own
+ * (around Flyway's, which does not cover its first look at the database), and the second one
+ * finds the work done. Stateless; thread-safe.
  */
 public final class Schema {
     /** Where the migrations are, on the class path (in the shaded jar too). */
     public static final String LOCATION = "classpath:db/postgres";
     public static final String HISTORY_TABLE = "container_schema_history";
+    /** The advisory lock the nodes migrate under, one at a time (not a storage name: it has a space). */
+    private static final String LOCK = "schema migration";
 
     private Schema() {
     }
@@ -33,12 +39,33 @@ public final class Schema {
     public record Migrated(String version, int applied) {
     }
 
-    /** Brings the schema of dataSource's database to the newest version this container has. */
-    public static Migrated migrate(DataSource dataSource) {
-        MigrateResult result = flyway(dataSource).migrate();
-        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
-                : current(dataSource).orElse("none");
-        return new Migrated(version, result.migrationsExecuted);
+    /**
+     * Brings the schema of dataSource's database to the newest version this container has,
+     * holding the advisory lock of the migrations on lockSession (a connection of the same
+     * database outside dataSource's pool) meanwhile. Flyway's own lock covers the migrations but not
+     * its first look at the database: a second node could find the first one's new, still empty,
+     * history table and refuse to baseline a schema that "already has one". Throws
+     * {@link StorageException} when the lock cannot be had.
+     */
+    public static Migrated migrate(DataSource dataSource, Connection lockSession) {
+        long key = PostgresStorage.key(LOCK);
+        try (Statement s = lockSession.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + key + ")");
+        } catch (SQLException e) {
+            throw Database.failure("cannot take the lock of the schema migration", e);
+        }
+        try {
+            MigrateResult result = flyway(dataSource).migrate();
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                    : current(dataSource).orElse("none");
+            return new Migrated(version, result.migrationsExecuted);
+        } finally {
+            try (Statement s = lockSession.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + key + ")");
+            } catch (SQLException e) {
+                // the session's end releases it
+            }
+        }
     }
 
     /** The version the database's schema is at; empty when the container's tables are not there yet. */

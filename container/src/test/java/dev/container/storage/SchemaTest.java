@@ -32,14 +32,16 @@ class SchemaTest {
 
     @Test
     void an_empty_database_gets_the_tables_and_a_second_migration_does_nothing() throws Exception {
-        try (HikariDataSource pool = Database.pool(spec(postgres.freshDatabase()), "schema", 2, "schema")) {
+        StorageSpec.InPostgres spec = spec(postgres.freshDatabase());
+        try (HikariDataSource pool = Database.pool(spec, "schema", 2, "schema");
+             Connection lock = Database.connect(spec, "schema")) {
             assertThat(Schema.current(pool)).isEmpty();
-            Schema.Migrated first = Schema.migrate(pool);
+            Schema.Migrated first = Schema.migrate(pool, lock);
             assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo("1");
             assertThat(first.applied()).isEqualTo(1);
             assertThat(Schema.current(pool)).contains("1");
             assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE);
-            assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated("1", 0));
+            assertThat(Schema.migrate(pool, lock)).isEqualTo(new Schema.Migrated("1", 0));
         }
     }
 
@@ -51,8 +53,9 @@ class SchemaTest {
             s.execute("CREATE TABLE flyway_schema_history (installed_rank int)"); // the app's own Flyway, untouched
             s.execute("ALTER TABLE orders OWNER TO " + postgres.user());
         }
-        try (HikariDataSource pool = Database.pool(spec(url), "schema", 2, "schema")) {
-            assertThat(Schema.migrate(pool).version()).isEqualTo("1");
+        try (HikariDataSource pool = Database.pool(spec(url), "schema", 2, "schema");
+             Connection lock = Database.connect(spec(url), "schema")) {
+            assertThat(Schema.migrate(pool, lock).version()).isEqualTo("1");
             assertThat(tables(pool)).contains("orders", "flyway_schema_history", "container_blobs", "container_nodes");
         }
     }
@@ -61,16 +64,17 @@ class SchemaTest {
     void two_nodes_migrating_a_fresh_database_at_once_do_not_race() throws Exception {
         ExecutorService nodes = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 10; round++) {
                 String url = postgres.freshDatabase();
                 CyclicBarrier together = new CyclicBarrier(2);
                 List<Future<Schema.Migrated>> results = new ArrayList<>();
                 for (int node = 0; node < 2; node++) {
                     String name = "node-" + node;
                     results.add(nodes.submit(() -> {
-                        try (HikariDataSource pool = Database.pool(spec(url), name, 2, name)) {
+                        try (HikariDataSource pool = Database.pool(spec(url), name, 2, name);
+                             Connection lock = Database.connect(spec(url), name)) {
                             together.await(30, TimeUnit.SECONDS);
-                            return Schema.migrate(pool);
+                            return Schema.migrate(pool, lock);
                         }
                     }));
                 }
