@@ -23,6 +23,7 @@ import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
+import dev.container.sessions.SharedSessions;
 import dev.container.server.AccessLog;
 import dev.container.server.BodyBuffering;
 import dev.container.server.BodyTimeout;
@@ -662,7 +663,8 @@ public final class Container implements AutoCloseable {
 
     private Running deploy(AppSpec app, String instance) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev());
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev(),
+                services.find(SharedSessions.class));
         try {
             var handler = deployment.start();
             Duration took = Duration.ofNanos(System.nanoTime() - began);
