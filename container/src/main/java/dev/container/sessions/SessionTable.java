@@ -18,7 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * The {@code http_sessions} table (db/postgres/V10__http_sessions.sql): one row a session, keyed
+ * The {@code container_sessions} table (db/postgres/V10__container_sessions.sql): one row a session, keyed
  * by app and id. Times that decide expiry are the database's ({@code now()}), so that nodes whose
  * clocks differ agree on which sessions have expired. Each operation takes a connection from the
  * pool and gives it back; one whose connection was lost is tried once more (a PostgreSQL restart
@@ -61,10 +61,10 @@ final class SessionTable {
         return run("load a session", c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     WITH found AS (
-                        SELECT id, created, last_access, max_inactive, attributes FROM http_sessions
+                        SELECT id, created, last_access, max_inactive, attributes FROM container_sessions
                         WHERE app = ? AND id = ? AND (expires IS NULL OR expires > now())
                     ), touched AS (
-                        UPDATE http_sessions t SET last_access = now(),
+                        UPDATE container_sessions t SET last_access = now(),
                             expires = CASE WHEN t.max_inactive > 0 THEN now() + t.max_inactive * interval '1 second' END
                         FROM found f
                         WHERE t.app = ? AND t.id = f.id
@@ -90,7 +90,7 @@ final class SessionTable {
     boolean insert(String app, String id, Instant created, int maxInactive, byte[] attributes) {
         return run("store a new session", c -> {
             try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO http_sessions (app, id, created, last_access, max_inactive, expires, attributes)
+                    INSERT INTO container_sessions (app, id, created, last_access, max_inactive, expires, attributes)
                     VALUES (?, ?, ?, now(), ?, CASE WHEN ? > 0 THEN now() + ? * interval '1 second' END, ?)
                     ON CONFLICT (app, id) DO NOTHING
                     """)) {
@@ -110,7 +110,7 @@ final class SessionTable {
     boolean update(String app, String id, int maxInactive, byte[] attributes) {
         return run("store a session", c -> {
             try (PreparedStatement s = c.prepareStatement("""
-                    UPDATE http_sessions SET attributes = ?, max_inactive = ?, last_access = now(),
+                    UPDATE container_sessions SET attributes = ?, max_inactive = ?, last_access = now(),
                         expires = CASE WHEN ? > 0 THEN now() + ? * interval '1 second' END
                     WHERE app = ? AND id = ?
                     """)) {
@@ -128,7 +128,7 @@ final class SessionTable {
     /** Removes a session (invalidated); whether it was there. */
     boolean delete(String app, String id) {
         return run("remove a session", c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM http_sessions WHERE app = ? AND id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM container_sessions WHERE app = ? AND id = ?")) {
                 s.setString(1, app);
                 s.setString(2, id);
                 return s.executeUpdate() == 1;
@@ -139,7 +139,7 @@ final class SessionTable {
     /** Gives a session a new id (changeSessionId); false when it is gone. */
     boolean changeId(String app, String oldId, String newId) {
         return run("change a session's id", c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE http_sessions SET id = ? WHERE app = ? AND id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE container_sessions SET id = ? WHERE app = ? AND id = ?")) {
                 s.setString(1, newId);
                 s.setString(2, app);
                 s.setString(3, oldId);
@@ -152,7 +152,7 @@ final class SessionTable {
     Set<String> ids(String app) {
         return run("list sessions", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT id FROM http_sessions WHERE app = ? AND (expires IS NULL OR expires > now())")) {
+                    "SELECT id FROM container_sessions WHERE app = ? AND (expires IS NULL OR expires > now())")) {
                 s.setString(1, app);
                 Set<String> ids = new HashSet<>();
                 try (ResultSet rows = s.executeQuery()) {
@@ -187,8 +187,8 @@ final class SessionTable {
                 }
                 List<Row> removed = new ArrayList<>();
                 try (PreparedStatement s = c.prepareStatement("""
-                        DELETE FROM http_sessions WHERE app = ? AND id IN (
-                            SELECT id FROM http_sessions WHERE app = ? AND expires < now()
+                        DELETE FROM container_sessions WHERE app = ? AND id IN (
+                            SELECT id FROM container_sessions WHERE app = ? AND expires < now()
                             ORDER BY expires LIMIT ? FOR UPDATE SKIP LOCKED)
                         RETURNING id, created, last_access, max_inactive, attributes
                         """)) {
@@ -219,7 +219,7 @@ final class SessionTable {
     int purgeAbandoned(Duration after) {
         return run("remove abandoned sessions", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM http_sessions WHERE expires < now() - ? * interval '1 second'")) {
+                    "DELETE FROM container_sessions WHERE expires < now() - ? * interval '1 second'")) {
                 s.setLong(1, after.toSeconds());
                 return s.executeUpdate();
             }
@@ -230,7 +230,7 @@ final class SessionTable {
     Optional<Duration> nextExpiry(Collection<String> apps) {
         return run("look for expiring sessions", c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT extract(epoch FROM min(expires) - now()) FROM http_sessions WHERE app = ANY (?)")) {
+                    "SELECT extract(epoch FROM min(expires) - now()) FROM container_sessions WHERE app = ANY (?)")) {
                 s.setArray(1, c.createArrayOf("text", apps.toArray()));
                 try (ResultSet rows = s.executeQuery()) {
                     rows.next();

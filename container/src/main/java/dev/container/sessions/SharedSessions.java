@@ -52,7 +52,7 @@ public final class SharedSessions implements Service {
     private Thread sweeper;
     private volatile Instant lastPurge = Instant.EPOCH;
 
-    /** @param dataSource the shared storage's pool; the table is its migrations' (V10__http_sessions.sql) */
+    /** @param dataSource the shared storage's pool; the table is its migrations' (V10__container_sessions.sql) */
     public SharedSessions(DataSource dataSource) {
         this.table = new SessionTable(dataSource, new StoreHealth(this::wakeNow));
     }

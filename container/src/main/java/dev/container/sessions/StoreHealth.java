@@ -1,9 +1,7 @@
 package dev.container.sessions;
 
+import dev.container.storage.Database;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -65,26 +63,11 @@ final class StoreHealth {
 
     /**
      * Whether e means the database could not be reached or went away (rather than refusing a
-     * statement): the driver's connection errors (SQLSTATE class 08), a server shutting down or
-     * starting (57P), too many connections (53300), and the pool's timeout waiting for one.
+     * statement), as the storage tells it: connection errors, a server shutting down or starting,
+     * too many connections, the pool's timeout waiting for one.
      */
     static boolean connectionLost(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
-                    return true;
-                }
-            }
-            if (t instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        return false;
+        return Database.unavailable(e);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.container.storage.Schema;
 import dev.container.testing.LogCapture;
 import dev.container.testing.Postgres;
 import io.undertow.Handlers;
@@ -18,16 +19,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,10 +57,6 @@ class SharedSessionsTest {
     static void start() throws Exception {
         // what the container's LogSetup does: its own lines at INFO (the tests' logback config says WARN)
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("container")).setLevel(Level.INFO);
-        try (Connection c = DriverManagerConnection.open(); Statement s = c.createStatement();
-             InputStream sql = SharedSessions.class.getResourceAsStream("/db/postgres/V10__http_sessions.sql")) {
-            s.execute(new String(sql.readAllBytes(), StandardCharsets.UTF_8));
-        }
         a = new Node("a");
         b = new Node("b");
     }
@@ -160,7 +154,7 @@ class SharedSessionsTest {
     }
 
     private static int rows(String id) throws Exception {
-        try (Connection c = postgres.admin(); var s = c.prepareStatement("SELECT count(*) FROM http_sessions WHERE id = ?")) {
+        try (Connection c = postgres.admin(); var s = c.prepareStatement("SELECT count(*) FROM container_sessions WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -186,12 +180,6 @@ class SharedSessionsTest {
         return header.substring(0, header.indexOf(';'));
     }
 
-    private static final class DriverManagerConnection {
-        static Connection open() throws java.sql.SQLException {
-            return java.sql.DriverManager.getConnection(postgres.url(), postgres.user(), postgres.password());
-        }
-    }
-
     /** One node: its own pool, sessions part, and Undertow serving the app at /app. */
     static final class Node implements AutoCloseable {
         final HikariDataSource pool;
@@ -209,6 +197,7 @@ class SharedSessionsTest {
             config.setConnectionTimeout(2_000);
             config.setPoolName("sessions-" + name);
             pool = new HikariDataSource(config);
+            Schema.migrate(pool); // as the storage does at start (both nodes: the second finds nothing to do)
             sessions = new SharedSessions(pool);
             sessions.start();
             DeploymentInfo info = Servlets.deployment()

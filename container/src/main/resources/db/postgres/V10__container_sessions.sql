@@ -1,6 +1,6 @@
 -- HTTP sessions of the apps that declare <distributable/> (dev.container.sessions.SessionTable):
 -- one row a session, any node reads and writes it.
-CREATE TABLE http_sessions (
+CREATE TABLE container_sessions (
     -- the app: its hosts and context path as the log names it ("/shop", "shop,www:/")
     app          text        NOT NULL,
     id           text        NOT NULL,
@@ -16,4 +16,4 @@ CREATE TABLE http_sessions (
     PRIMARY KEY (app, id)
 );
 
-CREATE INDEX http_sessions_expires ON http_sessions (app, expires) WHERE expires IS NOT NULL;
+CREATE INDEX container_sessions_expires ON container_sessions (app, expires) WHERE expires IS NOT NULL;
