@@ -9,8 +9,6 @@ import dev.container.config.HostTls;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.config.StaticSpec;
-import dev.container.config.StorageSpec;
-import dev.container.storage.PostgresStorage;
 import dev.container.config.TlsProvider;
 import dev.container.config.Users;
 import dev.container.admin.AdminServer;
@@ -234,11 +232,8 @@ public final class Container implements AutoCloseable {
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
-        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
-            // before the apps: a distributable app's deployment takes its session manager from it
-            StorageStandIn storage = services.start(new StorageStandIn(shared));
-            services.start(new SharedSessions(storage.dataSource()));
-        }
+        // before the apps: a distributable app's deployment takes its session manager from it
+        services.find(StorageService.class).ifPresent(storage -> services.start(new SharedSessions(storage.dataSource())));
         services.start(new Apps());
         routes = new Switch(router(plan));
         server.reserveWorkers(appShares(plan));
@@ -309,41 +304,6 @@ public final class Container implements AutoCloseable {
                     .collect(Collectors.joining(", "));
             return snapshots.size() + " app(s)" + (counts.isEmpty() ? "" : ": " + counts) + "; "
                     + mounts.size() + " static mount(s)";
-        }
-    }
-
-    /**
-     * Stand-in for the storage branch's StorageService (not merged yet): the database's pool,
-     * its schema migrated, for the sessions. Replaced by that service when it lands.
-     */
-    private static final class StorageStandIn implements Service {
-        private final StorageSpec.InPostgres spec;
-        private volatile PostgresStorage storage;
-
-        StorageStandIn(StorageSpec.InPostgres spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public String name() {
-            return "storage";
-        }
-
-        @Override
-        public void start() {
-            storage = PostgresStorage.open(spec, "container");
-        }
-
-        javax.sql.DataSource dataSource() {
-            return storage.dataSource();
-        }
-
-        @Override
-        public void stop() {
-            if (storage != null) {
-                storage.close();
-                storage = null;
-            }
         }
     }
 

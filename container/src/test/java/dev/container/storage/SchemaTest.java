@@ -24,19 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemaTest {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
-    /** The versions of the migrations in db/postgres (V1, and those of the parts that keep tables there), in order. */
-    private static final List<Integer> MIGRATIONS = migrations();
-    private static final String NEWEST = String.valueOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
-
-    private static List<Integer> migrations() {
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(Schema.class.getResource("/db/postgres").toURI()))) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
-                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted().toList();
-        } catch (java.io.IOException | java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static StorageSpec.InPostgres spec(String url) {
         return new StorageSpec.InPostgres(url, Optional.of(postgres.user()), Optional.of(postgres.password()),
                 StorageKey.of(new byte[32], "test"), 2);
@@ -47,11 +34,11 @@ class SchemaTest {
         try (HikariDataSource pool = Database.pool(spec(postgres.freshDatabase()), "schema", 2, "schema")) {
             assertThat(Schema.current(pool)).isEmpty();
             Schema.Migrated first = Schema.migrate(pool);
-            assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo(NEWEST);
-            assertThat(first.applied()).isEqualTo(MIGRATIONS.size());
-            assertThat(Schema.current(pool)).contains(NEWEST);
+            assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo(Migrations.NEWEST);
+            assertThat(first.applied()).isEqualTo(Migrations.COUNT);
+            assertThat(Schema.current(pool)).contains(Migrations.NEWEST);
             assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE);
-            assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated(NEWEST, 0));
+            assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated(Migrations.NEWEST, 0));
         }
     }
 
@@ -64,7 +51,7 @@ class SchemaTest {
             s.execute("ALTER TABLE orders OWNER TO " + postgres.user());
         }
         try (HikariDataSource pool = Database.pool(spec(url), "schema", 2, "schema")) {
-            assertThat(Schema.migrate(pool).version()).isEqualTo(NEWEST);
+            assertThat(Schema.migrate(pool).version()).isEqualTo(Migrations.NEWEST);
             assertThat(tables(pool)).contains("orders", "flyway_schema_history", "container_blobs", "container_nodes");
         }
     }
@@ -89,17 +76,17 @@ class SchemaTest {
                 int applied = 0;
                 for (Future<Schema.Migrated> result : results) {
                     Schema.Migrated migrated = result.get(60, TimeUnit.SECONDS); // neither failed
-                    assertThat(migrated.version()).isEqualTo(NEWEST);
+                    assertThat(migrated.version()).isEqualTo(Migrations.NEWEST);
                     applied += migrated.applied();
                 }
                 assertThat(applied).as("migrations applied by both nodes together, round %d", round)
-                        .isEqualTo(MIGRATIONS.size());
+                        .isEqualTo(Migrations.COUNT);
                 try (Connection c = postgres.admin(url); Statement s = c.createStatement();
                      ResultSet rows = s.executeQuery("SELECT count(*), count(DISTINCT version) FROM "
                              + Schema.HISTORY_TABLE + " WHERE success")) {
                     rows.next();
-                    assertThat(rows.getInt(1)).isEqualTo(MIGRATIONS.size());
-                    assertThat(rows.getInt(2)).isEqualTo(MIGRATIONS.size());
+                    assertThat(rows.getInt(1)).isEqualTo(Migrations.COUNT);
+                    assertThat(rows.getInt(2)).isEqualTo(Migrations.COUNT);
                 }
             }
         } finally {
