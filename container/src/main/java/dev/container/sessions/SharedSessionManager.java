@@ -271,7 +271,7 @@ final class SharedSessionManager implements SessionManager {
         }
     }
 
-    void unreadable(String id, Exception e) {
+    void unreadable(Exception e) {
         log.warn("sessions: app {}: the attributes of a stored session cannot be read ({}); it goes on without them",
                 app, e.toString());
     }

@@ -86,9 +86,10 @@ final class StoredSession implements Session {
         StoredSession session = new StoredSession(manager, config, row.id(), row.created().toEpochMilli(),
                 row.lastAccess().toEpochMilli(), row.maxInactive(), true);
         try {
-            SessionAttributes.split(row.attributes()).forEach((name, bytes) -> session.attributes.put(name, Attribute.read(bytes)));
+            SessionAttributes.split(row.attributes())
+                    .forEach((name, bytes) -> session.attributes.put(name, Attribute.read(bytes)));
         } catch (IOException e) {
-            manager.unreadable(row.id(), e);
+            manager.unreadable(e);
         }
         return session;
     }
@@ -294,7 +295,10 @@ final class StoredSession implements Session {
         return invalid;
     }
 
-    /** The attribute's value, deserialized at the first ask; null (and one warning) when its class is gone. Holds the lock. */
+    /**
+     * The attribute's value, deserialized at the first ask; null (and one warning) when its class
+     * is gone. The caller holds the lock.
+     */
     private Object value(String name) {
         Attribute attribute = attributes.get(name);
         if (attribute == null) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterSessionsTest {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
+    /** The count is an object of the app's own class: read back on another node through the app's class loader. */
     private static final String COUNTER = """
             package app;
             @jakarta.servlet.annotation.WebServlet("/count")
@@ -44,10 +45,20 @@ class ClusterSessionsTest {
                     if (req.getParameter("expire-after") != null) {
                         session.setMaxInactiveInterval(Integer.parseInt(req.getParameter("expire-after")));
                     }
-                    Integer count = (Integer) session.getAttribute("count");
-                    count = count == null ? 1 : count + 1;
+                    Counter count = (Counter) session.getAttribute("count");
+                    count = count == null ? new Counter() : count;
+                    count.value++;
                     session.setAttribute("count", count);
                     resp.getWriter().print(count);
+                }
+            }
+            """;
+    private static final String COUNTER_CLASS = """
+            package app;
+            public class Counter implements java.io.Serializable {
+                int value;
+                public String toString() {
+                    return String.valueOf(value);
                 }
             }
             """;
@@ -93,7 +104,8 @@ class ClusterSessionsTest {
     @BeforeAll
     static void start() throws Exception {
         destroyed = dir.resolve("destroyed.txt");
-        distributable = new WarBuilder().java("app.Count", COUNTER).java("app.Who", WHO).java("app.Ends", LISTENER)
+        distributable = new WarBuilder().java("app.Count", COUNTER).java("app.Counter", COUNTER_CLASS)
+                .java("app.Who", WHO).java("app.Ends", LISTENER)
                 .file("login.html", "<form method=post action=j_security_check></form>")
                 .file("WEB-INF/web.xml", """
                         <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -114,7 +126,8 @@ class ClusterSessionsTest {
                         </web-app>
                         """.formatted(destroyed))
                 .buildWar(dir.resolve("dist.war"));
-        plain = new WarBuilder().java("app.Count", COUNTER).buildWar(dir.resolve("plain.war"));
+        plain = new WarBuilder().java("app.Count", COUNTER).java("app.Counter", COUNTER_CLASS)
+                .buildWar(dir.resolve("plain.war"));
         users = Files.writeString(dir.resolve("users.properties"), "ann = secret, staff\n");
         Files.writeString(dir.resolve("storage.key"), "nqnt/e9gIort/jPwGfdApEBiQivmOi5qfOq2waHjiDw=\n");
         config = Files.writeString(dir.resolve("container.conf"), """
