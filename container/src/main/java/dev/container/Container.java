@@ -23,6 +23,7 @@ import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
+import dev.container.sessions.SharedSessions;
 import dev.container.server.AccessLog;
 import dev.container.server.BodyBuffering;
 import dev.container.server.BodyTimeout;
@@ -35,6 +36,11 @@ import dev.container.tls.TlsAlpnChallenges;
 import dev.container.tls.OcspStaples;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
+import dev.container.config.StorageSpec;
+import dev.container.storage.FileStorage;
+import dev.container.storage.Node;
+import dev.container.storage.Storage;
+import dev.container.storage.StorageService;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
@@ -101,6 +107,11 @@ public final class Container implements AutoCloseable {
      * reverse; what the control API lists.
      */
     private final Services services = new Services();
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory ({@link FileStorage}),
+     * or the database of the storage part ({@link StorageService}, first in {@link #services}).
+     */
+    private Storage storage;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
     /** The HTTPS listeners' TLS provider (conscrypt or jdk, never auto); empty without HTTPS. */
@@ -183,6 +194,12 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
+        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
+            // first: the other parts keep their state in it
+            storage = services.start(new StorageService(shared, Node.self(Version.number(), startedAt))).storage();
+        } else {
+            storage = new FileStorage(plan.stateDir());
+        }
         metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
@@ -215,6 +232,8 @@ public final class Container implements AutoCloseable {
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
+        // before the apps: a distributable app's deployment takes its session manager from it
+        services.find(StorageService.class).ifPresent(storage -> services.start(new SharedSessions(storage.dataSource())));
         services.start(new Apps());
         routes = new Switch(router(plan));
         server.reserveWorkers(appShares(plan));
@@ -411,7 +430,7 @@ public final class Container implements AutoCloseable {
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
-                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics());
+                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics(), plan.storage());
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
@@ -594,6 +613,9 @@ public final class Container implements AutoCloseable {
         if (!running.metrics().equals(next.metrics())) {
             changed.add("metrics");
         }
+        if (!running.storage().equals(next.storage())) {
+            changed.add("storage");
+        }
         return changed;
     }
 
@@ -662,7 +684,8 @@ public final class Container implements AutoCloseable {
 
     private Running deploy(AppSpec app, String instance) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev());
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev(),
+                services.find(SharedSessions.class));
         try {
             var handler = deployment.start();
             Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -810,6 +833,19 @@ public final class Container implements AutoCloseable {
     /** The local CA's certificate files, when one is served. */
     Optional<CertSpec> localCertificate() {
         return localCertificate;
+    }
+
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory's files, or the
+     * database of {@code storage { type = postgres }}. Null before the start.
+     */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The storage part of a cluster node (its database pool, the nodes' heartbeats); empty with files. */
+    public Optional<StorageService> storageService() {
+        return services.find(StorageService.class);
     }
 
     /** The ACME maintenance, for hosts with tls = auto. */

@@ -14,9 +14,13 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.stream.Collectors;
+import dev.container.config.StorageSpec;
+import dev.container.storage.StorageCheck;
+import dev.container.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,12 +29,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code container validate FILE}: checks a config file as {@code run --config} would, without
  * starting anything. Prints every problem as {@code FILE:LINE: key: what was expected} and exits
- * 2, or prints a one-line summary and exits 0.
+ * 2, or prints a one-line summary and exits 0. With {@code storage { type = postgres }} it also
+ * connects to the database and says its schema version, or exactly why it cannot (exit 2).
  */
 @Command(name = "validate",
         mixinStandardHelpOptions = true,
         description = {"Checks a config file and reports every problem in it, each with its file and line.",
-                "Exit status 0 when the file is valid, 2 when it is not. Nothing is started."},
+                "Exit status 0 when the file is valid, 2 when it is not. Nothing is started.",
+                "With storage { type = postgres }, also connects to the database and reports its schema version,"
+                        + " or why it cannot connect."},
         footer = {"", "Example:", "  container validate conf/container.conf"})
 final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -57,6 +64,18 @@ final class ValidateCommand implements Callable<Integer> {
             err.println(certificates.size() == 1 ? "1 problem" : certificates.size() + " problems");
             return CommandLine.ExitCode.USAGE;
         }
+        Optional<String> storage = Optional.empty();
+        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
+            try {
+                storage = Optional.of(StorageCheck.check(shared));
+            } catch (StorageException e) {
+                // the server would not start: a problem, not a warning
+                var err = spec.commandLine().getErr();
+                err.println(file + ": storage: " + e.getMessage());
+                err.println("1 problem");
+                return CommandLine.ExitCode.USAGE;
+            }
+        }
         spec.commandLine().getOut().println(file + ": ok: " + count(plan.hosts().size(), "host") + ", "
                 + count(plan.apps().size(), "app") + ", " + count(plan.statics().size(), "static mount") + ", "
                 + count(plan.listeners().size(), "listener")
@@ -65,6 +84,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (!plan.autoTlsHosts().isEmpty()) {
             checkAcme(plan, spec.commandLine().getOut());
         }
+        storage.ifPresent(spec.commandLine().getOut()::println);
         return CommandLine.ExitCode.OK;
     }
 

@@ -36,7 +36,9 @@ public final class MissingTools implements TestExecutionExceptionHandler, Lifecy
             Map.entry("chromium", "chromium"),
             Map.entry("chromedriver", "chromium-driver"),
             Map.entry("nginx", "nginx-light"),
-            Map.entry("python3", "python3"));
+            Map.entry("python3", "python3"),
+            Map.entry("initdb", Postgres.PACKAGE),
+            Map.entry("pg_ctl", Postgres.PACKAGE));
     private static final Pattern CANNOT_RUN = Pattern.compile("Cannot run program \"([^\"]+)\".*error=2, No such file or directory.*",
             Pattern.DOTALL);
 
