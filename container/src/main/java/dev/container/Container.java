@@ -23,6 +23,7 @@ import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
+import dev.container.sessions.SharedSessions;
 import dev.container.server.AccessLog;
 import dev.container.server.BodyBuffering;
 import dev.container.server.BodyTimeout;
@@ -231,6 +232,8 @@ public final class Container implements AutoCloseable {
         io = new IoResources(server.worker(), server.buffers());
         logins = new LoginGuard(plan.logins());
         warnAboutPasswords(plan.apps(), List.of());
+        // before the apps: a distributable app's deployment takes its session manager from it
+        services.find(StorageService.class).ifPresent(storage -> services.start(new SharedSessions(storage.dataSource())));
         services.start(new Apps());
         routes = new Switch(router(plan));
         server.reserveWorkers(appShares(plan));
@@ -681,7 +684,8 @@ public final class Container implements AutoCloseable {
 
     private Running deploy(AppSpec app, String instance) {
         long began = System.nanoTime();
-        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev());
+        WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev(),
+                services.find(SharedSessions.class));
         try {
             var handler = deployment.start();
             Duration took = Duration.ofNanos(System.nanoTime() - began);

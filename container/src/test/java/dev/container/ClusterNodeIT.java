@@ -2,6 +2,7 @@ package dev.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.container.storage.Migrations;
 import dev.container.testing.ContainerProcess;
 import dev.container.testing.Postgres;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two nodes of the packaged jar on one PostgreSQL, started at the same moment on a fresh
  * database: the shaded jar finds the driver, Flyway and its migrations (ServiceLoader plugins,
- * class path scanning inside the jar), exactly one node applies them, both report version 1,
+ * class path scanning inside the jar), exactly one node applies them, both report the newest version,
  * each sees the other in {@code container status}, and a node stopped with SIGTERM removes its
  * heartbeat row.
  */
@@ -74,19 +75,20 @@ class ClusterNodeIT {
         try (ContainerProcess nodeA = startingA.get(90, TimeUnit.SECONDS); ContainerProcess nodeB = startingB.get(90, TimeUnit.SECONDS)) {
             String lineA = nodeA.awaitLine("storage: postgres at", 0);
             String lineB = nodeB.awaitLine("storage: postgres at", 0);
-            assertThat(lineA).contains("schema version 1");
-            assertThat(lineB).contains("schema version 1");
-            assertThat(List.of(lineA, lineB)).filteredOn(l -> l.contains("(1 migration(s) applied)")).hasSize(1);
+            assertThat(lineA).contains("schema version " + Migrations.NEWEST);
+            assertThat(lineB).contains("schema version " + Migrations.NEWEST);
+            assertThat(List.of(lineA, lineB)).filteredOn(l -> l.contains("(" + Migrations.COUNT + " migration(s) applied)"))
+                    .hasSize(1);
 
             Result status = command("status", "--state", dir.resolve("a/state").toString());
             assertThat(status.status()).as(status.output()).isZero();
-            assertThat(status.output()).contains("storage: postgres at " + url + ", schema version 1, database reachable")
+            assertThat(status.output()).contains("storage: postgres at " + url + ", schema version " + Migrations.NEWEST + ", database reachable")
                     .containsPattern("\\(this\\) .* " + nodeA.pid() + " .* alive")
                     .containsPattern(" " + nodeB.pid() + " .* alive");
 
             Result validate = command("validate", a.toString());
             assertThat(validate.status()).as(validate.output()).isZero();
-            assertThat(validate.output()).contains("schema version 1 (up to date)");
+            assertThat(validate.output()).contains("schema version " + Migrations.NEWEST + " (up to date)");
 
             nodeB.signal("TERM");
             assertThat(nodeB.awaitExit()).isZero();

@@ -70,6 +70,8 @@ final class FragmentMerge {
         Set<String> securityRoles = new LinkedHashSet<>(main.securityRoles());
         Optional<WebDescriptor.LoginConfig> loginConfig = main.loginConfig();
         boolean denyUncovered = main.denyUncoveredHttpMethods();
+        // Servlet 6.0 §8.2.3: distributable only when web.xml and every fragment say so
+        boolean distributable = main.distributable();
         Set<String> welcomeFiles = new LinkedHashSet<>(main.welcomeFiles());
         Map<String, EnvEntry> envEntries = byKey(main.environment().envEntries(), EnvEntry::name);
         Map<String, ResourceRef> resourceRefs = byKey(main.environment().resourceRefs(), ResourceRef::name);
@@ -112,6 +114,7 @@ final class FragmentMerge {
             securityRoles.addAll(f.securityRoles());
             loginConfig = pick("login-config", loginConfig, f.loginConfig(), f);
             denyUncovered |= f.denyUncoveredHttpMethods();
+            distributable &= f.distributable();
             // A welcome-file-list in web.xml is the whole list; without one, fragments' lists add up.
             if (main.welcomeFiles().isEmpty()) {
                 welcomeFiles.addAll(f.welcomeFiles());
@@ -136,7 +139,7 @@ final class FragmentMerge {
                 List.copyOf(localeEncodings.values()), requestEncoding, responseEncoding, securityConstraints,
                 List.copyOf(securityRoles), loginConfig, denyUncovered,
                 new Environment(List.copyOf(envEntries.values()), List.copyOf(resourceRefs.values()),
-                        List.copyOf(postConstructs), List.copyOf(preDestroys)));
+                        List.copyOf(postConstructs), List.copyOf(preDestroys)), distributable);
     }
 
     private Servlet mergeServlet(Servlet into, Servlet from, WebDescriptor f) throws DeploymentError {

@@ -1,6 +1,7 @@
 package dev.container.deploy;
 
 import dev.container.config.AppSpec;
+import dev.container.sessions.SharedSessions;
 import io.undertow.server.HttpHandler;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletInfo;
@@ -45,13 +46,15 @@ public final class WarDeployment {
     private final ServletContainer servletContainer;
     private final IoResources io;
     private final LoginGuard logins;
+    /** Where a distributable app's sessions go when the storage is shared; empty: in memory, as every other app's. */
+    private final Optional<SharedSessions> sessions;
     private DeploymentManager manager;
     private WebAppClassLoader loader;
     private ConnectionPools pools;
 
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
                          LoginGuard logins) {
-        this(spec, stateDir, servletContainer, io, logins, spec.name(), false);
+        this(spec, stateDir, servletContainer, io, logins, spec.name(), false, Optional.empty());
     }
 
     /**
@@ -60,9 +63,11 @@ public final class WarDeployment {
      *                 beside an older one of the same app during a reload
      * @param logins   the server's one guard of logins (lockout), shared by every app
      * @param dev      error pages with stack traces (dev mode); otherwise those are for the log only
+     * @param sessions the shared sessions (storage type postgres): an app that declares
+     *                 {@code <distributable/>} keeps its sessions there
      */
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
-                         LoginGuard logins, String instance, boolean dev) {
+                         LoginGuard logins, String instance, boolean dev, Optional<SharedSessions> sessions) {
         this.instance = instance;
         this.dev = dev;
         this.spec = spec;
@@ -70,6 +75,7 @@ public final class WarDeployment {
         this.servletContainer = servletContainer;
         this.io = io;
         this.logins = logins;
+        this.sessions = sessions;
     }
 
     public AppSpec spec() {
@@ -146,6 +152,7 @@ public final class WarDeployment {
                 .setExceptionHandler(new RequestFailures(spec.contextPath(), dev))
                 .addServlet(defaultServlet());
         SessionDefaults.apply(info);
+        sharedSessions(info, main, descriptor, fragmentJars, order);
 
         List<Path> scanned = new ArrayList<>();
         if (Files.isDirectory(classes)) {
@@ -189,6 +196,29 @@ public final class WarDeployment {
         } catch (jakarta.servlet.ServletException e) {
             throw new DeploymentError(appName + ": failed to start: " + describe(e), e);
         }
+    }
+
+    /**
+     * A distributable app's sessions in the shared storage, when there is one; said in the log
+     * either way, and when web.xml asks for it but a fragment does not go along.
+     */
+    private void sharedSessions(DeploymentInfo info, WebDescriptor main, WebDescriptor merged,
+                                List<FragmentJar> fragmentJars, FragmentOrder order) {
+        if (sessions.isEmpty() || !main.distributable()) {
+            return;
+        }
+        if (merged.distributable()) {
+            sessions.get().apply(info, spec.label());
+            events.info("app {}: <distributable/>: sessions kept in PostgreSQL, shared by the nodes", spec.label());
+            return;
+        }
+        String against = fragmentJars.stream()
+                .filter(j -> order.orderedJars().contains(j.jar()))
+                .filter(j -> j.fragment().isPresent() && !j.fragment().get().distributable())
+                .map(j -> "WEB-INF/lib/" + j.jar().getFileName())
+                .collect(java.util.stream.Collectors.joining(", "));
+        events.warn("app {}: web.xml is <distributable/> but the web-fragment.xml of {} is not, so the app is not"
+                + " (Servlet 6.0 section 8.2.3): its sessions stay in each node's memory", spec.label(), against);
     }
 
     /** An app's files on disk: its root directory, WEB-INF/lib's jars, and the class index of each jar and of WEB-INF/classes. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * Values are trimmed but otherwise as written; checks that need other files or classes (undeclared
  * names, loadable classes) happen in {@link DescriptorApplier}.
  *
- * <p>Ignored on purpose: description, icon, distributable (one JVM, no session replication),
+ * <p>Ignored on purpose: description, icon,
  * jsp-config and taglib (no JSP engine yet), and the parts of the JNDI environment
  * a servlet container has nothing for (ejb-ref, resource-env-ref, message-destination-ref,
  * service-ref, persistence-unit-ref): only env-entry and resource-ref are read ({@link Environment}).
@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param ordering a fragment's relative {@code <ordering>}
  * @param welcomeFiles the declared welcome files; empty means none declared (the applier then
  *     uses index.html, index.htm, index.jsp)
+ * @param distributable {@code <distributable/>}: the app may run on several nodes, its session
+ *     attributes Serializable; merged, true only when web.xml and every fragment say so (§8.2.3)
  */
 record WebDescriptor(
         String source,
@@ -53,7 +55,8 @@ record WebDescriptor(
         List<String> securityRoles,
         Optional<LoginConfig> loginConfig,
         boolean denyUncoveredHttpMethods,
-        Environment environment) {
+        Environment environment,
+        boolean distributable) {
 
     WebDescriptor {
         contextParams = List.copyOf(contextParams);
@@ -76,7 +79,7 @@ record WebDescriptor(
                 Optional.empty(), Ordering.NONE, Optional.empty(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), SessionConfig.NONE,
                 List.of(), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
-                false, Environment.NONE);
+                false, Environment.NONE, false);
     }
 
     enum Kind { WEB_APP, WEB_FRAGMENT }

@@ -88,6 +88,7 @@ final class WebXml {
         List<String> securityRoles = new ArrayList<>();
         Optional<LoginConfig> loginConfig = Optional.empty();
         boolean denyUncovered = false;
+        boolean distributable = false;
         List<EnvEntry> envEntries = new ArrayList<>();
         List<ResourceRef> resourceRefs = new ArrayList<>();
         List<LifecycleCallback> postConstructs = new ArrayList<>();
@@ -130,6 +131,7 @@ final class WebXml {
                 case "security-role" -> securityRoles.addAll(e.childTexts("role-name"));
                 case "login-config" -> loginConfig = Optional.of(loginConfig(once(loginConfig, e)));
                 case "deny-uncovered-http-methods" -> denyUncovered = true;
+                case "distributable" -> distributable = true;
                 case "env-entry" -> envEntries.add(envEntry(e));
                 case "resource-ref" -> resourceRefs.add(resourceRef(e));
                 case "post-construct" -> postConstructs.add(lifecycleCallback(e));
@@ -146,7 +148,7 @@ final class WebXml {
                 filters, filterMappings, List.copyOf(new LinkedHashSet<>(welcomeFiles)), errorPages, mimeMappings,
                 sessionConfig.orElse(SessionConfig.NONE), localeEncodings, requestEncoding, responseEncoding,
                 securityConstraints, List.copyOf(new LinkedHashSet<>(securityRoles)), loginConfig, denyUncovered,
-                new Environment(envEntries, resourceRefs, postConstructs, preDestroys));
+                new Environment(envEntries, resourceRefs, postConstructs, preDestroys), distributable);
     }
 
     private Optional<String> version(XmlElement root) {

@@ -40,7 +40,7 @@ final class CountedRoute implements HttpHandler, Gate.Ended {
             stats.started();
         }
         if (durations != null) {
-            durations.started();
+            durations.started(exchange);
         }
         Gate.whenEnded(exchange, this);
         next.handleRequest(exchange);

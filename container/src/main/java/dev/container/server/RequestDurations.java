@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One route's requests for the metrics (one host's app or static mount): a duration histogram
  * per request method and status class (OpenTelemetry's {@code http.server.request.duration}), the
- * requests in flight, and the body bytes received (as Content-Length declares them: a body sent
- * without one, chunked or on HTTP/2, is not counted) and sent. Made once per route and kept across
+ * requests in flight, and the body bytes received (as Content-Length declares them, or as they are
+ * read when no Content-Length does: chunked, HTTP/2) and sent. Made once per route and kept across
  * reloads by whoever wraps the routes ({@link RouteWrapper}); counting is {@link LongAdder}s
  * only, a histogram made the first time its method and class occur. Methods outside the nine of
  * RFC 9110 and 5789 count as {@code _OTHER}, as OpenTelemetry does, so a client cannot make a
@@ -60,8 +60,22 @@ public final class RequestDurations {
         return CountedRoute.into(handler, this);
     }
 
-    void started() {
+    /**
+     * A request of the route begins: counted in flight, and its body into the bytes read, as its
+     * Content-Length declares or, without one, as it is read (chunked, HTTP/2).
+     */
+    void started(HttpServerExchange exchange) {
         started.increment();
+        long declared = exchange.getRequestContentLength();
+        if (declared > 0) {
+            bytesRead.add(declared);
+        } else if (declared < 0 && !exchange.isRequestComplete()) {
+            try {
+                exchange.addRequestWrapper((factory, ex) -> new CountingSourceConduit(factory.create(), bytesRead));
+            } catch (IllegalStateException e) {
+                // a handler in front has taken the body's channel already: it goes uncounted
+            }
+        }
     }
 
     /** The request ended with status after nanos (-1: its start time is unknown). */
@@ -74,11 +88,6 @@ public final class RequestDurations {
             h = series.get(index);
         }
         h.record(nanos);
-        // Undertow counts the bytes it sends, not those it reads: the declared length stands for them
-        long read = exchange.getRequestContentLength();
-        if (read > 0) {
-            bytesRead.add(read);
-        }
         long sent = exchange.getResponseBytesSent();
         if (sent > 0) {
             bytesSent.add(sent);
@@ -128,7 +137,7 @@ public final class RequestDurations {
         return Math.max(started.sum() - ended, 0);
     }
 
-    /** Request body bytes received as Content-Length declares them, since the start. */
+    /** Request body bytes received (declared by Content-Length, else as read), since the start. */
     public long bytesRead() {
         return bytesRead.sum();
     }

@@ -75,7 +75,7 @@ public final class Router implements HttpHandler {
     }
 
     private static HttpHandler handler(VirtualHost host, IntSupplier httpsPort, RouteWrapper routes) {
-        PathHandler paths = new PathHandler(ResponseCodeHandler.HANDLE_404);
+        PathHandler paths = new PathHandler(routes.wrap(host.spec(), Route.unclaimed(ResponseCodeHandler.HANDLE_404)));
         for (Route route : host.routes()) {
             paths.addPrefixPath(route.prefix(), routes.wrap(host.spec(), route));
         }

@@ -18,7 +18,7 @@ import org.flywaydb.core.api.output.MigrateResult;
  * {@value #HISTORY_TABLE} (not Flyway's default, which an app of the same database may use). Two
  * nodes migrating at once do not race: each migrates under a PostgreSQL advisory lock of its own
  * (around Flyway's, which does not cover its first look at the database), and the second one
- * finds the work done. Stateless; thread-safe.
+ * finds the work done ({@code V10}: the sessions of distributable apps). Stateless; thread-safe.
  */
 public final class Schema {
     /** Where the migrations are, on the class path (in the shaded jar too). */
@@ -37,6 +37,37 @@ public final class Schema {
      * @param applied how many migrations this call applied (0: another node or an earlier start did)
      */
     public record Migrated(String version, int applied) {
+    }
+
+    /**
+     * {@link #migrate(DataSource, Connection)} with a lock session of its own: for a pool made by
+     * {@link Database#pool}, a connection made with the pool's settings outside it; for any other
+     * DataSource, one of its connections (so it needs one more than Flyway's two).
+     */
+    public static Migrated migrate(DataSource dataSource) {
+        try (Connection lockSession = lockSession(dataSource)) {
+            return migrate(dataSource, lockSession);
+        } catch (SQLException e) {
+            throw Database.failure("cannot connect for the schema migration", e);
+        }
+    }
+
+    private static Connection lockSession(DataSource dataSource) throws SQLException {
+        if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.putAll(pool.getDataSourceProperties());
+            if (pool.getUsername() != null) {
+                properties.setProperty("user", pool.getUsername());
+            }
+            if (pool.getPassword() != null) {
+                properties.setProperty("password", pool.getPassword());
+            }
+            Connection c = new org.postgresql.Driver().connect(pool.getJdbcUrl(), properties);
+            if (c != null) {
+                return c;
+            }
+        }
+        return dataSource.getConnection();
     }
 
     /**

@@ -281,6 +281,17 @@ class FragmentMergeTest {
                 + "</env-entry-value></env-entry>\n";
     }
 
+    @Test
+    void an_app_is_distributable_when_web_xml_and_every_fragment_say_so() throws Exception {
+        WebDescriptor main = parseWebApp("<distributable/>\n");
+
+        assertThat(merge(main, fragmentJar("a.jar", "<distributable/>\n"), fragmentJar("b.jar", "<distributable/>\n"))
+                .distributable()).isTrue();
+        assertThat(merge(main, fragmentJar("a.jar", "<distributable/>\n"), fragmentJar("b.jar", "")).distributable())
+                .isFalse();
+        assertThat(merge(parseWebApp(""), fragmentJar("a.jar", "<distributable/>\n")).distributable()).isFalse();
+    }
+
     private static WebDescriptor merge(WebDescriptor main, FragmentJar... jars) throws DeploymentError {
         return Fragments.order(main, List.of(jars)).merged();
     }

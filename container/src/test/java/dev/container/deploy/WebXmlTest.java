@@ -324,6 +324,12 @@ class WebXmlTest {
     }
 
     @Test
+    void reads_distributable() throws Exception {
+        assertThat(parseWebApp("<distributable/>").distributable()).isTrue();
+        assertThat(parseWebApp("").distributable()).isFalse();
+    }
+
+    @Test
     void reads_metadata_complete_and_version_from_the_root_element() throws Exception {
         WebDescriptor d = parse("<web-app version=\"4.0\" metadata-complete=\"true\"/>");
 

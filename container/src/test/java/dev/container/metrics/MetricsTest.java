@@ -135,16 +135,29 @@ class MetricsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(overH2.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(overH2.body()).isEqualTo("shop");
+        // bodies no Content-Length declares: chunked over HTTP/1.1, DATA frames alone over h2
+        HttpResponse<String> chunked = server.send(HttpRequest.newBuilder(server.uri("/shop/hello"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[500]))).build());
+        assertThat(chunked.statusCode()).isEqualTo(405);
+        HttpResponse<String> h2Post = h2.send(HttpRequest.newBuilder(https().resolve("/shop/hello"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[300]))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(h2Post.statusCode()).isEqualTo(405);
+        // a path no app or static mount claims
+        assertThat(server.get("/nowhere").statusCode()).isEqualTo(404);
 
         Scraped s = scrapeUntil(x -> x.value("container_job_runs_total") >= 2
-                && x.value("http_server_request_duration_seconds_count", "method", "GET") >= 6);
+                && x.value("http_server_request_duration_seconds_count", "method", "GET") >= 7
+                && x.value("container_http_request_body_bytes_total", "app", "/shop") >= 1800);
 
         // HTTP: the histogram by host, app, method and status class; its count is the requests
         String histogram = "http_server_request_duration_seconds";
         assertThat(s.value(histogram + "_count", "host", "default", "app", "/shop", "method", "GET", "status_class", "2xx"))
                 .isEqualTo(4); // three over HTTP/1.1, one over h2
         assertThat(s.value(histogram + "_count", "app", "/shop", "method", "GET", "status_class", "5xx")).isEqualTo(1);
-        assertThat(s.value(histogram + "_count", "app", "/shop", "method", "POST", "status_class", "4xx")).isEqualTo(1);
+        assertThat(s.value(histogram + "_count", "app", "/shop", "method", "POST", "status_class", "4xx")).isEqualTo(3);
+        assertThat(s.value(histogram + "_count", "host", "default", "app", "", "method", "GET", "status_class", "4xx"))
+                .as("the unclaimed path's 404").isEqualTo(1);
         assertThat(s.value(histogram + "_count", "app", "/shop", "method", "_OTHER")).isEqualTo(1);
         assertThat(s.value(histogram + "_count", "app", "/site", "method", "GET", "status_class", "2xx")).isEqualTo(1);
         assertThat(s.value(histogram + "_bucket", "app", "/shop", "method", "GET", "status_class", "2xx", "le", "+Inf"))
@@ -166,7 +179,7 @@ class MetricsTest {
         assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("slow");
         assertThat(scrapeUntil(x -> x.value("http_server_active_requests", "app", "/shop") == 0)
                 .value("http_server_active_requests", "app", "/shop")).isZero();
-        assertThat(s.value("container_http_request_body_bytes_total", "app", "/shop")).isEqualTo(1000);
+        assertThat(s.value("container_http_request_body_bytes_total", "app", "/shop")).isEqualTo(1000 + 500 + 300);
         assertThat(s.value("container_http_response_body_bytes_total", "app", "/shop")).isGreaterThanOrEqualTo(4 * 4);
         assertThat(s.value("container_http_response_body_bytes_total", "app", "/site"))
                 .isEqualTo("hello from the site".length());
