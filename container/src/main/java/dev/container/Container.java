@@ -35,6 +35,10 @@ import dev.container.tls.TlsAlpnChallenges;
 import dev.container.tls.OcspStaples;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
+import dev.container.config.StorageSpec;
+import dev.container.storage.FileStorage;
+import dev.container.storage.PostgresStorage;
+import dev.container.storage.Storage;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
@@ -101,6 +105,11 @@ public final class Container implements AutoCloseable {
      * reverse; what the control API lists.
      */
     private final Services services = new Services();
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory ({@link FileStorage}),
+     * or the database of {@code storage { type = postgres }}.
+     */
+    private Storage storage;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
     /** The HTTPS listeners' TLS provider (conscrypt or jdk, never auto); empty without HTTPS. */
@@ -183,6 +192,11 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
+        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
+            storage = services.start(new SharedStorage(shared)).storage; // first: the other parts keep their state in it
+        } else {
+            storage = new FileStorage(plan.stateDir());
+        }
         metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
@@ -202,7 +216,7 @@ public final class Container implements AutoCloseable {
         }
         CertificateManager acme = null;
         if (!plan.autoTlsHosts().isEmpty()) {
-            acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
+            acme = new CertificateManager(storage, plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
             acme.onOrder(metrics.acmeOrders());
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
@@ -813,6 +827,39 @@ public final class Container implements AutoCloseable {
     /** The local CA's certificate files, when one is served. */
     Optional<CertSpec> localCertificate() {
         return localCertificate;
+    }
+
+    /** The database of {@code storage { type = postgres }}: opened (and migrated) at start, closed at stop. */
+    private static final class SharedStorage implements Service {
+        private final StorageSpec.InPostgres spec;
+        private PostgresStorage storage;
+
+        SharedStorage(StorageSpec.InPostgres spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public String name() {
+            return "storage";
+        }
+
+        @Override
+        public void start() {
+            storage = PostgresStorage.open(spec, "container");
+            log.info("storage: {}", storage.describe());
+        }
+
+        @Override
+        public void stop() {
+            if (storage != null) {
+                storage.close();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return storage == null ? "" : storage.describe();
+        }
     }
 
     /** The ACME maintenance, for hosts with tls = auto. */
