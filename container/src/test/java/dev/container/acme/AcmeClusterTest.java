@@ -200,6 +200,30 @@ class AcmeClusterTest {
         }
     }
 
+    @Test
+    void a_node_that_dies_holding_the_order_lock_releases_it_and_another_node_orders() throws Exception {
+        PostgresStorage holder = storage(); // "test" sessions: the node that will die
+        try {
+            AcmeStorage names = new AcmeStorage(holder, dir, pebble.directory());
+            Storage.Lease held = holder.tryLock(names.orderLock("a.test")).orElseThrow();
+            start(config("b", pebble.httpPort(), pebble.tlsPort()));
+            await("B finding the order lock taken", Duration.ofSeconds(10),
+                    () -> logged("a.test: another node is ordering its certificate") == 1);
+
+            // the holder dies without a word: its database sessions end, and its lock with them
+            assertThat(postgres.terminate("test")).isGreaterThanOrEqualTo(1);
+            assertThat(held.held()).isFalse();
+
+            SSLContext trust = TestCerts.trusting(pebble.root());
+            X509Certificate onB = awaitCertificate(trust, pebble.tlsPort(), null, INSTALL_DEADLINE);
+            assertThat(onB.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("a.test");
+            assertThat(pebble.issued()).isEqualTo(1);
+            assertThat(logged("ordered a certificate for a.test")).isEqualTo(1);
+        } finally {
+            holder.close();
+        }
+    }
+
     private X509Certificate awaitCertificate(SSLContext trust, int port, X509Certificate other, Duration limit)
             throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
