@@ -66,6 +66,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     /** Whether the shared storage was found unreachable last time (said once in the log, and once when back). */
     private final AtomicBoolean storageDown = new AtomicBoolean();
     private ScheduledExecutorService sync;
+    private final boolean plainListener;
     private final AcmeClient client;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
@@ -138,6 +139,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         this.store = store;
         this.clock = clock;
         this.client = new AcmeClient(spec, storage, http01, store, plainListener);
+        this.plainListener = plainListener;
         Instant firstAriCheck = clock.instant().plus(spec.checkInterval());
         for (HostSpec host : autoHosts) {
             hosts.put(host.id(), new Managed(host, firstAriCheck));
@@ -161,6 +163,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
      */
     public void loadStored() {
         warnAboutStorage();
+        warnAboutTlsAlpnInCluster();
         for (Managed m : hosts.values()) {
             load(m);
         }
@@ -687,6 +690,22 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             return d.toMinutes() + " min";
         }
         return Math.max(d.toSeconds(), 0) + " s";
+    }
+
+    /** In a cluster only the ordering node answers tls-alpn-01: the CA must reach that node on 443. */
+    private void warnAboutTlsAlpnInCluster() {
+        if (!storage.shared()) {
+            return;
+        }
+        for (Managed m : hosts.values()) {
+            AcmeSpec.Challenge challenge = spec.challengeFor(m.host.id());
+            if (challenge == AcmeSpec.Challenge.TLS_ALPN_01
+                    || (challenge == AcmeSpec.Challenge.AUTO && !plainListener)) {
+                log.warn("acme: {}: tls-alpn-01 is answered by the node that orders only, not by the other nodes of the"
+                        + " cluster: the CA's validation on port 443 fails when it reaches another one. Use challenge ="
+                        + " http-01 with a plain HTTP listener (every node answers it)", m.name());
+            }
+        }
     }
 
     /** Storage that will not survive (a temp dir) or cannot be written leads into the CA's rate limits. */
