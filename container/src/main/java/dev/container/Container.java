@@ -37,8 +37,9 @@ import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.config.StorageSpec;
 import dev.container.storage.FileStorage;
-import dev.container.storage.PostgresStorage;
+import dev.container.storage.Node;
 import dev.container.storage.Storage;
+import dev.container.storage.StorageService;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
@@ -107,7 +108,7 @@ public final class Container implements AutoCloseable {
     private final Services services = new Services();
     /**
      * Where the state the nodes of a cluster share lives: the state directory ({@link FileStorage}),
-     * or the database of {@code storage { type = postgres }}.
+     * or the database of the storage part ({@link StorageService}, first in {@link #services}).
      */
     private Storage storage;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
@@ -193,7 +194,8 @@ public final class Container implements AutoCloseable {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
         if (plan.storage() instanceof StorageSpec.InPostgres shared) {
-            storage = services.start(new SharedStorage(shared)).storage; // first: the other parts keep their state in it
+            // first: the other parts keep their state in it
+            storage = services.start(new StorageService(shared, Node.self(Version.number(), startedAt))).storage();
         } else {
             storage = new FileStorage(plan.stateDir());
         }
@@ -829,37 +831,17 @@ public final class Container implements AutoCloseable {
         return localCertificate;
     }
 
-    /** The database of {@code storage { type = postgres }}: opened (and migrated) at start, closed at stop. */
-    private static final class SharedStorage implements Service {
-        private final StorageSpec.InPostgres spec;
-        private PostgresStorage storage;
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory's files, or the
+     * database of {@code storage { type = postgres }}. Null before the start.
+     */
+    public Storage storage() {
+        return storage;
+    }
 
-        SharedStorage(StorageSpec.InPostgres spec) {
-            this.spec = spec;
-        }
-
-        @Override
-        public String name() {
-            return "storage";
-        }
-
-        @Override
-        public void start() {
-            storage = PostgresStorage.open(spec, "container");
-            log.info("storage: {}", storage.describe());
-        }
-
-        @Override
-        public void stop() {
-            if (storage != null) {
-                storage.close();
-            }
-        }
-
-        @Override
-        public String describe() {
-            return storage == null ? "" : storage.describe();
-        }
+    /** The storage part of a cluster node (its database pool, the nodes' heartbeats); empty with files. */
+    public Optional<StorageService> storageService() {
+        return services.find(StorageService.class);
     }
 
     /** The ACME maintenance, for hosts with tls = auto. */
