@@ -219,7 +219,7 @@ public final class Container implements AutoCloseable {
         }
         CertificateManager acme = null;
         if (!plan.autoTlsHosts().isEmpty()) {
-            acme = new CertificateManager(plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
+            acme = new CertificateManager(storage, plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
             acme.onOrder(metrics.acmeOrders());
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once

@@ -1,6 +1,7 @@
 package dev.container.acme;
 
-import dev.container.storage.AtomicFiles;
+import dev.container.storage.Storage;
+import dev.container.storage.StorageException;
 import dev.container.config.AcmeSpec;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.KeyedCertificate;
@@ -105,19 +106,48 @@ final class AcmeClient {
     }
 
     private KeyPair accountKey() throws IOException {
-        Path file = storage.accountKey();
-        if (Files.exists(file)) {
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+        if (!storage.shared()) {
+            return accountKeyIn(storage.storage());
+        }
+        // the nodes of a new cluster make one account: the first creates the key, the others read it
+        try (Storage.Lease ignored = storage.storage().lock(storage.accountLock(), Duration.ofMinutes(1))) {
+            return accountKeyIn(storage.storage());
+        } catch (StorageException e) {
+            throw new IOException("cannot read the account key from " + storage.storage().describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private KeyPair accountKeyIn(Storage shared) throws IOException {
+        String name = storage.accountKeyName();
+        Path file = storage.where(name);
+        Optional<byte[]> stored;
+        try {
+            stored = shared.get(name);
+        } catch (StorageException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (stored.isPresent()) {
+            try (Reader in = new java.io.StringReader(new String(stored.get(), StandardCharsets.US_ASCII))) {
                 return KeyPem.read(in);
             } catch (IOException | RuntimeException e) {
-                Path aside = file.resolveSibling("account.key.unreadable-" + Instant.now().getEpochSecond());
-                Files.move(file, aside);
+                String aside = name + ".unreadable-" + Instant.now().getEpochSecond();
+                if (storage.shared()) {
+                    shared.putSecret(aside, stored.get());
+                    shared.delete(name);
+                } else {
+                    Files.move(file, storage.where(aside));
+                }
                 log.error("acme: the account key {} does not read ({}); moved it to {} and creating a new account",
-                        file, e.getMessage(), aside.getFileName());
+                        file, e.getMessage(), storage.where(aside).getFileName());
             }
         }
         KeyPair key = ecKey();
-        AtomicFiles.write(file, KeyPem.keyPair(key), true);
+        try {
+            shared.putSecret(name, KeyPem.keyPair(key).getBytes(StandardCharsets.US_ASCII));
+        } catch (StorageException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         log.info("acme: created the account key {}", file);
         return key;
     }
@@ -218,7 +248,19 @@ final class AcmeClient {
             Http01Challenge c = authorization.findChallenge(Http01Challenge.class).orElseThrow(
                     () -> new AcmeException("the CA offers no http-01 challenge for " + domain));
             http01.put(c.getToken(), c.getAuthorization());
-            withdraw = () -> http01.remove(c.getToken());
+            Optional<String> shared = storage.shared() ? AcmeStorage.tokenName(c.getToken()) : Optional.empty();
+            // in a cluster the CA may ask any node: they find the answer in the storage
+            shared.ifPresent(name -> storage.storage().put(name, c.getAuthorization().getBytes(StandardCharsets.US_ASCII)));
+            withdraw = () -> {
+                http01.remove(c.getToken());
+                shared.ifPresent(name -> {
+                    try {
+                        storage.storage().delete(name);
+                    } catch (StorageException e) {
+                        log.debug("acme: cannot remove the answered http-01 token {}: {}", name, e.getMessage());
+                    }
+                });
+            };
             challenge = c;
         } else {
             TlsAlpn01Challenge c = authorization.findChallenge(TlsAlpn01Challenge.class).orElseThrow(

@@ -1,7 +1,9 @@
 package dev.container.acme;
 
-import dev.container.storage.AtomicFiles;
 import dev.container.StartupError;
+import dev.container.storage.FileStorage;
+import dev.container.storage.Storage;
+import dev.container.storage.StorageException;
 import dev.container.config.AcmeSpec;
 import dev.container.config.HostSpec;
 import dev.container.tls.CertificateStore;
@@ -15,9 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
@@ -33,16 +40,33 @@ import org.slf4j.LoggerFactory;
  * due ({@link RenewalPolicy}: a third of the lifetime left, or the CA's ARI window), every check
  * interval. Failures are logged with what to do and retried with backoff; a certificate that
  * fails to renew keeps serving. The server never waits for the CA. {@link #update} (a reload)
- * changes the hosts without cancelling an order in flight. Thread-safe.
+ * changes the hosts without cancelling an order in flight.
+ *
+ * <p>In a cluster ({@code storage { type = postgres }}) the account, the certificates and the
+ * pending http-01 tokens are in the shared {@link Storage}. A node orders a host's certificate
+ * only while it holds that host's lock there ({@link AcmeStorage#orderLock}); a node that finds
+ * it taken leaves the order to its holder and takes the result from the storage. Every
+ * {@link #SYNC_INTERVAL} a thread ({@code acme-sync}) installs a certificate the storage has that
+ * is newer than the one served (another node ordered or renewed it). When the database cannot be
+ * reached the certificates held keep serving and orders wait; the log says so once, and once
+ * when it is back. Thread-safe.
  */
 public final class CertificateManager implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
+    /** How often a node of a cluster looks in the storage for certificates other nodes ordered. */
+    public static final Duration SYNC_INTERVAL = Duration.ofSeconds(20);
 
     private final AcmeSpec spec;
     private final Path stateDir;
     private final AcmeStorage storage;
     private final CertificateStore store;
-    private final Http01Responder http01 = new Http01Responder();
+    private final Http01Responder http01;
+    /** In a cluster: how often the storage is looked at for newer certificates (and a taken lock tried again). */
+    private final Duration syncInterval;
+    /** Whether the shared storage was found unreachable last time (said once in the log, and once when back). */
+    private final AtomicBoolean storageDown = new AtomicBoolean();
+    private ScheduledExecutorService sync;
+    private final boolean plainListener;
     private final AcmeClient client;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
@@ -69,6 +93,8 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         volatile boolean renewRequested;
         /** The PEM of the served certificate when storing it failed; stored at the next check. */
         volatile String unstored;
+        /** The stored bytes last looked at (by {@link #sync}), so unchanged ones are not parsed again. */
+        volatile byte[] seen;
 
         Managed(HostSpec host, Instant firstAriCheck) {
             this.host = host;
@@ -85,17 +111,35 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
      */
     public CertificateManager(Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts, CertificateStore store,
                               boolean plainListener) {
-        this(stateDir, spec, autoHosts, store, plainListener, Clock.systemUTC());
+        this(new FileStorage(stateDir), stateDir, spec, autoHosts, store, plainListener);
+    }
+
+    /**
+     * With the ACME state in shared (the state directory's files, or a cluster's database).
+     *
+     * @param plainListener whether the server has a plain HTTP listener (http-01 can be answered)
+     */
+    public CertificateManager(Storage shared, Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts,
+                              CertificateStore store, boolean plainListener) {
+        this(shared, stateDir, spec, autoHosts, store, plainListener, Clock.systemUTC(), SYNC_INTERVAL);
     }
 
     CertificateManager(Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts, CertificateStore store,
                        boolean plainListener, Clock clock) {
+        this(new FileStorage(stateDir), stateDir, spec, autoHosts, store, plainListener, clock, SYNC_INTERVAL);
+    }
+
+    CertificateManager(Storage shared, Path stateDir, AcmeSpec spec, List<HostSpec> autoHosts, CertificateStore store,
+                       boolean plainListener, Clock clock, Duration syncInterval) {
         this.spec = spec;
         this.stateDir = stateDir;
-        this.storage = new AcmeStorage(stateDir, spec.directory());
+        this.storage = new AcmeStorage(shared, stateDir, spec.directory());
+        this.http01 = new Http01Responder(storage.shared() ? shared : null);
+        this.syncInterval = syncInterval;
         this.store = store;
         this.clock = clock;
         this.client = new AcmeClient(spec, storage, http01, store, plainListener);
+        this.plainListener = plainListener;
         Instant firstAriCheck = clock.instant().plus(spec.checkInterval());
         for (HostSpec host : autoHosts) {
             hosts.put(host.id(), new Managed(host, firstAriCheck));
@@ -119,6 +163,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
      */
     public void loadStored() {
         warnAboutStorage();
+        warnAboutTlsAlpnInCluster();
         for (Managed m : hosts.values()) {
             load(m);
         }
@@ -132,6 +177,15 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         thread = new Thread(this::loop, "acme-maintenance");
         thread.setDaemon(true);
         thread.start();
+        if (storage.shared()) {
+            sync = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "acme-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            sync.scheduleWithFixedDelay(this::syncAll, syncInterval.toMillis(), syncInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -227,13 +281,21 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     }
 
     private void load(Managed m) {
-        Path file = storage.pemFile(m.name());
-        if (!Files.exists(file)) {
+        String name = storage.certificateName(m.name());
+        Optional<byte[]> bytes;
+        try {
+            bytes = storage.storage().get(name);
+        } catch (StorageException e) {
+            log.error("acme: {}: cannot read the stored certificate ({}); trying again later", m.name(), e.getMessage());
             return;
         }
+        if (bytes.isEmpty()) {
+            return;
+        }
+        m.seen = bytes.get();
         KeyedCertificate stored;
         try {
-            stored = KeyedCertificate.read(file, file);
+            stored = KeyedCertificate.parse(storage.where(name), bytes.get());
         } catch (StartupError e) {
             log.error("acme: {}: the stored certificate does not read ({}); ordering a new one", m.name(), e.getMessage());
             return;
@@ -247,6 +309,82 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         store.install(m.host.id(), stored);
         log.info("acme: {}: serving the stored certificate, valid until {} (issued by {})", m.name(),
                 stored.leaf().getNotAfter().toInstant(), CertificateInfo.issuer(stored.leaf()));
+    }
+
+    /** One turn of acme-sync: every host's stored certificate, installed when newer than the one served. */
+    private void syncAll() {
+        try {
+            for (Managed m : List.copyOf(hosts.values())) {
+                if (closed) {
+                    return;
+                }
+                sync(m);
+            }
+            storageBack();
+        } catch (StorageException e) {
+            storageLost(e);
+        } catch (RuntimeException e) {
+            log.error("acme: unexpected failure looking for new certificates in {}", storage.storage().describe(), e);
+        }
+    }
+
+    /**
+     * Installs m's stored certificate when it differs from the one served and is not older
+     * (another node ordered or renewed it); true when it did. Throws StorageException when the
+     * storage cannot be read.
+     */
+    private boolean sync(Managed m) {
+        String name = storage.certificateName(m.name());
+        Optional<byte[]> bytes = storage.storage().get(name);
+        if (bytes.isEmpty() || Arrays.equals(bytes.get(), m.seen)) {
+            return false;
+        }
+        KeyedCertificate stored;
+        try {
+            stored = KeyedCertificate.parse(storage.where(name), bytes.get());
+        } catch (StartupError e) {
+            m.seen = bytes.get();
+            log.warn("acme: {}: the certificate another node stored does not read ({}); keeping the one served",
+                    m.name(), e.getMessage());
+            return false;
+        }
+        synchronized (m) {
+            m.seen = bytes.get();
+            KeyedCertificate current = m.certificate;
+            if (current != null && (current.leaf().equals(stored.leaf())
+                    || stored.leaf().getNotBefore().before(current.leaf().getNotBefore()))) {
+                return false;
+            }
+            if (!stored.names().containsAll(m.host.names()) || hosts.get(m.host.id()) != m) {
+                return false;
+            }
+            m.certificate = stored;
+            m.failures = 0;
+            m.nextAttempt = Instant.EPOCH;
+            m.lastError = null;
+            m.lastErrorAt = null;
+            m.ariTime = Optional.empty();
+            m.ariWindow = Optional.empty();
+            m.nextAriCheck = clock.instant().plus(spec.checkInterval());
+            store.install(m.host.id(), stored);
+        }
+        log.info("acme: {}: installed the certificate another node stored, valid until {}", m.name(),
+                stored.leaf().getNotAfter().toInstant());
+        return true;
+    }
+
+    /** Says once that the shared storage cannot be reached, and what goes on meanwhile. */
+    private void storageLost(StorageException e) {
+        if (storageDown.compareAndSet(false, true)) {
+            log.warn("acme: cannot reach {} ({}); the certificates held keep serving, orders and renewals wait until"
+                    + " it is back", storage.storage().describe(), e.getMessage());
+        }
+    }
+
+    private void storageBack() {
+        if (storageDown.compareAndSet(true, false)) {
+            log.info("acme: {} is reachable again; orders and renewals go on", storage.storage().describe());
+        }
     }
 
     private void loop() {
@@ -298,15 +436,16 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         storeUnstored(m);
         KeyedCertificate current = m.certificate;
         if (current == null) {
+            boolean asked = m.renewRequested;
             m.renewRequested = false;
-            obtain(m, Optional.empty());
+            order(m, Optional.empty(), asked);
             return;
         }
         if (m.renewRequested) {
             m.renewRequested = false;
             log.info("acme: {}: renewing the certificate valid until {} (asked for)", m.name(),
                     current.leaf().getNotAfter().toInstant());
-            obtain(m, Optional.of(current.leaf()));
+            order(m, Optional.of(current.leaf()), true);
             return;
         }
         X509Certificate leaf = current.leaf();
@@ -322,7 +461,50 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             log.info("acme: {}: renewing the certificate valid until {} ({})", m.name(), notAfter,
                     byAri ? "inside the CA's renewal window (ARI)" : "less than " + (spec.renewBefore().isPresent()
                             ? "renew-before " + spec.renewBefore().get() : "a third of its lifetime") + " left");
-            obtain(m, Optional.of(leaf));
+            order(m, Optional.of(leaf), false);
+        }
+    }
+
+    /**
+     * {@link #obtain} on one machine; in a cluster only while holding the host's order lock, and
+     * only when the storage has no newer certificate than the one served (another node's order,
+     * which is installed instead). A node that finds the lock taken tries again after the sync
+     * interval, by when the holder has usually stored what it ordered.
+     */
+    private void order(Managed m, Optional<X509Certificate> replacing, boolean asked) throws InterruptedException {
+        if (!storage.shared()) {
+            obtain(m, replacing);
+            return;
+        }
+        Optional<Storage.Lease> lease;
+        try {
+            lease = storage.storage().tryLock(storage.orderLock(m.name()));
+        } catch (StorageException e) {
+            storageLost(e);
+            m.renewRequested |= asked;
+            m.nextAttempt = clock.instant().plus(syncInterval);
+            return;
+        }
+        if (lease.isEmpty()) {
+            log.info("acme: {}: another node is ordering its certificate; this one installs it from the storage",
+                    m.name());
+            m.renewRequested |= asked;
+            m.nextAttempt = clock.instant().plus(syncInterval);
+            return;
+        }
+        try (Storage.Lease held = lease.get()) {
+            try {
+                if (sync(m)) {
+                    return; // another node ordered it while this one waited: no second order
+                }
+            } catch (StorageException e) {
+                storageLost(e);
+                m.renewRequested |= asked;
+                m.nextAttempt = clock.instant().plus(syncInterval);
+                return;
+            }
+            storageBack();
+            obtain(m, replacing);
         }
     }
 
@@ -332,12 +514,13 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         if (pem == null) {
             return;
         }
-        Path file = storage.pemFile(m.name());
+        String name = storage.certificateName(m.name());
+        Path file = storage.where(name);
         try {
-            AtomicFiles.write(file, pem, true);
+            storage.storage().putSecret(name, pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             m.unstored = null;
             log.info("acme: {}: stored the certificate served from memory in {}", m.name(), file);
-        } catch (IOException e) {
+        } catch (StorageException e) {
             log.debug("acme: {}: still cannot store the certificate in {}: {}", m.name(), file, e.getMessage());
         }
     }
@@ -371,13 +554,16 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             X509Certificate leaf = issued.chain().get(0);
             log.info("acme: {}: issued by {}, valid until {} ({} ms)", m.name(), CertificateInfo.issuer(leaf),
                     leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);
-            Path file = storage.pemFile(m.name());
+            String name = storage.certificateName(m.name());
+            Path file = storage.where(name);
             KeyedCertificate fresh;
             try {
-                AtomicFiles.write(file, issued.pem(), true);
-                fresh = KeyedCertificate.read(file, file);
+                byte[] pem = issued.pem().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                storage.storage().putSecret(name, pem);
+                fresh = KeyedCertificate.parse(file, storage.storage().get(name).orElse(new byte[0]));
+                m.seen = pem;
                 m.unstored = null;
-            } catch (IOException e) {
+            } catch (StorageException e) {
                 // A full disk, say. Ordering again would meet the same disk and spend the CA's rate
                 // limits (Let's Encrypt: 5 certificates for the same names a week): serve this one from
                 // memory and store it at a later check.
@@ -396,18 +582,20 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
                 return;
             }
             orders.ordered("issued");
-            m.certificate = fresh;
-            m.failures = 0;
-            m.nextAttempt = Instant.EPOCH;
-            m.lastError = null;
-            m.lastErrorAt = null;
-            m.ariTime = Optional.empty();
-            m.ariWindow = Optional.empty();
-            m.nextAriCheck = clock.instant().plus(spec.checkInterval());
-            store.install(m.host.id(), fresh);
+            synchronized (m) {
+                m.certificate = fresh;
+                m.failures = 0;
+                m.nextAttempt = Instant.EPOCH;
+                m.lastError = null;
+                m.lastErrorAt = null;
+                m.ariTime = Optional.empty();
+                m.ariWindow = Optional.empty();
+                m.nextAriCheck = clock.instant().plus(spec.checkInterval());
+                store.install(m.host.id(), fresh);
+            }
             log.info("acme: {}: installed; new connections get the certificate valid until {}", m.name(),
                     leaf.getNotAfter().toInstant());
-        } catch (AcmeException | IOException | StartupError e) {
+        } catch (AcmeException | IOException | StartupError | StorageException e) {
             if (closed) {
                 log.info("acme: {}: the order was cut short by the shutdown; the next start orders again", m.name());
                 return;
@@ -504,8 +692,27 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         return Math.max(d.toSeconds(), 0) + " s";
     }
 
+    /** In a cluster only the ordering node answers tls-alpn-01: the CA must reach that node on 443. */
+    private void warnAboutTlsAlpnInCluster() {
+        if (!storage.shared()) {
+            return;
+        }
+        for (Managed m : hosts.values()) {
+            AcmeSpec.Challenge challenge = spec.challengeFor(m.host.id());
+            if (challenge == AcmeSpec.Challenge.TLS_ALPN_01
+                    || (challenge == AcmeSpec.Challenge.AUTO && !plainListener)) {
+                log.warn("acme: {}: tls-alpn-01 is answered by the node that orders only, not by the other nodes of the"
+                        + " cluster: the CA's validation on port 443 fails when it reaches another one. Use challenge ="
+                        + " http-01 with a plain HTTP listener (every node answers it)", m.name());
+            }
+        }
+    }
+
     /** Storage that will not survive (a temp dir) or cannot be written leads into the CA's rate limits. */
     private void warnAboutStorage() {
+        if (storage.shared()) {
+            return; // in the database, not the state directory
+        }
         Path dir = stateDir.toAbsolutePath().normalize();
         List<Path> temporary = new ArrayList<>(List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm")));
         temporary.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize());
@@ -558,8 +765,13 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     public void close() {
         closed = true;
         Thread t;
+        ScheduledExecutorService s;
         synchronized (this) {
             t = thread;
+            s = sync;
+        }
+        if (s != null) {
+            s.shutdownNow();
         }
         synchronized (wake) {
             wake.notifyAll();

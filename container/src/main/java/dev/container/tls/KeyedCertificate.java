@@ -65,9 +65,23 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         if (CertSpec.looksLikePkcs12(certFile)) {
             throw new StartupError(certFile + ": this is a PKCS#12 file, not PEM: give it alone, without a key file", null);
         }
+        return read(certFile, pemObjects(certFile), keyFile, pemObjects(keyFile), password);
+    }
+
+    /**
+     * Reads and checks a chain and its unencrypted key from PEM text held in memory (as a
+     * database keeps it); where names it in messages, and becomes {@link #certFile()}.
+     */
+    public static KeyedCertificate parse(Path where, byte[] pem) {
+        List<Object> objects = pemObjects(where, new java.io.StringReader(new String(pem, StandardCharsets.US_ASCII)));
+        return read(where, objects, where, objects, Optional.empty());
+    }
+
+    private static KeyedCertificate read(Path certFile, List<Object> certObjects, Path keyFile, List<Object> keyObjects,
+                                         Optional<String> password) {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter certs = new JcaX509CertificateConverter();
-        for (Object o : pemObjects(certFile)) {
+        for (Object o : certObjects) {
             if (o instanceof X509CertificateHolder holder) {
                 try {
                     chain.add(certs.getCertificate(holder));
@@ -82,7 +96,7 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         PrivateKey key = null;
         JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
         try {
-            for (Object o : pemObjects(keyFile)) {
+            for (Object o : keyObjects) {
                 if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                     o = decrypt(keyFile, encrypted, password);
                 } else if (o instanceof PEMEncryptedKeyPair encrypted) {
@@ -166,9 +180,16 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
     }
 
     private static List<Object> pemObjects(Path file) {
+        try {
+            return pemObjects(file, Files.newBufferedReader(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new StartupError(file + ": cannot read PEM: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Object> pemObjects(Path file, Reader text) {
         List<Object> objects = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-             PEMParser parser = new PEMParser(in)) {
+        try (Reader in = text; PEMParser parser = new PEMParser(in)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 objects.add(o);
             }

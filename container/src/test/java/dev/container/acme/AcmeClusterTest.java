@@ -1,0 +1,269 @@
+package dev.container.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.container.Container;
+import dev.container.config.ConfigFile;
+import dev.container.config.StorageKey;
+import dev.container.config.StorageSpec;
+import dev.container.storage.PostgresStorage;
+import dev.container.storage.Storage;
+import dev.container.testing.Postgres;
+import dev.container.tls.TestCerts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ACME in a cluster: two nodes (two containers in this process) sharing one real PostgreSQL
+ * ({@code storage { type = postgres }}) and one real CA (Pebble) for the same name. Pebble
+ * validates on node B's ports; node A orders (B finds the order lock taken): so B answers the
+ * http-01 challenge from the token A stored, Pebble issues exactly once, and both serve the
+ * certificate. A renewal on A installs on both; with the database stopped both keep serving
+ * and say so once, and go on when it is back.
+ */
+class AcmeClusterTest {
+    @RegisterExtension
+    static final Postgres postgres = new Postgres();
+    /** The nodes' sync interval (CertificateManager.SYNC_INTERVAL) and some slack: "within a minute". */
+    private static final Duration INSTALL_DEADLINE = CertificateManager.SYNC_INTERVAL.plusSeconds(25);
+
+    @TempDir
+    Path dir;
+
+    private Pebble pebble;
+    private final List<Container> containers = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private Logger containerLog;
+    private Level levelBefore;
+    private String url;
+    private Path keyFile;
+    private final byte[] key = new byte[32];
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Pebble.assumeInstalled();
+        Postgres.assumeInstalled();
+        pebble = new Pebble(dir.resolve("pebble"), Pebble.freePort(), Pebble.freePort()).start();
+        url = postgres.freshDatabase();
+        keyFile = dir.resolve("storage.key");
+        new java.security.SecureRandom().nextBytes(key);
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n");
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        containerLog = (Logger) LoggerFactory.getLogger("container");
+        levelBefore = containerLog.getLevel();
+        containerLog.setLevel(Level.INFO);
+        log.start();
+        containerLog.addAppender(log);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        containers.forEach(Container::close);
+        if (containerLog != null) {
+            containerLog.detachAppender(log);
+            containerLog.setLevel(levelBefore);
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+        postgres.start(); // a test that stopped it left it so only when it failed
+    }
+
+    /** A node with a.test on tls = auto, its state in the shared database, on these ports. */
+    private Path config(String node, int httpPort, int httpsPort) throws IOException {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "hello from the cluster\n");
+        Path file = dir.resolve(node + ".conf");
+        Files.writeString(file, """
+                listeners = ["127.0.0.1:%d", { host = "127.0.0.1", port = %d, tls = true }]
+                state-dir = "%s"
+                hosts {
+                  h0 { names = ["a.test"], default = true, tls = auto }
+                }
+                static = [{ dir = "%s", hosts = [h0] }]
+                storage {
+                  type = postgres
+                  url = "%s"
+                  user = "%s"
+                  password = "%s"
+                  key-file = "%s"
+                }
+                acme {
+                  directory = "%s"
+                  trust = "%s"
+                  email = "test@example.com"
+                  agree-terms = true
+                  check-interval = 500ms
+                  challenge = http-01
+                }
+                """.formatted(httpPort, httpsPort, dir.resolve("state-" + node), site, url, postgres.user(),
+                postgres.password(), keyFile, pebble.directory(), pebble.trustFile()));
+        return file;
+    }
+
+    private Container start(Path config) {
+        Container container = Container.start(ConfigFile.load(config));
+        containers.add(container);
+        return container;
+    }
+
+    /** The test's own view of the shared storage (a third "node"), for the lock and the rows. */
+    private PostgresStorage storage() throws Exception {
+        return PostgresStorage.open(new StorageSpec.InPostgres(url, Optional.of(postgres.user()),
+                Optional.of(postgres.password()), StorageKey.of(key, "test"), 2), "test");
+    }
+
+    @Test
+    void one_order_for_two_nodes_the_other_node_answers_the_challenge_renewals_install_on_both() throws Exception {
+        int aHttp = Pebble.freePort();
+        int aHttps = Pebble.freePort();
+        AcmeStorage names;
+        try (PostgresStorage shared = storage()) {
+            names = new AcmeStorage(shared, dir, pebble.directory());
+            // B starts while the order lock is held: it leaves the order to the holder
+            try (Storage.Lease held = shared.tryLock(names.orderLock("a.test")).orElseThrow()) {
+                start(config("b", pebble.httpPort(), pebble.tlsPort()));
+                await("B finding the order lock taken", Duration.ofSeconds(10),
+                        () -> logged("a.test: another node is ordering its certificate") == 1);
+            }
+            // A orders (B looks again only after its sync interval); Pebble validates on B's port 80
+            start(config("a", aHttp, aHttps));
+            SSLContext trust = TestCerts.trusting(pebble.root());
+
+            X509Certificate onA = awaitCertificate(trust, aHttps, null, Duration.ofSeconds(30));
+            X509Certificate onB = awaitCertificate(trust, pebble.tlsPort(), null, INSTALL_DEADLINE);
+
+            assertThat(onB).isEqualTo(onA);
+            assertThat(pebble.issued()).as("orders Pebble issued").isEqualTo(1);
+            assertThat(logged("ordered a certificate for a.test")).isEqualTo(1);
+            assertThat(logged("http-01 challenge for a.test passed")).as("B answered A's challenge").isEqualTo(1);
+            assertThat(logged("installed the certificate another node stored")).isEqualTo(1);
+            assertThat(TlsProbe.get(trust, pebble.tlsPort(), "a.test", "/index.html")).isEqualTo(200);
+            assertThat(TlsProbe.get(trust, aHttps, "a.test", "/index.html")).isEqualTo(200);
+            // the key is encrypted at rest; the tokens were removed once answered
+            try (Connection c = postgres.admin(url); Statement s = c.createStatement();
+                 ResultSet rows = s.executeQuery("SELECT name, content, secret FROM container_blobs ORDER BY name")) {
+                List<String> stored = new ArrayList<>();
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                    if (rows.getString(1).endsWith(".pem") || rows.getString(1).endsWith(".key")) {
+                        assertThat(rows.getBoolean(3)).as(rows.getString(1) + " is a secret").isTrue();
+                        assertThat(new String(rows.getBytes(2), StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
+                    }
+                }
+                assertThat(stored).containsExactly(names.accountKeyName(), names.certificateName("a.test"));
+            }
+            assertThat(Files.exists(dir.resolve("state-a").resolve("acme"))).as("nothing of ACME in the state dir").isFalse();
+
+            // a renewal asked of A: ordered once more, installed on both
+            dev.container.admin.AdminClient.forStateDir(dir.resolve("state-a")).post("certificates/a.test/renew");
+            X509Certificate renewedOnA = awaitCertificate(trust, aHttps, onA, Duration.ofSeconds(30));
+            X509Certificate renewedOnB = awaitCertificate(trust, pebble.tlsPort(), onB, INSTALL_DEADLINE);
+            assertThat(renewedOnB).isEqualTo(renewedOnA);
+            assertThat(pebble.issued()).isEqualTo(2);
+            assertThat(logged("http-01 challenge for a.test passed")).isEqualTo(2);
+
+            // the database goes away: both keep serving, the log says so once per node, and once when it is back
+            postgres.stop();
+            await("both nodes noticing the database is gone", INSTALL_DEADLINE.plusSeconds(30),
+                    () -> logged("the certificates held keep serving") == 2);
+            assertThat(TlsProbe.handshake(trust, aHttps, "a.test").leaf()).isEqualTo(renewedOnA);
+            assertThat(TlsProbe.handshake(trust, pebble.tlsPort(), "a.test").leaf()).isEqualTo(renewedOnA);
+            postgres.start();
+            await("both nodes finding the database back", INSTALL_DEADLINE.plusSeconds(30),
+                    () -> logged("is reachable again") == 2);
+            assertThat(logged("the certificates held keep serving")).isEqualTo(2);
+            assertThat(pebble.issued()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a_node_that_dies_holding_the_order_lock_releases_it_and_another_node_orders() throws Exception {
+        PostgresStorage holder = storage(); // "test" sessions: the node that will die
+        try {
+            AcmeStorage names = new AcmeStorage(holder, dir, pebble.directory());
+            Storage.Lease held = holder.tryLock(names.orderLock("a.test")).orElseThrow();
+            start(config("b", pebble.httpPort(), pebble.tlsPort()));
+            await("B finding the order lock taken", Duration.ofSeconds(10),
+                    () -> logged("a.test: another node is ordering its certificate") == 1);
+
+            // the holder dies without a word: its database sessions end, and its lock with them
+            assertThat(postgres.terminate("test")).isGreaterThanOrEqualTo(1);
+            assertThat(held.held()).isFalse();
+
+            SSLContext trust = TestCerts.trusting(pebble.root());
+            X509Certificate onB = awaitCertificate(trust, pebble.tlsPort(), null, INSTALL_DEADLINE);
+            assertThat(onB.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly("a.test");
+            assertThat(pebble.issued()).isEqualTo(1);
+            assertThat(logged("ordered a certificate for a.test")).isEqualTo(1);
+        } finally {
+            holder.close();
+        }
+    }
+
+    private X509Certificate awaitCertificate(SSLContext trust, int port, X509Certificate other, Duration limit)
+            throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                X509Certificate leaf = TlsProbe.handshake(trust, port, "a.test").leaf();
+                if (!leaf.equals(other)) {
+                    return leaf;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no new certificate for a.test on port " + port + " within " + limit.toSeconds()
+                + " s (last: " + last + ")\n" + logLines() + pebble.logs());
+    }
+
+    private long logged(String fragment) {
+        return List.copyOf(log.list).stream().filter(e -> e.getFormattedMessage().contains(fragment)).count();
+    }
+
+    private String logLines() {
+        StringBuilder text = new StringBuilder("--- container log\n");
+        for (ILoggingEvent e : List.copyOf(log.list)) {
+            text.append(e.getThreadName()).append(' ').append(e.getLevel()).append(' ')
+                    .append(e.getFormattedMessage()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what + "\n"
+                        + logLines());
+            }
+            Thread.sleep(100);
+        }
+    }
+}
