@@ -62,9 +62,12 @@ public final class PostgresStorage implements Storage, AutoCloseable {
      */
     public static PostgresStorage open(StorageSpec.InPostgres spec, String applicationName) {
         HikariDataSource pool = Database.pool(spec, POOL_NAME, spec.poolMax(), applicationName);
-        try {
-            Schema.Migrated migrated = Schema.migrate(pool);
+        try (Connection lockSession = Database.connect(spec, applicationName)) {
+            Schema.Migrated migrated = Schema.migrate(pool, lockSession);
             return new PostgresStorage(spec, applicationName, pool, migrated);
+        } catch (SQLException e) {
+            pool.close();
+            throw Database.failure("cannot connect to " + Database.where(spec), e);
         } catch (RuntimeException e) {
             pool.close();
             if (e instanceof StorageException) {

@@ -1,10 +1,12 @@
 package dev.container.storage;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -14,14 +16,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * files in {@code db/postgres/} of the container's jar ({@code V1__...sql}: blobs and node
  * heartbeats; {@code V2}: Quartz's job store). Flyway's history is the table
  * {@value #HISTORY_TABLE} (not Flyway's default, which an app of the same database may use). Two
- * nodes migrating at once do not race: Flyway holds a PostgreSQL advisory lock while it migrates,
- * and the second one finds the work done ({@code V10}: the sessions of distributable apps).
- * Stateless; thread-safe.
+ * nodes migrating at once do not race: each migrates under a PostgreSQL advisory lock of its own
+ * (around Flyway's, which does not cover its first look at the database), and the second one
+ * finds the work done ({@code V10}: the sessions of distributable apps). Stateless; thread-safe.
  */
 public final class Schema {
     /** Where the migrations are, on the class path (in the shaded jar too). */
     public static final String LOCATION = "classpath:db/postgres";
     public static final String HISTORY_TABLE = "container_schema_history";
+    /** The advisory lock the nodes migrate under, one at a time (not a storage name: it has a space). */
+    private static final String LOCK = "schema migration";
 
     private Schema() {
     }
@@ -35,34 +39,63 @@ public final class Schema {
     public record Migrated(String version, int applied) {
     }
 
-    /** Brings the schema of dataSource's database to the newest version this container has. */
+    /**
+     * {@link #migrate(DataSource, Connection)} with a lock session of its own: for a pool made by
+     * {@link Database#pool}, a connection made with the pool's settings outside it; for any other
+     * DataSource, one of its connections (so it needs one more than Flyway's two).
+     */
     public static Migrated migrate(DataSource dataSource) {
-        MigrateResult result = migrateOnce(dataSource, 1);
-        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
-                : current(dataSource).orElse("none");
-        return new Migrated(version, result.migrationsExecuted);
+        try (Connection lockSession = lockSession(dataSource)) {
+            return migrate(dataSource, lockSession);
+        } catch (SQLException e) {
+            throw Database.failure("cannot connect for the schema migration", e);
+        }
+    }
+
+    private static Connection lockSession(DataSource dataSource) throws SQLException {
+        if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.putAll(pool.getDataSourceProperties());
+            if (pool.getUsername() != null) {
+                properties.setProperty("user", pool.getUsername());
+            }
+            if (pool.getPassword() != null) {
+                properties.setProperty("password", pool.getPassword());
+            }
+            Connection c = new org.postgresql.Driver().connect(pool.getJdbcUrl(), properties);
+            if (c != null) {
+                return c;
+            }
+        }
+        return dataSource.getConnection();
     }
 
     /**
-     * Two nodes starting at once on a fresh database: the first has made the history table (empty
-     * until its first migration commits) when the second looks, finds a schema that is not empty
-     * but an empty history, and refuses to baseline it. Flyway's own lock orders the two once the
-     * history has a row, so the second tries again, a few times, a moment later.
+     * Brings the schema of dataSource's database to the newest version this container has,
+     * holding the advisory lock of the migrations on lockSession (a connection of the same
+     * database outside dataSource's pool) meanwhile. Flyway's own lock covers the migrations but not
+     * its first look at the database: a second node could find the first one's new, still empty,
+     * history table and refuse to baseline a schema that "already has one". Throws
+     * {@link StorageException} when the lock cannot be had.
      */
-    private static MigrateResult migrateOnce(DataSource dataSource, int attempt) {
+    public static Migrated migrate(DataSource dataSource, Connection lockSession) {
+        long key = PostgresStorage.key(LOCK);
+        try (Statement s = lockSession.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + key + ")");
+        } catch (SQLException e) {
+            throw Database.failure("cannot take the lock of the schema migration", e);
+        }
         try {
-            return flyway(dataSource).migrate();
-        } catch (FlywayException e) {
-            if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("Unable to baseline")) {
-                throw e;
+            MigrateResult result = flyway(dataSource).migrate();
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                    : current(dataSource).orElse("none");
+            return new Migrated(version, result.migrationsExecuted);
+        } finally {
+            try (Statement s = lockSession.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + key + ")");
+            } catch (SQLException e) {
+                // the session's end releases it
             }
-            try {
-                Thread.sleep(200L * attempt);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw e;
-            }
-            return migrateOnce(dataSource, attempt + 1);
         }
     }
 
