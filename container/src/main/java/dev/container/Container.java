@@ -411,7 +411,7 @@ public final class Container implements AutoCloseable {
         }
         plan = new Plan(listeners, next.apps(), next.statics(), plan.stateDir(), plan.shutdownTimeout(),
                 next.hosts(), plan.limits(), plan.logging(), plan.dev(), certs, plan.tlsProvider(), plan.tlsProfile(),
-                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics());
+                next.jobs(), plan.admin(), plan.acme(), next.logins(), plan.metrics(), plan.storage());
         server.reserveWorkers(appShares(plan));
         apps.clear();
         apps.putAll(nextApps);
@@ -593,6 +593,9 @@ public final class Container implements AutoCloseable {
         }
         if (!running.metrics().equals(next.metrics())) {
             changed.add("metrics");
+        }
+        if (!running.storage().equals(next.storage())) {
+            changed.add("storage");
         }
         return changed;
     }

@@ -32,7 +32,7 @@ public final class ConfigFile {
     /** The keys of the top level: the settings read here and the name of each section. */
     private static final List<String> TOP_LEVEL = List.of("listeners", "state-dir", "shutdown-timeout", "users",
             "logins", "certificates", "tls-provider", "tls-profile", "hosts", "apps", "static", "limits", "logging",
-            "jobs", "admin", "acme", "metrics");
+            "jobs", "admin", "acme", "metrics", "storage");
 
     /**
      * Every key the file may have, by section: "" is the top level, "apps[]" each element of the
@@ -43,24 +43,32 @@ public final class ConfigFile {
     static final Map<String, List<String>> KEYS = keys(Map.of("", TOP_LEVEL), ListenersSection.KEYS,
             CertificatesSection.KEYS, LoginsSection.KEYS, HostsSection.KEYS, AppsSection.KEYS, ResourcesSection.KEYS,
             StaticSection.KEYS, LimitsSection.KEYS, LoggingSection.KEYS, JobsSection.KEYS, JobActionsSection.KEYS,
-            AcmeSection.KEYS, MetricsSection.KEYS);
+            AcmeSection.KEYS, MetricsSection.KEYS, StorageSection.KEYS);
 
     /** The default HSTS max-age ({@link HostsSection#DEFAULT_HSTS_MAX_AGE}). */
     static final Duration DEFAULT_HSTS_MAX_AGE = HostsSection.DEFAULT_HSTS_MAX_AGE;
 
     private final String fileName;
     private final Path baseDir;
+    /** The environment, for what the file may leave to it (the storage key). */
+    private final Map<String, String> environment;
     private Optional<Users> users = Optional.empty();
 
-    private ConfigFile(Path file) {
+    private ConfigFile(Path file, Map<String, String> environment) {
         this.fileName = file.toString();
+        this.environment = environment;
         Path parent = file.toAbsolutePath().normalize().getParent();
         this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /** The plan the file describes, or a {@link ConfigError} with every problem in it. */
     public static Plan load(Path file) {
-        return new ConfigFile(file).read(file);
+        return load(file, System.getenv());
+    }
+
+    /** As {@link #load(Path)}, with that environment instead of the process's (for tests). */
+    static Plan load(Path file, Map<String, String> environment) {
+        return new ConfigFile(file, environment).read(file);
     }
 
     /** A file's plan and the users file it names, for flags to add apps to ({@link PlanBuilder}). */
@@ -77,7 +85,7 @@ public final class ConfigFile {
     }
 
     static Loaded loadWithUsers(Path file) {
-        ConfigFile reader = new ConfigFile(file);
+        ConfigFile reader = new ConfigFile(file, System.getenv());
         Plan plan = reader.read(file);
         return new Loaded(plan, reader.users);
     }
@@ -129,6 +137,7 @@ public final class ConfigFile {
         Optional<ListenerSpec> admin = jobsSection.admin(top);
         AcmeSpec acme = AcmeSection.read(top, hosts, listeners, hostsSection.challenges());
         MetricsSpec metrics = MetricsSection.read(top);
+        StorageSpec storage = StorageSection.read(top, environment);
         CertificatesSection.checkNeeded(top, listeners, hosts);
         top.finish();
         if (top.reading.problemCount() > 0) {
@@ -136,7 +145,7 @@ public final class ConfigFile {
         }
         List<AppSpec> withUsers = apps.stream().map(app -> app.withUsers(users)).toList();
         return new Plan(listeners, withUsers, statics, stateDir, shutdownTimeout, hosts, limits, logging, false, certs,
-                tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics);
+                tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics, storage);
     }
 
     /** Typesafe's message without its own "file: line: " prefix, which we print our way. */

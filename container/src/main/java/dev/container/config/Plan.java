@@ -27,14 +27,16 @@ import java.util.Set;
  * @param acme how hosts with {@code tls = auto} get their certificates
  * @param logins how logins against the users file are guarded (lockout)
  * @param metrics whether the server counts for Prometheus, and where else than the admin channel it serves them
+ * @param storage where the state several nodes may share lives: the state directory, or a database
  */
 public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
                    Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
                    LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
                    TlsProfile tlsProfile, List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme,
-                   LoginsSpec logins, MetricsSpec metrics) {
+                   LoginsSpec logins, MetricsSpec metrics, StorageSpec storage) {
     public Plan {
         Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(metrics, "metrics");
         jobs = List.copyOf(jobs);
         if (jobs.stream().map(JobSpec::name).distinct().count() != jobs.size()) {
@@ -66,6 +68,16 @@ public record Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<Static
                 throw new IllegalArgumentException("static " + mount.prefix() + " names an unknown host: " + mount.hosts());
             }
         }
+    }
+
+    /** A plan whose shared state lives in the state directory ({@link StorageSpec#FILES}). */
+    public Plan(List<ListenerSpec> listeners, List<AppSpec> apps, List<StaticSpec> statics,
+                Path stateDir, Duration shutdownTimeout, List<HostSpec> hosts, Limits limits,
+                LoggingSpec logging, boolean dev, List<CertSpec> certs, TlsProvider tlsProvider,
+                TlsProfile tlsProfile, List<JobSpec> jobs, Optional<ListenerSpec> admin, AcmeSpec acme,
+                LoginsSpec logins, MetricsSpec metrics) {
+        this(listeners, apps, statics, stateDir, shutdownTimeout, hosts, limits, logging, dev, certs, tlsProvider,
+                tlsProfile, jobs, admin, acme, logins, metrics, StorageSpec.FILES);
     }
 
     /** A plan for production (not dev mode). */

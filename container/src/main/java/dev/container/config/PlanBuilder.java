@@ -80,6 +80,7 @@ public final class PlanBuilder {
     private AcmeSpec acme = AcmeSpec.DEFAULT;
     private LoginsSpec logins = LoginsSpec.DEFAULT;
     private MetricsSpec metrics = MetricsSpec.DEFAULT;
+    private StorageSpec storage = StorageSpec.FILES;
     /** --metrics as given, checked in build() against the token (which may come after it). */
     private Optional<String> metricsFlag = Optional.empty();
     /** --domain names, for the default host, with certificates from ACME. */
@@ -105,6 +106,7 @@ public final class PlanBuilder {
         acme = plan.acme();
         logins = plan.logins();
         metrics = plan.metrics();
+        storage = plan.storage();
         certs.addAll(plan.certs());
         apps.addAll(plan.apps());
         statics.addAll(plan.statics());
@@ -503,7 +505,8 @@ public final class PlanBuilder {
                 .toList();
         var withUsers = apps.stream().map(a -> a.withUsers(users)).map(a -> migrate ? a : a.withMigrate(false)).toList();
         return new Plan(ls, withUsers, statics, stateDir.toAbsolutePath().normalize(), shutdownTimeout, hosts, limits,
-                logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics);
+                logFormatFlag.map(logging::withFormat).orElse(logging), dev, certs, tlsProvider, tlsProfile, jobs, admin, acme, logins, metrics,
+                storage);
     }
 
     /** Plain HTTP on :8080; in dev mode also HTTPS on localhost:8443, with the local CA's certificate. */

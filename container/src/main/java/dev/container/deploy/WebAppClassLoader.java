@@ -52,6 +52,8 @@ final class WebAppClassLoader extends URLClassLoader {
             "com.fasterxml.jackson.", "org.bouncycastle.", "org.conscrypt.", "com.typesafe.config.", "picocli.",
             "org.shredzone.acme4j.", "org.jboss.jandex.", "org.jose4j.", "io.micrometer.", "io.prometheus.",
             "org.HdrHistogram.", "org.jspecify.", "com.zaxxer.hikari.",
+            // the cluster storage's PostgreSQL driver and schema migrations (an app ships its own driver)
+            "org.postgresql.", "org.flywaydb.",
             // Tomcat's javax-to-jakarta migration tool, with the BCEL and Commons libraries it relocates there
             "org.apache.tomcat.jakartaee.");
 

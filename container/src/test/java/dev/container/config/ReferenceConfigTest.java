@@ -38,11 +38,28 @@ class ReferenceConfigTest {
         assertThat(plan.apps()).allSatisfy(app -> assertThat(app.users()).as("users of %s", app.contextPath()).isPresent());
     }
 
+    /**
+     * The keys of storage { type = postgres }, which the reference (a one-machine server) shows
+     * commented out, each on a line of its own: the line that shows it, by section and key.
+     */
+    private static final Map<String, Map<String, String>> COMMENTED = Map.of(
+            "storage", Map.of("url", "# url = ", "user", "# user = ", "password", "# password = ",
+                    "key-file", "# key-file = ", "pool", "# pool { "),
+            "storage.pool", Map.of("max", "# pool { max = "));
+
     @Test
-    void reference_sets_every_key_of_the_config_model() {
+    void reference_sets_every_key_of_the_config_model() throws Exception {
         ConfigObject root = ConfigFactory.parseFile(reference().toFile()).resolve().root();
         Map<String, Set<String>> found = new HashMap<>();
         collect(root, "", found);
+        String text = java.nio.file.Files.readString(reference());
+        for (var section : COMMENTED.entrySet()) {
+            for (var key : section.getValue().entrySet()) {
+                assertThat(text.lines().map(String::strip)).as("conf/container.conf shows %s.%s commented out",
+                        section.getKey(), key.getKey()).anyMatch(line -> line.startsWith(key.getValue()));
+                found.computeIfAbsent(section.getKey(), s -> new TreeSet<>()).add(key.getKey());
+            }
+        }
         for (var section : ConfigFile.KEYS.entrySet()) {
             assertThat(found.getOrDefault(section.getKey(), Set.of()))
                     .as("keys of section '%s' set in conf/container.conf", section.getKey())
@@ -76,6 +93,7 @@ class ReferenceConfigTest {
         assertThat(warmUp.schedule()).isEqualTo(new JobSpec.Every(Duration.ofHours(1), JobsSection.DEFAULT_DELAY));
         assertThat(plan.admin()).contains(JobsSection.DEFAULT_ADMIN);
         assertThat(plan.metrics()).isEqualTo(MetricsSpec.DEFAULT);
+        assertThat(plan.storage()).isEqualTo(StorageSpec.FILES);
         assertThat(plan.apps().get(0).resources().dataSources()).singleElement()
                 .satisfies(d -> assertThat(d.pool()).isEqualTo(DataSourceSpec.Pool.DEFAULT));
         assertThat(plan.apps().get(0).resources().jars()).isEmpty();
