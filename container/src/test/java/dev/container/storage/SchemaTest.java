@@ -24,6 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SchemaTest {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
+    /** V1 (blobs, nodes), V2 (Quartz's job store), V2.1 (the jobs' runs). */
+    private static final String NEWEST = "2.1";
+    private static final int MIGRATIONS = 3;
 
     private static StorageSpec.InPostgres spec(String url) {
         return new StorageSpec.InPostgres(url, Optional.of(postgres.user()), Optional.of(postgres.password()),
@@ -35,11 +38,12 @@ class SchemaTest {
         try (HikariDataSource pool = Database.pool(spec(postgres.freshDatabase()), "schema", 2, "schema")) {
             assertThat(Schema.current(pool)).isEmpty();
             Schema.Migrated first = Schema.migrate(pool);
-            assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo("1");
-            assertThat(first.applied()).isEqualTo(1);
-            assertThat(Schema.current(pool)).contains("1");
-            assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE);
-            assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated("1", 0));
+            assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo(NEWEST);
+            assertThat(first.applied()).isEqualTo(MIGRATIONS);
+            assertThat(Schema.current(pool)).contains(NEWEST);
+            assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE,
+                    "container_qrtz_triggers", "container_qrtz_scheduler_state", "container_job_runs");
+            assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated(NEWEST, 0));
         }
     }
 
@@ -49,11 +53,13 @@ class SchemaTest {
         try (Connection c = postgres.admin(url); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE orders (id int PRIMARY KEY)");
             s.execute("CREATE TABLE flyway_schema_history (installed_rank int)"); // the app's own Flyway, untouched
+            s.execute("CREATE TABLE qrtz_locks (sched_name varchar(120))"); // the app's own Quartz, untouched
             s.execute("ALTER TABLE orders OWNER TO " + postgres.user());
         }
         try (HikariDataSource pool = Database.pool(spec(url), "schema", 2, "schema")) {
-            assertThat(Schema.migrate(pool).version()).isEqualTo("1");
-            assertThat(tables(pool)).contains("orders", "flyway_schema_history", "container_blobs", "container_nodes");
+            assertThat(Schema.migrate(pool).version()).isEqualTo(NEWEST);
+            assertThat(tables(pool)).contains("orders", "flyway_schema_history", "qrtz_locks", "container_blobs",
+                    "container_nodes", "container_qrtz_locks");
         }
     }
 
@@ -77,10 +83,10 @@ class SchemaTest {
                 int applied = 0;
                 for (Future<Schema.Migrated> result : results) {
                     Schema.Migrated migrated = result.get(60, TimeUnit.SECONDS); // neither failed
-                    assertThat(migrated.version()).isEqualTo("1");
+                    assertThat(migrated.version()).isEqualTo(NEWEST);
                     applied += migrated.applied();
                 }
-                assertThat(applied).as("migrations applied by both nodes together, round %d", round).isEqualTo(1);
+                assertThat(applied).as("migrations applied by both nodes together, round %d", round).isEqualTo(MIGRATIONS);
                 try (Connection c = postgres.admin(url); Statement s = c.createStatement();
                      ResultSet rows = s.executeQuery("SELECT count(*) FROM " + Schema.HISTORY_TABLE
                              + " WHERE version = '1' AND success")) {
