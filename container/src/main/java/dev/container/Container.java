@@ -35,6 +35,11 @@ import dev.container.tls.TlsAlpnChallenges;
 import dev.container.tls.OcspStaples;
 import dev.container.tls.TlsContext;
 import dev.container.server.Route;
+import dev.container.config.StorageSpec;
+import dev.container.storage.FileStorage;
+import dev.container.storage.Node;
+import dev.container.storage.Storage;
+import dev.container.storage.StorageService;
 import dev.container.server.Router;
 import dev.container.server.Switch;
 import dev.container.server.Unavailable;
@@ -101,6 +106,11 @@ public final class Container implements AutoCloseable {
      * reverse; what the control API lists.
      */
     private final Services services = new Services();
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory ({@link FileStorage}),
+     * or the database of the storage part ({@link StorageService}, first in {@link #services}).
+     */
+    private Storage storage;
     /** The local CA's certificate, in dev mode for HTTPS without certificates of its own. */
     private Optional<CertSpec> localCertificate = Optional.empty();
     /** The HTTPS listeners' TLS provider (conscrypt or jdk, never auto); empty without HTTPS. */
@@ -183,6 +193,12 @@ public final class Container implements AutoCloseable {
     private void startAll() {
         LogSetup.apply(plan.logging()); // first: every line of this start in the plan's format
         prepareStateDir();
+        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
+            // first: the other parts keep their state in it
+            storage = services.start(new StorageService(shared, Node.self(Version.number(), startedAt))).storage();
+        } else {
+            storage = new FileStorage(plan.stateDir());
+        }
         metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
@@ -813,6 +829,19 @@ public final class Container implements AutoCloseable {
     /** The local CA's certificate files, when one is served. */
     Optional<CertSpec> localCertificate() {
         return localCertificate;
+    }
+
+    /**
+     * Where the state the nodes of a cluster share lives: the state directory's files, or the
+     * database of {@code storage { type = postgres }}. Null before the start.
+     */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The storage part of a cluster node (its database pool, the nodes' heartbeats); empty with files. */
+    public Optional<StorageService> storageService() {
+        return services.find(StorageService.class);
     }
 
     /** The ACME maintenance, for hosts with tls = auto. */

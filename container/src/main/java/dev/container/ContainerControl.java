@@ -9,6 +9,9 @@ import dev.container.config.CertSpec;
 import dev.container.config.ListenerSpec;
 import dev.container.config.Plan;
 import dev.container.jobs.JobStatus;
+import dev.container.storage.Heartbeat;
+import dev.container.storage.StorageException;
+import dev.container.storage.StorageService;
 import dev.container.tls.CertificateStore;
 import dev.container.tls.KeyedCertificate;
 import java.net.InetSocketAddress;
@@ -44,7 +47,26 @@ final class ContainerControl implements Control {
                 container.launcher().configFile().map(f -> f.toAbsolutePath().normalize()),
                 plan.stateDir().toAbsolutePath().normalize(), container.generation(),
                 container.tlsProvider().map(p -> p.configName()), container.draining(), listeners(), apps.size(), states,
-                certificates().size(), container.jobs().status().size(), container.lastReload(), container.services());
+                certificates().size(), container.jobs().status().size(), container.lastReload(), container.services(),
+                container.storageService().map(ContainerControl::cluster));
+    }
+
+    /** The cluster as this node's storage sees it; the nodes left out (and the error said) when they cannot be read. */
+    private static Cluster cluster(StorageService storage) {
+        List<Node> nodes = new ArrayList<>();
+        Optional<String> error = storage.lastError();
+        if (storage.reachable()) {
+            try {
+                for (Heartbeat.NodeState n : storage.nodes()) {
+                    nodes.add(new Node(n.node().id(), n.node().host(), n.node().pid(), n.node().version(),
+                            n.node().started(), n.node().lastSeen().orElse(n.node().started()), n.alive(), n.self()));
+                }
+            } catch (StorageException e) {
+                error = Optional.of(e.getMessage());
+            }
+        }
+        return new Cluster("postgres", storage.spec().safeUrl(), storage.schemaVersion(),
+                storage.reachable() && error.isEmpty(), storage.since(), error, storage.self().id(), nodes);
     }
 
     private List<Listener> listeners() {

@@ -89,6 +89,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         // HikariCP announces the start and shutdown of every app's pool at INFO; the app's own line says it
         // started, and a pool's trouble comes at WARN.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        // Flyway tells at INFO what it found and did to the cluster storage's schema; the storage's
+        // own line at start says the version and how many migrations were applied.
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
         // Tomcat's migration tool (javax WARs, deploy/JakartaMigration) says at INFO where it starts
         // and ends each archive in a WAR; the container logs one line per migrated app itself.
         context.getLogger("org.apache.tomcat.jakartaee").setLevel(Level.WARN);

@@ -57,6 +57,31 @@ public final class ApiJson {
             service.put("detail", v.detail());
             return service;
         }).toList());
+        m.put("cluster", s.cluster().map(ApiJson::cluster).orElse(null));
+        return m;
+    }
+
+    static Map<String, Object> cluster(Control.Cluster c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("storage", c.storage());
+        m.put("url", c.url());
+        m.put("schemaVersion", c.schemaVersion());
+        m.put("database", c.reachable() ? "reachable" : "unreachable");
+        m.put("since", c.since().toString());
+        m.put("error", c.error().orElse(null));
+        m.put("self", c.self());
+        m.put("nodes", c.nodes().stream().map(n -> {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("id", n.id());
+            node.put("host", n.host());
+            node.put("pid", n.pid());
+            node.put("version", n.version());
+            node.put("startedAt", n.startedAt().toString());
+            node.put("lastSeen", n.lastSeen().toString());
+            node.put("state", n.alive() ? "alive" : "gone");
+            node.put("self", n.self());
+            return node;
+        }).toList());
         return m;
     }
 

@@ -73,16 +73,47 @@ public interface Control {
      * @param appStates how many apps are in each state
      * @param lastReload the last reload (applied or refused) since the start
      * @param services the running parts in start order
+     * @param cluster the shared storage and the nodes of the cluster; empty with the state directory's storage
      */
     record Status(String version, long pid, Instant startedAt, Optional<Path> configFile, Path stateDir,
                   long generation, Optional<String> tlsProvider, boolean draining, List<Listener> listeners,
                   int apps, Map<AppState, Integer> appStates, int certificates, int jobs,
-                  Optional<ReloadOutcome> lastReload, List<ServiceView> services) {
+                  Optional<ReloadOutcome> lastReload, List<ServiceView> services, Optional<Cluster> cluster) {
         public Status {
             listeners = List.copyOf(listeners);
             appStates = Map.copyOf(appStates);
             services = List.copyOf(services);
         }
+    }
+
+    /**
+     * The cluster this server is a node of ({@code storage { type = postgres }}).
+     *
+     * @param storage "postgres"
+     * @param url the database's JDBC URL, without a password
+     * @param reachable whether the database answered this node's last heartbeat
+     * @param since since when it has been reachable, or not
+     * @param error why it is not (or why the nodes could not be read), one line
+     * @param self this node's id
+     * @param nodes every node's heartbeat row, oldest start first (empty when they cannot be read now)
+     */
+    record Cluster(String storage, String url, String schemaVersion, boolean reachable, Instant since,
+                   Optional<String> error, String self, List<Node> nodes) {
+        public Cluster {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
+     * A node of the cluster, as its heartbeat row shows it.
+     *
+     * @param id new at each start of the node's process
+     * @param lastSeen its last heartbeat (the database's clock)
+     * @param alive whether it was seen lately (within three heartbeats)
+     * @param self whether it is this server
+     */
+    record Node(String id, String host, long pid, String version, Instant startedAt, Instant lastSeen, boolean alive,
+                boolean self) {
     }
 
     /**

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "status",
         mixinStandardHelpOptions = true,
         description = {"Shows the running container: version, pid, uptime, config file, whether it is ready, "
-                + "listeners, apps, certificates, jobs, the last reload and the running services.",
+                + "listeners, apps, certificates, jobs, the last reload and the running services; for a node of a"
+                + " cluster (storage { type = postgres }), the database and every node's heartbeat.",
                 "Finds the server through STATE/admin.json (--state DIR, or the state-dir of --config FILE, default ./state)."},
         footer = {"", "Examples:", "  container status --config conf/demo.conf", "  container status --state state --json"})
 final class StatusCommand extends ServerCommand {
@@ -74,6 +75,27 @@ final class StatusCommand extends ServerCommand {
                     v.path("detail").asText()));
             services.print(out);
         }
+        if (s.path("cluster").isObject()) {
+            printCluster(out, s.path("cluster"));
+        }
+    }
+
+    /** The shared storage and its nodes, this one marked; for a cluster node only. */
+    private static void printCluster(PrintWriter out, JsonNode c) {
+        out.println();
+        String database = c.path("database").asText().equals("reachable") ? "reachable"
+                : "UNREACHABLE since " + Table.time(c.path("since")) + (c.path("error").isTextual()
+                ? " (" + c.path("error").asText() + ")" : "");
+        out.println("storage: " + c.path("storage").asText() + " at " + c.path("url").asText() + ", schema version "
+                + c.path("schemaVersion").asText() + ", database " + database);
+        if (c.path("nodes").size() == 0) {
+            return;
+        }
+        Table nodes = new Table("NODE", "HOST", "PID", "VERSION", "STARTED", "LAST SEEN", "STATE");
+        c.path("nodes").forEach(n -> nodes.row(n.path("id").asText() + (n.path("self").asBoolean() ? " (this)" : ""),
+                n.path("host").asText(), n.path("pid").asLong(), n.path("version").asText(), Table.time(n.path("startedAt")),
+                Table.time(n.path("lastSeen")), n.path("state").asText()));
+        nodes.print(out);
     }
 
     private static String lastReload(JsonNode r) {

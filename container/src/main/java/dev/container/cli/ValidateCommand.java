@@ -14,6 +14,9 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.stream.Collectors;
+import dev.container.config.StorageSpec;
+import dev.container.storage.StorageCheck;
+import dev.container.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -25,12 +28,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code container validate FILE}: checks a config file as {@code run --config} would, without
  * starting anything. Prints every problem as {@code FILE:LINE: key: what was expected} and exits
- * 2, or prints a one-line summary and exits 0.
+ * 2, or prints a one-line summary and exits 0. With {@code storage { type = postgres }} it also
+ * connects to the database and says its schema version, or exactly why it cannot (exit 2).
  */
 @Command(name = "validate",
         mixinStandardHelpOptions = true,
         description = {"Checks a config file and reports every problem in it, each with its file and line.",
-                "Exit status 0 when the file is valid, 2 when it is not. Nothing is started."},
+                "Exit status 0 when the file is valid, 2 when it is not. Nothing is started.",
+                "With storage { type = postgres }, also connects to the database and reports its schema version,"
+                        + " or why it cannot connect."},
         footer = {"", "Example:", "  container validate conf/container.conf"})
 final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -64,6 +70,17 @@ final class ValidateCommand implements Callable<Integer> {
                 + (plan.jobs().isEmpty() ? "" : ", " + count(plan.jobs().size(), "job")));
         if (!plan.autoTlsHosts().isEmpty()) {
             checkAcme(plan, spec.commandLine().getOut());
+        }
+        if (plan.storage() instanceof StorageSpec.InPostgres shared) {
+            try {
+                spec.commandLine().getOut().println(StorageCheck.check(shared));
+            } catch (StorageException e) {
+                // the server would not start: a problem, not a warning
+                var err = spec.commandLine().getErr();
+                err.println(file + ": storage: " + e.getMessage());
+                err.println("1 problem");
+                return CommandLine.ExitCode.USAGE;
+            }
         }
         return CommandLine.ExitCode.OK;
     }

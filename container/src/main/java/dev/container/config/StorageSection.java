@@ -76,7 +76,7 @@ final class StorageSection {
         Optional<String> user = s.string("user").filter(u -> !u.isBlank());
         Optional<String> password = s.string("password").filter(p -> !p.isEmpty()); // ${?PGPASSWORD} unset: none
         int poolMax = s.section("pool", "storage.pool").map(p -> {
-            int max = p.integer("max", 1, MAX_POOL).orElse(StorageSpec.InPostgres.DEFAULT_POOL_MAX);
+            int max = p.integer("max", StorageSpec.InPostgres.MIN_POOL_MAX, MAX_POOL).orElse(StorageSpec.InPostgres.DEFAULT_POOL_MAX);
             p.finish();
             return max;
         }).orElse(StorageSpec.InPostgres.DEFAULT_POOL_MAX);

@@ -36,6 +36,8 @@ public sealed interface StorageSpec permits StorageSpec.InFiles, StorageSpec.InP
             implements StorageSpec {
         /** Ten, HikariCP's default: the container's own use is light (a few rows a minute and each lock). */
         public static final int DEFAULT_POOL_MAX = 10;
+        /** Two: the schema migration at start (Flyway) holds two connections at once. */
+        public static final int MIN_POOL_MAX = 2;
         private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
 
         public InPostgres {
@@ -46,8 +48,8 @@ public sealed interface StorageSpec permits StorageSpec.InFiles, StorageSpec.InP
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + safeUrl(url));
             }
-            if (poolMax < 1) {
-                throw new IllegalArgumentException("a pool of at least 1 connection, got " + poolMax);
+            if (poolMax < MIN_POOL_MAX) {
+                throw new IllegalArgumentException("a pool of at least " + MIN_POOL_MAX + " connections, got " + poolMax);
             }
         }
 

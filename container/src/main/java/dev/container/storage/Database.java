@@ -42,6 +42,7 @@ public final class Database {
      * the database cannot be reached). Close it when done.
      */
     public static HikariDataSource pool(StorageSpec.InPostgres spec, String name, int max, String applicationName) {
+        QuietPools.add(name); // its trouble is the storage's to say, once
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setDriverClassName(org.postgresql.Driver.class.getName());

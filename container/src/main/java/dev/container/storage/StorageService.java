@@ -1,0 +1,139 @@
+package dev.container.storage;
+
+import dev.container.Service;
+import dev.container.config.StorageSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running part "storage" of a cluster node ({@code storage { type = postgres }}): at start it
+ * connects (a HikariCP pool), migrates the schema (Flyway) and writes this node's first
+ * heartbeat, then one every few seconds ({@link Heartbeat}); at stop it removes its heartbeat row
+ * and closes the pool. Gives the other parts the {@link #storage()} and the pool
+ * ({@link #dataSource()}, for the job store and the sessions of a cluster), and the status the
+ * nodes' heartbeats ({@link #nodes()}) and whether the database is reachable. A database that cannot be reached at start fails the
+ * start; one lost later is said once in the log (the heartbeat) and comes back by itself.
+ * With {@code type = files} there is no such part: the container uses a {@link FileStorage}.
+ */
+public final class StorageService implements Service {
+    private static final Logger log = LoggerFactory.getLogger("container");
+
+    private final StorageSpec.InPostgres spec;
+    private final Node self;
+    private volatile PostgresStorage storage;
+    private volatile Heartbeat heartbeat;
+
+    /** The storage of spec for this node; nothing opens before {@link #start()}. */
+    public StorageService(StorageSpec.InPostgres spec, Node self) {
+        this.spec = spec;
+        this.self = self;
+    }
+
+    @Override
+    public String name() {
+        return "storage";
+    }
+
+    @Override
+    public void start() throws Exception {
+        storage = PostgresStorage.open(spec, self.applicationName());
+        Schema.Migrated schema = storage.schema();
+        heartbeat = new Heartbeat(storage.dataSource(), self, Database.where(spec));
+        try {
+            heartbeat.start();
+        } catch (java.sql.SQLException e) {
+            throw Database.failure("cannot write this node's heartbeat to " + spec.safeUrl(), e);
+        }
+        log.info("storage: postgres at {}, schema version {}{}; node {} ({} pid {})", Database.where(spec),
+                schema.version(), schema.applied() == 0 ? "" : " (" + schema.applied() + " migration(s) applied)",
+                self.id(), self.host(), self.pid());
+    }
+
+    /** The shared storage; null before the start. */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** The pool of the storage's database, for the job store and the sessions (do not close it). */
+    public DataSource dataSource() {
+        return storage.dataSource();
+    }
+
+    public StorageSpec.InPostgres spec() {
+        return spec;
+    }
+
+    /** This node. */
+    public Node self() {
+        return self;
+    }
+
+    /** The schema's version ("1"); "none" before the start. */
+    public String schemaVersion() {
+        PostgresStorage open = storage;
+        return open == null ? "none" : open.schema().version();
+    }
+
+    /** Whether the database answered the last heartbeat (true before the first). */
+    public boolean reachable() {
+        Heartbeat beat = heartbeat;
+        return beat == null || beat.up();
+    }
+
+    /** Since when the database has been reachable, or not. */
+    public Instant since() {
+        Heartbeat beat = heartbeat;
+        return beat == null ? self.started() : beat.since();
+    }
+
+    /** Why the last heartbeat failed; empty while the database is reachable. */
+    public Optional<String> lastError() {
+        Heartbeat beat = heartbeat;
+        return beat == null ? Optional.empty() : beat.lastError();
+    }
+
+    /**
+     * Every node's heartbeat row, this one among them, oldest start first; empty before the start.
+     * Throws a {@link StorageException} when the database cannot be read now.
+     */
+    public List<Heartbeat.NodeState> nodes() {
+        Heartbeat beat = heartbeat;
+        return beat == null ? List.of() : beat.nodes();
+    }
+
+    @Override
+    public void stop() {
+        Heartbeat beat = heartbeat;
+        heartbeat = null;
+        if (beat != null) {
+            beat.close();
+        }
+        PostgresStorage open = storage;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public String describe() {
+        Heartbeat beat = heartbeat;
+        if (beat == null) {
+            return "postgres at " + spec.safeUrl();
+        }
+        if (!beat.up()) {
+            return "postgres at " + spec.safeUrl() + ": unreachable since " + beat.since() + " ("
+                    + beat.lastError().orElse("") + ")";
+        }
+        try {
+            long alive = beat.nodes().stream().filter(Heartbeat.NodeState::alive).count();
+            return "postgres at " + spec.safeUrl() + ", schema version " + storage.schema().version() + "; " + alive
+                    + " node(s) alive";
+        } catch (StorageException e) {
+            return "postgres at " + spec.safeUrl() + ": " + e.getMessage();
+        }
+    }
+}
