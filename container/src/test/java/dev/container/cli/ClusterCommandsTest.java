@@ -69,13 +69,13 @@ class ClusterCommandsTest {
         Result fresh = cli("validate", conf.toString());
         assertThat(fresh.status()).as(fresh.err()).isZero();
         assertThat(fresh.out()).contains("storage: postgres at " + url + " as container: connected (PostgreSQL 1")
-                .contains("no schema yet: the server makes it (version 1) at its first start");
+                .contains("no schema yet: the server makes it (version 2.1) at its first start");
         try (TestServer node = TestServer.startConfig(conf)) {
             node.container().storage().putSecret("acme/ca/account.key", new byte[] {1, 2, 3});
         }
         Result migrated = cli("validate", conf.toString());
         assertThat(migrated.status()).as(migrated.err()).isZero();
-        assertThat(migrated.out()).contains("schema version 1 (up to date); the storage key (key-file "
+        assertThat(migrated.out()).contains("schema version 2.1 (up to date); the storage key (key-file "
                 + dir.resolve("storage.key") + ") opens the stored secrets");
     }
 
@@ -134,7 +134,7 @@ class ClusterCommandsTest {
             JsonNode cluster = JSON.readTree(json.out()).path("cluster");
             assertThat(cluster.path("storage").asText()).isEqualTo("postgres");
             assertThat(cluster.path("url").asText()).isEqualTo(url);
-            assertThat(cluster.path("schemaVersion").asText()).isEqualTo("1");
+            assertThat(cluster.path("schemaVersion").asText()).isEqualTo("2.1");
             assertThat(cluster.path("database").asText()).isEqualTo("reachable");
             assertThat(cluster.path("self").asText()).isEqualTo(self);
             List<String> ids = new ArrayList<>();
@@ -149,11 +149,11 @@ class ClusterCommandsTest {
 
             Result text = cli("status", "--state", dir.resolve("b/state").toString());
             assertThat(text.status()).as(text.err()).isZero();
-            assertThat(text.out()).contains("storage: postgres at " + url + ", schema version 1, database reachable")
+            assertThat(text.out()).contains("storage: postgres at " + url + ", schema version 2.1, database reachable")
                     .containsPattern("NODE +HOST +PID +VERSION +STARTED +LAST SEEN +STATE")
                     .containsPattern(other + " \\(this\\) .* alive").containsPattern(self + " .* alive")
                     .containsPattern("storage +running +postgres at " + java.util.regex.Pattern.quote(url)
-                            + ", schema version 1; 2 node\\(s\\) alive");
+                            + ", schema version 2.1; 2 node\\(s\\) alive");
         }
     }
 

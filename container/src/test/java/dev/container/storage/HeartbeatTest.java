@@ -71,9 +71,9 @@ class HeartbeatTest {
             first.start();
             second.start();
             assertThat(log.messages(Level.INFO)).anySatisfy(line -> assertThat(line)
-                    .startsWith("storage: postgres at " + url + " as " + postgres.user() + ", schema version 1 (1 migration(s) applied); node " + a.id()))
+                    .startsWith("storage: postgres at " + url + " as " + postgres.user() + ", schema version 2.1 (3 migration(s) applied); node " + a.id()))
                     .anySatisfy(line -> assertThat(line)
-                            .startsWith("storage: postgres at " + url + " as " + postgres.user() + ", schema version 1; node " + b.id()));
+                            .startsWith("storage: postgres at " + url + " as " + postgres.user() + ", schema version 2.1; node " + b.id()));
             List<Heartbeat.NodeState> seenByA = first.nodes();
             assertThat(seenByA).extracting(n -> n.node().id()).containsExactlyInAnyOrder(a.id(), b.id());
             assertThat(seenByA).allSatisfy(n -> assertThat(n.alive()).isTrue());
@@ -85,7 +85,7 @@ class HeartbeatTest {
                         assertThat(n.node().lastSeen()).isPresent();
                     });
             assertThat(second.nodes()).filteredOn(Heartbeat.NodeState::self).extracting(n -> n.node().id()).containsExactly(b.id());
-            assertThat(first.describe()).isEqualTo("postgres at " + url + ", schema version 1; 2 node(s) alive");
+            assertThat(first.describe()).isEqualTo("postgres at " + url + ", schema version 2.1; 2 node(s) alive");
             second.stop();
             assertThat(first.nodes()).extracting(n -> n.node().id()).containsExactly(a.id());
         } finally {
