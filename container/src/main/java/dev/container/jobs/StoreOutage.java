@@ -59,7 +59,8 @@ final class StoreOutage {
         if (!unreachable(failure)) {
             return false;
         }
-        if (!closed && down.compareAndSet(false, true)) {
+        // a pooled connection found broken says nothing of why: the driver's own failure follows
+        if (lost(failure) && !closed && down.compareAndSet(false, true)) {
             log.warn("jobs: the database is unreachable ({}); scheduled runs wait until it is back", reason(failure));
             Thread watcher = new Thread(this::watch, "jobs-database-watch-" + node);
             watcher.setDaemon(true);
@@ -95,20 +96,14 @@ final class StoreOutage {
     }
 
     /**
-     * Whether failure, or a cause of it, says the database could not be reached or went away
-     * (SQLSTATE class 08, an administrator's shutdown 57P0x, a pool with no connection to give, a
-     * pooled connection that broke),
-     * rather than that a statement was wrong.
+     * Whether failure, or a cause of it, says the database could not be reached or went away: a
+     * lost connection ({@link #lost}), or a pooled connection that broke with it.
      */
     static boolean unreachable(Throwable failure) {
+        if (lost(failure)) {
+            return true;
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException) {
-                return true;
-            }
-            if (t instanceof SQLException e && e.getSQLState() != null
-                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
-                return true;
-            }
             // HikariCP's stand-in for a connection it already found broken, which has no SQLSTATE
             if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
                 return true;
@@ -117,13 +112,41 @@ final class StoreOutage {
         return false;
     }
 
-    /** The innermost message of failure, one line: what the driver or the pool said. */
-    private static String reason(Throwable failure) {
-        Throwable inner = failure;
-        while (inner.getCause() != null && inner.getCause() != inner) {
-            inner = inner.getCause();
+    /**
+     * Whether failure, or a cause of it, is the driver's or the pool's word that the database
+     * cannot be reached (SQLSTATE class 08, an administrator's shutdown 57P0x, a pool with no
+     * connection to give), rather than that a statement was wrong.
+     */
+    static boolean lost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException || connectionState(t)) {
+                return true;
+            }
         }
-        String message = inner.getMessage() == null ? inner.getClass().getSimpleName() : inner.getMessage();
+        return false;
+    }
+
+    private static boolean connectionState(Throwable t) {
+        return t instanceof SQLException e && e.getSQLState() != null
+                && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"));
+    }
+
+    /**
+     * What the driver said, one line: the message of the innermost exception with an SQLSTATE of
+     * a lost connection ("Connection refused", "terminating connection due to administrator
+     * command"), else the innermost message.
+     */
+    private static String reason(Throwable failure) {
+        Throwable said = null;
+        Throwable inner = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            inner = t;
+            if (connectionState(t)) {
+                said = t;
+            }
+        }
+        Throwable chosen = said != null ? said : inner;
+        String message = chosen.getMessage() == null ? chosen.getClass().getSimpleName() : chosen.getMessage();
         return message.lines().findFirst().orElse(message);
     }
 }
