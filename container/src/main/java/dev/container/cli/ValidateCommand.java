@@ -20,6 +20,7 @@ import dev.container.storage.StorageException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,17 +64,10 @@ final class ValidateCommand implements Callable<Integer> {
             err.println(certificates.size() == 1 ? "1 problem" : certificates.size() + " problems");
             return CommandLine.ExitCode.USAGE;
         }
-        spec.commandLine().getOut().println(file + ": ok: " + count(plan.hosts().size(), "host") + ", "
-                + count(plan.apps().size(), "app") + ", " + count(plan.statics().size(), "static mount") + ", "
-                + count(plan.listeners().size(), "listener")
-                + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate"))
-                + (plan.jobs().isEmpty() ? "" : ", " + count(plan.jobs().size(), "job")));
-        if (!plan.autoTlsHosts().isEmpty()) {
-            checkAcme(plan, spec.commandLine().getOut());
-        }
+        Optional<String> storage = Optional.empty();
         if (plan.storage() instanceof StorageSpec.InPostgres shared) {
             try {
-                spec.commandLine().getOut().println(StorageCheck.check(shared));
+                storage = Optional.of(StorageCheck.check(shared));
             } catch (StorageException e) {
                 // the server would not start: a problem, not a warning
                 var err = spec.commandLine().getErr();
@@ -82,6 +76,15 @@ final class ValidateCommand implements Callable<Integer> {
                 return CommandLine.ExitCode.USAGE;
             }
         }
+        spec.commandLine().getOut().println(file + ": ok: " + count(plan.hosts().size(), "host") + ", "
+                + count(plan.apps().size(), "app") + ", " + count(plan.statics().size(), "static mount") + ", "
+                + count(plan.listeners().size(), "listener")
+                + (plan.certs().isEmpty() ? "" : ", " + count(plan.certs().size(), "certificate"))
+                + (plan.jobs().isEmpty() ? "" : ", " + count(plan.jobs().size(), "job")));
+        if (!plan.autoTlsHosts().isEmpty()) {
+            checkAcme(plan, spec.commandLine().getOut());
+        }
+        storage.ifPresent(spec.commandLine().getOut()::println);
         return CommandLine.ExitCode.OK;
     }
 

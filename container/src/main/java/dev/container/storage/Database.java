@@ -31,6 +31,15 @@ public final class Database {
      * admin_shutdown, crash_shutdown, cannot_connect_now (starting up), too_many_connections.
      */
     private static final Set<String> AWAY = Set.of("57P01", "57P02", "57P03", "53300");
+    /**
+     * The driver logs each failed connection attempt through java.util.logging, stack trace and
+     * all, where the storage says it once: kept quiet (held here, as JUL holds its loggers weakly).
+     */
+    private static final java.util.logging.Logger DRIVER_LOG = java.util.logging.Logger.getLogger("org.postgresql");
+
+    static {
+        DRIVER_LOG.setLevel(java.util.logging.Level.OFF);
+    }
 
     private Database() {
     }
@@ -119,6 +128,11 @@ public final class Database {
     /** The first line of the driver's message when it gave one (not the pool's wrapper), else of the first message. */
     static String reason(Throwable e) {
         String reason = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return "unknown host " + t.getMessage() + " (the name does not resolve)"; // the driver says only "attempt failed"
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
             if (message == null || message.isBlank()) {

@@ -1,6 +1,8 @@
 package dev.container.storage;
 
 import dev.container.Service;
+import dev.container.StartupError;
+import java.time.Duration;
 import dev.container.config.StorageSpec;
 import java.time.Instant;
 import java.util.List;
@@ -15,12 +17,15 @@ import org.slf4j.LoggerFactory;
  * heartbeat, then one every few seconds ({@link Heartbeat}); at stop it removes its heartbeat row
  * and closes the pool. Gives the other parts the {@link #storage()} and the pool
  * ({@link #dataSource()}, for the job store and the sessions of a cluster), and the status the
- * nodes' heartbeats ({@link #nodes()}) and whether the database is reachable. A database that cannot be reached at start fails the
- * start; one lost later is said once in the log (the heartbeat) and comes back by itself.
+ * nodes' heartbeats ({@link #nodes()}) and whether the database is reachable. A database that
+ * cannot be reached at start is waited for a while, then fails the start; one lost later is said
+ * once in the log (the heartbeat) and comes back by itself.
  * With {@code type = files} there is no such part: the container uses a {@link FileStorage}.
  */
 public final class StorageService implements Service {
     private static final Logger log = LoggerFactory.getLogger("container");
+    /** How long a start waits for a database that cannot be reached. */
+    public static final Duration START_WAIT = Duration.ofSeconds(30);
 
     private final StorageSpec.InPostgres spec;
     private final Node self;
@@ -38,19 +43,49 @@ public final class StorageService implements Service {
         return "storage";
     }
 
+    /**
+     * Connects, migrates and writes the first heartbeat. A database that cannot be reached is
+     * waited for up to {@link #START_WAIT} (said once in the log: nodes and their database often
+     * start together); then, or at any other failure, a {@link StartupError} of one line.
+     */
     @Override
     public void start() throws Exception {
-        storage = PostgresStorage.open(spec, self.applicationName());
-        Schema.Migrated schema = storage.schema();
-        heartbeat = new Heartbeat(storage.dataSource(), self, Database.where(spec));
         try {
-            heartbeat.start();
-        } catch (java.sql.SQLException e) {
-            throw Database.failure("cannot write this node's heartbeat to " + spec.safeUrl(), e);
+            storage = open();
+            heartbeat = new Heartbeat(storage.dataSource(), self, Database.where(spec));
+            try {
+                heartbeat.start();
+            } catch (java.sql.SQLException e) {
+                throw Database.failure("cannot write this node's heartbeat to " + spec.safeUrl(), e);
+            }
+        } catch (StorageException e) {
+            throw new StartupError("storage: " + e.getMessage(), e);
         }
+        Schema.Migrated schema = storage.schema();
         log.info("storage: postgres at {}, schema version {}{}; node {} ({} pid {})", Database.where(spec),
                 schema.version(), schema.applied() == 0 ? "" : " (" + schema.applied() + " migration(s) applied)",
                 self.id(), self.host(), self.pid());
+    }
+
+    /** The storage, once the database answers (within {@link #START_WAIT}). */
+    private PostgresStorage open() throws InterruptedException {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        boolean said = false;
+        while (true) {
+            try {
+                return PostgresStorage.open(spec, self.applicationName());
+            } catch (StorageUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!said) {
+                    log.warn("storage: waiting up to {} s for the database at {} ({})", START_WAIT.toSeconds(),
+                            Database.where(spec), Database.reason(e));
+                    said = true;
+                }
+                Thread.sleep(1_000);
+            }
+        }
     }
 
     /** The shared storage; null before the start. */

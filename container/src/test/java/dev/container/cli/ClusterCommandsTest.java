@@ -1,6 +1,7 @@
 package dev.container.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -101,8 +102,18 @@ class ClusterCommandsTest {
 
         Result unknownHost = cli("validate", node("c", "jdbc:postgresql://no-such-host.invalid/container", postgres.password()).toString());
         assertThat(unknownHost.status()).isEqualTo(2);
-        assertThat(unknownHost.err()).contains("storage: cannot connect to jdbc:postgresql://no-such-host.invalid/container"
-                + " as container: ").containsIgnoringCase("no-such-host.invalid");
+        assertThat(unknownHost.err()).isEqualTo(dir.resolve("c/container.conf") + ": storage: cannot connect to"
+                + " jdbc:postgresql://no-such-host.invalid/container as container: unknown host no-such-host.invalid"
+                + " (the name does not resolve)\n1 problem\n");
+        assertThat(unknownHost.out()).isEmpty();
+    }
+
+    @Test
+    void a_node_that_cannot_log_in_does_not_start_and_says_why_in_one_line() throws Exception {
+        Path conf = node("a", postgres.freshDatabase(), "not-the-password");
+        assertThatThrownBy(() -> TestServer.startConfig(conf).close()).isInstanceOf(dev.container.StartupError.class)
+                .hasMessageStartingWith("storage: cannot connect to " + postgres.url().replaceFirst("/container$", "/"))
+                .hasMessageEndingWith(" as container: FATAL: password authentication failed for user \"container\"");
     }
 
     @Test
