@@ -1,9 +1,14 @@
 package dev.container.storage;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -35,10 +40,32 @@ public final class Schema {
 
     /** Brings the schema of dataSource's database to the newest version this container has. */
     public static Migrated migrate(DataSource dataSource) {
-        MigrateResult result = flyway(dataSource).migrate();
+        MigrateResult result;
+        try {
+            result = flyway(dataSource).migrate();
+        } catch (FlywayException e) {
+            if (!historyExists(dataSource)) {
+                throw e;
+            }
+            // Two nodes on a fresh database: Flyway looks for its history table, then at whether the
+            // schema is empty. When the other node made the table between the two looks, this one
+            // takes the database for an app's, to baseline, and fails as the table is there and
+            // still empty. Once more: Flyway finds the table, waits for the other node's migration
+            // (its advisory lock) and finds the work done.
+            result = flyway(dataSource).migrate();
+        }
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion
                 : current(dataSource).orElse("none");
         return new Migrated(version, result.migrationsExecuted);
+    }
+
+    private static boolean historyExists(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT to_regclass('" + HISTORY_TABLE + "') IS NOT NULL")) {
+            return rows.next() && rows.getBoolean(1);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** The version the database's schema is at; empty when the container's tables are not there yet. */
