@@ -15,10 +15,11 @@ import javax.sql.DataSource;
  *             its own unfinished firings at once; under a new name, the others do after
  *             {@code checkIn} and Quartz's grace period.
  * @param checkIn how often the node tells the others it is alive (Quartz's clusterCheckinInterval);
- *                a dead node's jobs are taken over about this long plus 7.5 s after its last check-in
+ *                a dead node's jobs are taken over 7.5 s after its next check-in was due, at the
+ *                next check-in of another node
  */
 public record JobCluster(DataSource dataSource, String node, Duration checkIn) {
-    /** A few seconds: a dead node's jobs move within about 15 s, for one small query per node this often. */
+    /** A few seconds: a dead node's jobs move within about 20 s, for one small query per node this often. */
     public static final Duration DEFAULT_CHECK_IN = Duration.ofSeconds(5);
     /**
      * Quartz's fired-trigger entry id is the instance id and a counter in a column of 95
