@@ -15,6 +15,7 @@ import dev.container.admin.AdminServer;
 import dev.container.admin.Control;
 import dev.container.config.ConfigError;
 import dev.container.server.RequestStats;
+import dev.container.jobs.JobCluster;
 import dev.container.jobs.JobContext;
 import dev.container.jobs.Jobs;
 import dev.container.metrics.Metrics;
@@ -246,7 +247,9 @@ public final class Container implements AutoCloseable {
         }
         publish();
         // after the apps and listeners: a job may call the apps or use their classes at once
-        services.start(new Jobs(new RunningContext(), metrics.jobRuns())).update(plan.jobs());
+        // in a cluster, Quartz's clustered store in the storage's database, this node named as its heartbeat row
+        Optional<JobCluster> cluster = storageService().map(s -> new JobCluster(s.dataSource(), s.self().id()));
+        services.start(new Jobs(new RunningContext(), metrics.jobRuns(), cluster)).update(plan.jobs());
         services.start(metrics); // its own listener, when the plan has one: once what it counts is up
         if (plan.admin().isPresent()) {
             ListenerSpec where = plan.admin().get();

@@ -221,6 +221,7 @@ public final class ApiJson {
         m.put("detail", run.detail());
         m.put("output", run.output());
         m.put("manual", run.manual());
+        m.put("node", run.node().orElse(null));
         return m;
     }
 

@@ -56,7 +56,8 @@ final class JobsCommand extends ServerCommand {
     static String summary(JsonNode run) {
         return run.path("result").asText().replace('-', ' ') + " at " + Table.time(run.path("start"))
                 + " in " + run.path("millis").asLong() + " ms: " + run.path("detail").asText()
-                + (run.path("manual").asBoolean() ? " (by hand)" : "");
+                + (run.path("manual").asBoolean() ? " (by hand)" : "")
+                + (run.path("node").isTextual() ? " on " + run.path("node").asText() : "");
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints a job's latest runs, newest first.")

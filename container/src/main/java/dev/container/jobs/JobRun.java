@@ -2,14 +2,22 @@ package dev.container.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One run of a job as the history keeps it: when it started, how long it took, how it ended, a
  * short detail (exit status, HTTP status, exception) and the end of its output.
  *
  * @param manual started by {@code container jobs run NAME} rather than by the schedule
+ * @param node the cluster node that ran it (with {@code storage { type = postgres }}); empty on one machine
  */
-public record JobRun(Instant start, Duration duration, Result result, String detail, String output, boolean manual) {
+public record JobRun(Instant start, Duration duration, Result result, String detail, String output, boolean manual,
+                     Optional<String> node) {
+    /** A run on one machine, which names no node. */
+    public JobRun(Instant start, Duration duration, Result result, String detail, String output, boolean manual) {
+        this(start, duration, result, detail, output, manual, Optional.empty());
+    }
+
     /** How a run ended. */
     public enum Result {
         /** Exit status 0, an HTTP status below 400, or a class job that returned. */

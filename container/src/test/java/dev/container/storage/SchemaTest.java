@@ -25,6 +25,7 @@ class SchemaTest {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
 
+
     private static StorageSpec.InPostgres spec(String url) {
         return new StorageSpec.InPostgres(url, Optional.of(postgres.user()), Optional.of(postgres.password()),
                 StorageKey.of(new byte[32], "test"), 2);
@@ -38,7 +39,8 @@ class SchemaTest {
             assertThat(first.version()).isEqualTo(Schema.newest(pool)).isEqualTo(Migrations.NEWEST);
             assertThat(first.applied()).isEqualTo(Migrations.COUNT);
             assertThat(Schema.current(pool)).contains(Migrations.NEWEST);
-            assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE);
+            assertThat(tables(pool)).contains("container_blobs", "container_nodes", Schema.HISTORY_TABLE,
+                    "container_qrtz_triggers", "container_qrtz_scheduler_state", "container_job_runs");
             assertThat(Schema.migrate(pool)).isEqualTo(new Schema.Migrated(Migrations.NEWEST, 0));
         }
     }
@@ -49,11 +51,13 @@ class SchemaTest {
         try (Connection c = postgres.admin(url); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE orders (id int PRIMARY KEY)");
             s.execute("CREATE TABLE flyway_schema_history (installed_rank int)"); // the app's own Flyway, untouched
+            s.execute("CREATE TABLE qrtz_locks (sched_name varchar(120))"); // the app's own Quartz, untouched
             s.execute("ALTER TABLE orders OWNER TO " + postgres.user());
         }
         try (HikariDataSource pool = Database.pool(spec(url), "schema", 2, "schema")) {
             assertThat(Schema.migrate(pool).version()).isEqualTo(Migrations.NEWEST);
-            assertThat(tables(pool)).contains("orders", "flyway_schema_history", "container_blobs", "container_nodes");
+            assertThat(tables(pool)).contains("orders", "flyway_schema_history", "qrtz_locks", "container_blobs",
+                    "container_nodes", "container_qrtz_locks");
         }
     }
 

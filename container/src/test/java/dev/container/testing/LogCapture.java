@@ -30,6 +30,12 @@ public final class LogCapture implements AutoCloseable {
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The events logged at level or above as "logger: message", in order, for a test that cares who said it. */
+    public List<String> events(Level level) {
+        return List.copyOf(appender.list).stream().filter(e -> e.getLevel().isGreaterOrEqual(level))
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    }
+
     public List<String> errors() {
         return messages(Level.ERROR);
     }
