@@ -21,8 +21,8 @@ import javax.net.ssl.SSLContext;
  * A real ACME CA for tests: Debian's Pebble, with pebble-challtestsrv as its DNS server answering
  * 127.0.0.1 for every name, validating http-01 and tls-alpn-01 against the ports given (the
  * container's). Its own HTTPS uses a self-signed certificate made here ({@link #trustFile}).
- * PEBBLE_VA_NOSLEEP=1; Pebble's default nonce rejection (5%) is left on, so the client's retry of
- * badNonce is exercised. Tests are skipped, saying so, when the pebble binary is not installed.
+ * PEBBLE_VA_NOSLEEP=1 and PEBBLE_AUTHZREUSE=0 (every order validated anew); Pebble's default
+ * nonce rejection (5%) is left on, so the client's retry of badNonce is exercised. Tests are skipped, saying so, when the pebble binary is not installed.
  * Only the processes started here are stopped, by their handles, with bounded waits.
  */
 final class Pebble implements AutoCloseable {
@@ -92,6 +92,9 @@ final class Pebble implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pebble.log").toFile()));
         builder.environment().put("PEBBLE_VA_NOSLEEP", "1");
+        // Pebble reuses a valid authorization for half of the orders by default: an order would then
+        // need no challenge or need one, at random; every order here is validated anew
+        builder.environment().put("PEBBLE_AUTHZREUSE", "0");
         pebble = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         HttpClient client = client();
