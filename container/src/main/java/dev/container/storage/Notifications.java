@@ -35,6 +35,8 @@ final class Notifications implements AutoCloseable {
     private final Callable<Connection> connect;
     private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
     private Thread thread;
+    /** Whether the listening session is up (its first runs of the subscribers taken); guarded by this. */
+    private boolean listening;
     private volatile boolean closed;
 
     /** Listens on connections made by connect, from the first {@link #subscribe}. */
@@ -49,12 +51,12 @@ final class Notifications implements AutoCloseable {
             thread = new Thread(this::listen, "storage-listen");
             thread.setDaemon(true);
             thread.start();
-        } else {
+        } else if (listening) {
             // the listening thread ran the others when it connected: this one's first run, on a thread of its own
             Thread first = new Thread(() -> run(changed), "storage-listen-first");
             first.setDaemon(true);
             first.start();
-        }
+        } // else the listening thread runs it once it is connected
         return () -> list.remove(changed);
     }
 
@@ -64,7 +66,12 @@ final class Notifications implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }
-                subscribers.values().forEach(list -> list.forEach(this::run));
+                List<Runnable> all = new java.util.ArrayList<>();
+                synchronized (this) {
+                    listening = true;
+                    subscribers.values().forEach(all::addAll);
+                }
+                all.forEach(this::run);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 int quiet = 0;
                 while (!closed) {
@@ -89,6 +96,9 @@ final class Notifications implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("storage: listening for signals failed ({}); listening again in {} s", Database.reason(e),
                         RETRY.toSeconds());
+            }
+            synchronized (this) {
+                listening = false;
             }
             try {
                 Thread.sleep(RETRY.toMillis());
