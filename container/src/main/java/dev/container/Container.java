@@ -1,6 +1,7 @@
 package dev.container;
 
 import dev.container.acme.CertificateManager;
+import dev.container.acme.ClusterNodes;
 import dev.container.config.AcmeSpec;
 import dev.container.config.AppSpec;
 import dev.container.config.CertSpec;
@@ -39,6 +40,7 @@ import dev.container.tls.TlsContext;
 import dev.container.server.Route;
 import dev.container.config.StorageSpec;
 import dev.container.storage.FileStorage;
+import dev.container.storage.Heartbeat;
 import dev.container.storage.Node;
 import dev.container.storage.Storage;
 import dev.container.storage.StorageService;
@@ -223,6 +225,10 @@ public final class Container implements AutoCloseable {
             acme = new CertificateManager(storage, plan.stateDir(), plan.acme(), plan.autoTlsHosts(), certificates,
                     plan.listeners().stream().anyMatch(l -> !l.tls()));
             acme.onOrder(metrics.acmeOrders());
+            CertificateManager manager = acme;
+            // a tls-alpn-01 challenge certificate is served by every node alive before the CA is asked
+            storageService().ifPresent(s -> manager.inCluster(new ClusterNodes(s.self().id(), () -> s.nodes().stream()
+                    .filter(Heartbeat.NodeState::alive).map(n -> n.node().id()).collect(Collectors.toSet()))));
             acme.loadStored(); // before the listeners open: a restart serves its certificates at once
             if (plan.acme().mayUseTlsAlpn()) {
                 ssl = TlsAlpnChallenges.wrap(ssl, certificates); // outermost: the inner engines keep their settings

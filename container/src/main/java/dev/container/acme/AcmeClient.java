@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -64,6 +65,8 @@ final class AcmeClient {
     private final Http01Responder http01;
     private final CertificateStore store;
     private final boolean plainListener;
+    /** In a cluster: tls-alpn-01 challenge certificates shared with the other nodes; null on one machine. */
+    private SharedChallenges sharedChallenges;
     private Session session;
     private Login login;
 
@@ -77,6 +80,28 @@ final class AcmeClient {
         this.http01 = http01;
         this.store = store;
         this.plainListener = plainListener;
+    }
+
+    /** From now on, tls-alpn-01 challenge certificates are published to every node of the cluster. */
+    void shareChallenges(SharedChallenges shared) {
+        this.sharedChallenges = shared;
+    }
+
+    /**
+     * The order lock was found lost in the middle of an order (its database session ended: the
+     * database restarted, or the session was ended): the order stops before its next step, which
+     * the message names, and is left to the node that holds the lock next.
+     */
+    static final class LockLost extends Exception {
+        LockLost(String before) {
+            super(before);
+        }
+    }
+
+    private static void check(BooleanSupplier held, String before) throws LockLost {
+        if (!held.getAsBoolean()) {
+            throw new LockLost(before);
+        }
     }
 
     private Session session() throws AcmeException {
@@ -199,10 +224,12 @@ final class AcmeClient {
     /**
      * Orders a certificate for names (the first is the host's, for the log), answering each
      * authorization's challenge, and returns it with its new key. replacing, when ARI is there,
-     * marks the order as the renewal of that certificate (RFC 9773 §5).
+     * marks the order as the renewal of that certificate (RFC 9773 §5). held says whether this node
+     * still holds the order lock (always true on one machine): asked before each challenge is
+     * triggered and before the order is finalized, and {@link LockLost} thrown when it does not.
      */
-    Issued order(String host, List<String> names, Optional<X509Certificate> replacing, AcmeSpec.Challenge challenge)
-            throws AcmeException, IOException, InterruptedException {
+    Issued order(String host, List<String> names, Optional<X509Certificate> replacing, AcmeSpec.Challenge challenge,
+                 BooleanSupplier held) throws AcmeException, IOException, InterruptedException, LockLost {
         Login account = login();
         OrderBuilder builder = account.newOrder().domains(names);
         if (replacing.isPresent() && hasAri()) {
@@ -213,11 +240,12 @@ final class AcmeClient {
                 replacing.isPresent() ? " (renewal)" : "");
         for (Authorization authorization : order.getAuthorizations()) {
             if (authorization.getStatus() != Status.VALID) {
-                authorize(host, authorization, challenge);
+                authorize(host, authorization, challenge, held);
             }
         }
         KeyPair key = ecKey();
         order.waitUntilReady(WAIT);
+        check(held, "finalizing the order");
         order.execute(key);
         Status status = order.waitForCompletion(WAIT);
         if (status != Status.VALID) {
@@ -233,8 +261,8 @@ final class AcmeClient {
         return new Issued(chain, key.getPrivate(), text.toString());
     }
 
-    private void authorize(String host, Authorization authorization, AcmeSpec.Challenge chosen)
-            throws AcmeException, InterruptedException {
+    private void authorize(String host, Authorization authorization, AcmeSpec.Challenge chosen, BooleanSupplier held)
+            throws AcmeException, IOException, InterruptedException, LockLost {
         String domain = authorization.getIdentifier().getDomain();
         boolean http = switch (chosen) {
             case HTTP_01 -> true;
@@ -267,12 +295,30 @@ final class AcmeClient {
                     () -> new AcmeException("the CA offers no tls-alpn-01 challenge for " + domain));
             KeyPair key = rsaKey(); // acme4j signs the challenge certificate with SHA256withRSA
             X509Certificate certificate = c.createCertificate(key, authorization.getIdentifier());
-            store.putChallenge(domain, new KeyedCertificate(Path.of("tls-alpn-01"), List.of(certificate),
-                    key.getPrivate(), Set.of(domain.toLowerCase(Locale.ROOT))));
-            withdraw = () -> store.removeChallenge(domain);
+            String name = domain.toLowerCase(Locale.ROOT);
+            store.putChallenge(name, new KeyedCertificate(Path.of("tls-alpn-01"), List.of(certificate),
+                    key.getPrivate(), Set.of(name)));
+            SharedChallenges shared = sharedChallenges;
+            withdraw = () -> {
+                store.removeChallenge(name);
+                if (shared != null) {
+                    shared.withdraw(name);
+                }
+            };
             challenge = c;
+            if (shared != null) {
+                // in a cluster the CA may reach any node: each must serve the certificate before it is asked
+                try {
+                    shared.publish(host, name, (Pem.certificate(certificate) + KeyPem.privateKey(key.getPrivate()))
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (RuntimeException | InterruptedException | IOException e) {
+                    withdraw.run();
+                    throw e;
+                }
+            }
         }
         try {
+            check(held, "asking the CA to validate " + domain);
             challenge.trigger();
             log.info("acme: {}: answering the {} challenge for {}", host, challenge.getType(), domain);
             Status status = challenge.waitForCompletion(WAIT);

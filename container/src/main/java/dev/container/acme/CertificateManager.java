@@ -42,14 +42,15 @@ import org.slf4j.LoggerFactory;
  * fails to renew keeps serving. The server never waits for the CA. {@link #update} (a reload)
  * changes the hosts without cancelling an order in flight.
  *
- * <p>In a cluster ({@code storage { type = postgres }}) the account, the certificates and the
- * pending http-01 tokens are in the shared {@link Storage}. A node orders a host's certificate
- * only while it holds that host's lock there ({@link AcmeStorage#orderLock}); a node that finds
- * it taken leaves the order to its holder and takes the result from the storage. Every
- * {@link #SYNC_INTERVAL} a thread ({@code acme-sync}) installs a certificate the storage has that
- * is newer than the one served (another node ordered or renewed it). When the database cannot be
- * reached the certificates held keep serving and orders wait; the log says so once, and once
- * when it is back. Thread-safe.
+ * <p>In a cluster ({@code storage { type = postgres }}) the account, the certificates, the
+ * pending http-01 tokens and tls-alpn-01 challenge certificates ({@link SharedChallenges}) are in
+ * the shared {@link Storage}. A node orders a host's certificate only while it holds that host's
+ * lock there ({@link AcmeStorage#orderLock}); a node that finds it taken leaves the order to its
+ * holder and takes the result from the storage; a node that loses the lock during an order stops
+ * before its next step. Every {@link #SYNC_INTERVAL} a thread ({@code acme-sync}) installs a
+ * certificate the storage has that is newer than the one served (another node ordered or renewed
+ * it). When the database cannot be reached the certificates held keep serving and orders wait;
+ * the storage's heartbeat says so in the log, once, and once when it is back. Thread-safe.
  */
 public final class CertificateManager implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -66,7 +67,6 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     /** Whether the shared storage was found unreachable last time (said once in the log, and once when back). */
     private final AtomicBoolean storageDown = new AtomicBoolean();
     private ScheduledExecutorService sync;
-    private final boolean plainListener;
     private final AcmeClient client;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
@@ -76,6 +76,8 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     private Thread thread;
     private volatile boolean closed;
     private volatile OrderListener orders = OrderListener.NONE;
+    /** In a cluster whose hosts may use tls-alpn-01: the challenge certificates shared with the other nodes. */
+    private volatile SharedChallenges sharedChallenges;
 
     /** One host's certificate and its schedule; fields touched by the maintenance thread only, but read by status. */
     private static final class Managed {
@@ -139,7 +141,6 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         this.store = store;
         this.clock = clock;
         this.client = new AcmeClient(spec, storage, http01, store, plainListener);
-        this.plainListener = plainListener;
         Instant firstAriCheck = clock.instant().plus(spec.checkInterval());
         for (HostSpec host : autoHosts) {
             hosts.put(host.id(), new Managed(host, firstAriCheck));
@@ -149,6 +150,19 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
     /** Tells listener how each order from now on ends (the metrics). */
     public void onOrder(OrderListener listener) {
         orders = listener;
+    }
+
+    /**
+     * In a cluster (a shared storage): the nodes, so that a tls-alpn-01 challenge certificate is
+     * served by every node alive before the CA is asked to validate ({@link SharedChallenges}).
+     * Call before {@link #startMaintenance}; nothing happens on one machine or with http-01 only.
+     */
+    public void inCluster(ClusterNodes nodes) {
+        if (storage.shared() && spec.mayUseTlsAlpn()) {
+            SharedChallenges shared = new SharedChallenges(storage.storage(), store, nodes);
+            sharedChallenges = shared;
+            client.shareChallenges(shared);
+        }
     }
 
     /** The handler that answers http-01 challenges; the server puts it before routing. */
@@ -163,7 +177,6 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
      */
     public void loadStored() {
         warnAboutStorage();
-        warnAboutTlsAlpnInCluster();
         for (Managed m : hosts.values()) {
             load(m);
         }
@@ -177,6 +190,10 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         thread = new Thread(this::loop, "acme-maintenance");
         thread.setDaemon(true);
         thread.start();
+        SharedChallenges shared = sharedChallenges;
+        if (shared != null) {
+            shared.start(); // the listeners are open: this node can answer the CA from now on
+        }
         if (storage.shared()) {
             sync = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "acme-sync");
@@ -320,6 +337,10 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
                 }
                 sync(m);
             }
+            SharedChallenges shared = sharedChallenges;
+            if (shared != null && shared.holding()) {
+                shared.reload(); // the signal that a validation ended may have been lost (the database was away)
+            }
             storageBack();
         } catch (StorageException e) {
             storageLost(e);
@@ -358,32 +379,28 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             if (!stored.names().containsAll(m.host.names()) || hosts.get(m.host.id()) != m) {
                 return false;
             }
-            m.certificate = stored;
-            m.failures = 0;
-            m.nextAttempt = Instant.EPOCH;
-            m.lastError = null;
-            m.lastErrorAt = null;
-            m.ariTime = Optional.empty();
-            m.ariWindow = Optional.empty();
-            m.nextAriCheck = clock.instant().plus(spec.checkInterval());
-            store.install(m.host.id(), stored);
+            serve(m, stored);
         }
         log.info("acme: {}: installed the certificate another node stored, valid until {}", m.name(),
                 stored.leaf().getNotAfter().toInstant());
         return true;
     }
 
-    /** Says once that the shared storage cannot be reached, and what goes on meanwhile. */
+    /**
+     * The shared storage cannot be reached: the certificates held keep serving, orders and renewals
+     * wait. Said in the log by the storage's heartbeat (once when the database goes, once when it is
+     * back), so only at debug level here.
+     */
     private void storageLost(StorageException e) {
         if (storageDown.compareAndSet(false, true)) {
-            log.warn("acme: cannot reach {} ({}); the certificates held keep serving, orders and renewals wait until"
-                    + " it is back", storage.storage().describe(), e.getMessage());
+            log.debug("acme: cannot reach {} ({}); orders and renewals wait", storage.storage().describe(),
+                    e.getMessage());
         }
     }
 
     private void storageBack() {
         if (storageDown.compareAndSet(true, false)) {
-            log.info("acme: {} is reachable again; orders and renewals go on", storage.storage().describe());
+            log.debug("acme: {} is reachable again; orders and renewals go on", storage.storage().describe());
         }
     }
 
@@ -473,7 +490,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
      */
     private void order(Managed m, Optional<X509Certificate> replacing, boolean asked) throws InterruptedException {
         if (!storage.shared()) {
-            obtain(m, replacing);
+            obtain(m, replacing, () -> true);
             return;
         }
         Optional<Storage.Lease> lease;
@@ -504,7 +521,7 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
                 return;
             }
             storageBack();
-            obtain(m, replacing);
+            obtain(m, replacing, held::held);
         }
     }
 
@@ -546,14 +563,24 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         }
     }
 
-    /** One order for m's names; on success the certificate is stored and served, on failure retried later. */
-    private void obtain(Managed m, Optional<X509Certificate> replacing) throws InterruptedException {
+    /**
+     * One order for m's names; on success the certificate is stored and served, on failure retried
+     * later. held says whether this node still holds the order lock (in a cluster): when it no
+     * longer does, the order stops before its next step (a challenge, the finalization, the
+     * storing) and is left to the node that holds the lock next.
+     */
+    private void obtain(Managed m, Optional<X509Certificate> replacing, java.util.function.BooleanSupplier held)
+            throws InterruptedException {
         long began = System.nanoTime();
         try {
-            AcmeClient.Issued issued = client.order(m.name(), m.host.names(), replacing, spec.challengeFor(m.host.id()));
+            AcmeClient.Issued issued = client.order(m.name(), m.host.names(), replacing, spec.challengeFor(m.host.id()),
+                    held);
             X509Certificate leaf = issued.chain().get(0);
             log.info("acme: {}: issued by {}, valid until {} ({} ms)", m.name(), CertificateInfo.issuer(leaf),
                     leaf.getNotAfter().toInstant(), (System.nanoTime() - began) / 1_000_000);
+            if (!held.getAsBoolean()) {
+                throw new AcmeClient.LockLost("storing the certificate");
+            }
             String name = storage.certificateName(m.name());
             Path file = storage.where(name);
             KeyedCertificate fresh;
@@ -583,18 +610,14 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             }
             orders.ordered("issued");
             synchronized (m) {
-                m.certificate = fresh;
-                m.failures = 0;
-                m.nextAttempt = Instant.EPOCH;
-                m.lastError = null;
-                m.lastErrorAt = null;
-                m.ariTime = Optional.empty();
-                m.ariWindow = Optional.empty();
-                m.nextAriCheck = clock.instant().plus(spec.checkInterval());
-                store.install(m.host.id(), fresh);
+                serve(m, fresh);
             }
             log.info("acme: {}: installed; new connections get the certificate valid until {}", m.name(),
                     leaf.getNotAfter().toInstant());
+        } catch (AcmeClient.LockLost e) {
+            log.warn("acme: {}: lost the order lock (its database session ended) before {}; stopping this order, the"
+                    + " node that holds the lock next orders the certificate", m.name(), e.getMessage());
+            m.nextAttempt = clock.instant().plus(syncInterval);
         } catch (AcmeException | IOException | StartupError | StorageException e) {
             if (closed) {
                 log.info("acme: {}: the order was cut short by the shutdown; the next start orders again", m.name());
@@ -602,6 +625,19 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
             }
             report(m, e);
         }
+    }
+
+    /** Serves certificate for m from the next handshake, with a clean schedule (no failures, ARI asked anew); holding m. */
+    private void serve(Managed m, KeyedCertificate certificate) {
+        m.certificate = certificate;
+        m.failures = 0;
+        m.nextAttempt = Instant.EPOCH;
+        m.lastError = null;
+        m.lastErrorAt = null;
+        m.ariTime = Optional.empty();
+        m.ariWindow = Optional.empty();
+        m.nextAriCheck = clock.instant().plus(spec.checkInterval());
+        store.install(m.host.id(), certificate);
     }
 
     /** Says what went wrong and what to do, and schedules the next attempt. */
@@ -692,22 +728,6 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         return Math.max(d.toSeconds(), 0) + " s";
     }
 
-    /** In a cluster only the ordering node answers tls-alpn-01: the CA must reach that node on 443. */
-    private void warnAboutTlsAlpnInCluster() {
-        if (!storage.shared()) {
-            return;
-        }
-        for (Managed m : hosts.values()) {
-            AcmeSpec.Challenge challenge = spec.challengeFor(m.host.id());
-            if (challenge == AcmeSpec.Challenge.TLS_ALPN_01
-                    || (challenge == AcmeSpec.Challenge.AUTO && !plainListener)) {
-                log.warn("acme: {}: tls-alpn-01 is answered by the node that orders only, not by the other nodes of the"
-                        + " cluster: the CA's validation on port 443 fails when it reaches another one. Use challenge ="
-                        + " http-01 with a plain HTTP listener (every node answers it)", m.name());
-            }
-        }
-    }
-
     /** Storage that will not survive (a temp dir) or cannot be written leads into the CA's rate limits. */
     private void warnAboutStorage() {
         if (storage.shared()) {
@@ -772,6 +792,10 @@ public final class CertificateManager implements AutoCloseable, dev.container.Se
         }
         if (s != null) {
             s.shutdownNow();
+        }
+        SharedChallenges shared = sharedChallenges;
+        if (shared != null) {
+            shared.close();
         }
         synchronized (wake) {
             wake.notifyAll();

@@ -29,6 +29,9 @@ import javax.sql.DataSource;
  * connections (power cut, network gone) within about a minute; a process that is killed closes
  * them at once.
  *
+ * <p>{@link #signal} is a NOTIFY; {@link #subscribe} a LISTEN on one more session of its own
+ * ({@link Notifications}), made again when it breaks.
+ *
  * <p>{@link #open} makes the pool and migrates the schema. Thread-safe.
  */
 public final class PostgresStorage implements Storage, AutoCloseable {
@@ -45,6 +48,8 @@ public final class PostgresStorage implements Storage, AutoCloseable {
     private final HikariDataSource pool;
     private final SecretBox box;
     private final Schema.Migrated schema;
+    /** LISTEN on a session of its own, from the first {@link #subscribe}. */
+    private final Notifications notifications;
 
     private PostgresStorage(StorageSpec.InPostgres spec, String applicationName, HikariDataSource pool, Schema.Migrated schema) {
         this.spec = spec;
@@ -52,6 +57,7 @@ public final class PostgresStorage implements Storage, AutoCloseable {
         this.pool = pool;
         this.box = new SecretBox(spec.key());
         this.schema = schema;
+        this.notifications = new Notifications(() -> Database.connect(spec, applicationName));
     }
 
     /**
@@ -257,9 +263,26 @@ public final class PostgresStorage implements Storage, AutoCloseable {
         }
     }
 
-    /** Closes the pool. Held leases stay held until they are closed. Safe to call twice. */
+    /** NOTIFY on the channel every node's {@link #subscribe} listens to (pg_notify, on the pool). */
+    @Override
+    public void signal(String topic) {
+        try {
+            Notifications.signal(pool, topic);
+        } catch (SQLException e) {
+            throw Database.failure("cannot signal " + topic + " in " + spec.safeUrl(), e);
+        }
+    }
+
+    /** LISTEN, on one session of this storage's own for every subscription (see {@link Notifications}). */
+    @Override
+    public Subscription subscribe(String topic, Runnable changed) {
+        return notifications.subscribe(topic, changed);
+    }
+
+    /** Stops listening and closes the pool. Held leases stay held until they are closed. Safe to call twice. */
     @Override
     public void close() {
+        notifications.close();
         pool.close();
     }
 

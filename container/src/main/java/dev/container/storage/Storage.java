@@ -55,6 +55,30 @@ public interface Storage {
     String describe();
 
     /**
+     * Tells every node that {@link #subscribe}s to topic (this one too) that what it watches
+     * changed: PostgreSQL's NOTIFY. Nothing with files, where there is one node. Throws like a write.
+     */
+    default void signal(String topic) {
+    }
+
+    /**
+     * Runs changed on a thread of the storage's own soon after any node {@link #signal}s topic,
+     * and after each (re)connection of that thread, when a signal may have been missed (so once
+     * soon after this call): changed should read what it watches, and return quickly. Never run
+     * with files (one node: nobody else changes anything).
+     */
+    default Subscription subscribe(String topic, Runnable changed) {
+        return () -> {
+        };
+    }
+
+    /** A {@link #subscribe}: close it to stop being told. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
      * One stored blob.
      *
      * @param modified when it was last written (the database's clock, or the file's time)

@@ -1,14 +1,13 @@
 package dev.container.acme;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.container.Container;
 import dev.container.cli.ContainerCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import dev.container.config.ConfigFile;
+import dev.container.testing.AcmeFixture;
+import dev.container.testing.Pebble;
+import dev.container.testing.TlsProbe;
 import dev.container.tls.TestCerts;
 import java.io.IOException;
 import java.net.URI;
@@ -29,14 +28,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,32 +47,19 @@ class AcmePebbleTest {
     @TempDir
     Path dir;
 
+    private AcmeFixture acme;
     private Pebble pebble;
-    private final List<Container> containers = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private Logger containerLog;
-    private Level levelBefore;
 
     @BeforeEach
     void setUp() throws Exception {
-        Pebble.assumeInstalled();
-        pebble = new Pebble(dir.resolve("pebble"), Pebble.freePort(), Pebble.freePort()).start();
-        containerLog = (Logger) LoggerFactory.getLogger("container");
-        levelBefore = containerLog.getLevel();
-        containerLog.setLevel(Level.INFO);
-        log.start();
-        containerLog.addAppender(log);
+        acme = AcmeFixture.start(dir);
+        pebble = acme.pebble();
     }
 
     @AfterEach
-    void tearDown(TestInfo test) throws Exception {
-        containers.forEach(Container::close);
-        if (containerLog != null) {
-            containerLog.detachAppender(log);
-            containerLog.setLevel(levelBefore);
-        }
-        if (pebble != null) {
-            pebble.close();
+    void tearDown() throws Exception {
+        if (acme != null) {
+            acme.close();
         }
     }
 
@@ -115,9 +98,7 @@ class AcmePebbleTest {
     }
 
     private Container start(Path config) {
-        Container container = Container.start(ConfigFile.load(config));
-        containers.add(container);
-        return container;
+        return acme.container(config);
     }
 
     private SSLContext trustingPebble() throws Exception {
@@ -126,46 +107,11 @@ class AcmePebbleTest {
 
     /** Waits until name is served with a certificate that chains to Pebble's root; that certificate. */
     private X509Certificate awaitCertificate(SSLContext trust, String name, X509Certificate other) throws Exception {
-        long deadline = System.nanoTime() + ISSUE_DEADLINE.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                X509Certificate leaf = TlsProbe.handshake(trust, pebble.tlsPort(), name).leaf();
-                if (!leaf.equals(other)) {
-                    return leaf;
-                }
-            } catch (IOException e) {
-                last = e; // no certificate yet (handshake fails) or not the CA's yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no certificate from Pebble for " + name + " within " + ISSUE_DEADLINE.toSeconds()
-                + " s (last: " + last + ")\n" + logLines() + pebble.logs());
-    }
-
-    private String logLines() {
-        StringBuilder text = new StringBuilder("--- container log\n");
-        for (ILoggingEvent e : List.copyOf(log.list)) {
-            text.append(e.getLevel()).append(' ').append(e.getFormattedMessage()).append('\n');
-            if (e.getThrowableProxy() != null) {
-                text.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
-            }
-        }
-        return text.toString();
+        return acme.awaitCertificate(trust, pebble.tlsPort(), name, other, ISSUE_DEADLINE);
     }
 
     private long logged(String fragment) {
-        return List.copyOf(log.list).stream().filter(e -> e.getFormattedMessage().contains(fragment)).count();
-    }
-
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+        return acme.logged(fragment);
     }
 
     @Test
@@ -347,7 +293,7 @@ class AcmePebbleTest {
         loop.join(10_000);
 
         assertThat(failures).as("failed requests among %d", requests.get()).isEmpty();
-        assertThat(seen).as(logLines()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(seen).as(acme.logLines()).hasSizeGreaterThanOrEqualTo(3);
         assertThat(logged("renewing the certificate")).isGreaterThanOrEqualTo(2);
         assertThat(container.plan().autoTlsHosts()).hasSize(1);
     }
@@ -386,7 +332,7 @@ class AcmePebbleTest {
         assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(logged("renewing the certificate valid until " + first.getNotAfter().toInstant() + " (asked for)"))
                 .isEqualTo(1);
-        await("the renewed certificate in the API", Duration.ofSeconds(10), () -> admin.get("certificates")
+        this.acme.await("the renewed certificate in the API", Duration.ofSeconds(10), () -> admin.get("certificates")
                 .path("certificates").get(0).path("notAfter").asText().equals(renewed.getNotAfter().toInstant().toString()));
         assertThat(admin.get("certificates").path("certificates").get(0).path("acme").path("renewRequested").asBoolean())
                 .isFalse();
@@ -408,7 +354,7 @@ class AcmePebbleTest {
                 URI.create("http://127.0.0.1:" + pebble.httpPort() + "/index.html")).build(),
                 HttpResponse.BodyHandlers.ofString());
         // two lines, logged one after the other by the maintenance thread: wait for both
-        await("the failure in the log", Duration.ofSeconds(30),
+        acme.await("the failure in the log", Duration.ofSeconds(30),
                 () -> logged("cannot reach the CA") > 0 && logged("no certificate yet") > 0);
 
         assertThat(startMillis).isLessThan(10_000);

@@ -135,6 +135,31 @@ class PostgresStorageTest extends StorageContract {
     }
 
     @Test
+    void a_signal_reaches_every_subscriber_of_its_topic_and_a_broken_listening_session_is_made_again()
+            throws Exception {
+        java.util.concurrent.BlockingQueue<String> told = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (PostgresStorage listening = PostgresStorage.open(spec(url, KEY), "node-listening");
+             Storage.Subscription a = listening.subscribe("topic-a", () -> told.add("a"));
+             Storage.Subscription b = listening.subscribe("topic-b", () -> told.add("b"))) {
+            // once each on connecting: what was signalled before may have been missed
+            assertThat(java.util.List.of(told.poll(10, TimeUnit.SECONDS), told.poll(10, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder("a", "b");
+
+            storage.signal("topic-a");
+            assertThat(told.poll(10, TimeUnit.SECONDS)).isEqualTo("a");
+            assertThat(told.poll(300, TimeUnit.MILLISECONDS)).as("topic-b was not signalled").isNull();
+
+            // the listening session ends (a database restart would end it): it is made again, and each
+            // subscriber is run once, as the signals meanwhile were lost
+            assertThat(postgres.terminate("node-listening")).isGreaterThanOrEqualTo(1);
+            assertThat(java.util.List.of(told.poll(15, TimeUnit.SECONDS), told.poll(15, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder("a", "b");
+            storage.signal("topic-b");
+            assertThat(told.poll(10, TimeUnit.SECONDS)).isEqualTo("b");
+        }
+    }
+
+    @Test
     void a_held_lock_shows_in_the_database_under_the_holding_nodes_name() throws Exception {
         try (Storage.Lease lease = storage.tryLock("acme/order/shown.example").orElseThrow();
              Connection c = postgres.admin(url); Statement s = c.createStatement();

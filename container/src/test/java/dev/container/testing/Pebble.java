@@ -1,6 +1,5 @@
-package dev.container.acme;
+package dev.container.testing;
 
-import dev.container.testing.MissingTools;
 import dev.container.tls.TestCerts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,9 +24,9 @@ import javax.net.ssl.SSLContext;
  * nonce rejection (5%) is left on, so the client's retry of badNonce is exercised. Tests are skipped, saying so, when the pebble binary is not installed.
  * Only the processes started here are stopped, by their handles, with bounded waits.
  */
-final class Pebble implements AutoCloseable {
-    static final String PEBBLE = "pebble";
-    static final String CHALLTESTSRV = "pebble-challtestsrv";
+public final class Pebble implements AutoCloseable {
+    public static final String PEBBLE = "pebble";
+    public static final String CHALLTESTSRV = "pebble-challtestsrv";
 
     private final Path dir;
     private final int httpPort;
@@ -41,13 +40,13 @@ final class Pebble implements AutoCloseable {
     private Process pebble;
 
     /** Skips the calling test unless Pebble is installed (the package `pebble`). */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         MissingTools.require(PEBBLE);
         MissingTools.require(CHALLTESTSRV);
     }
 
     /** Prepares (does not start) a Pebble that validates on these ports of 127.0.0.1. */
-    Pebble(Path dir, int httpPort, int tlsPort) throws Exception {
+    public Pebble(Path dir, int httpPort, int tlsPort) throws Exception {
         this.dir = Files.createDirectories(dir);
         this.httpPort = httpPort;
         this.tlsPort = tlsPort;
@@ -73,14 +72,14 @@ final class Pebble implements AutoCloseable {
     }
 
     /** A free TCP port of 127.0.0.1 now (another process could take it before it is used; rare enough here). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
     /** Starts the DNS server and Pebble, and waits (at most 30 s) until the directory answers. */
-    Pebble start() throws Exception {
+    public Pebble start() throws Exception {
         if (dns == null) {
             dns = new ProcessBuilder(CHALLTESTSRV, "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                     "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
@@ -114,25 +113,25 @@ final class Pebble implements AutoCloseable {
         }
     }
 
-    URI directory() {
+    public URI directory() {
         return URI.create("https://127.0.0.1:" + port + "/dir");
     }
 
     /** The PEM file of the certificate of Pebble's own HTTPS (the acme.trust setting). */
-    Path trustFile() {
+    public Path trustFile() {
         return trustFile;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    int tlsPort() {
+    public int tlsPort() {
         return tlsPort;
     }
 
     /** The root Pebble issues under (new at each Pebble start), from its management API. */
-    X509Certificate root() throws Exception {
+    public X509Certificate root() throws Exception {
         HttpResponse<byte[]> answer = client().send(HttpRequest.newBuilder(
                 URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (answer.statusCode() != 200) {
@@ -143,11 +142,11 @@ final class Pebble implements AutoCloseable {
     }
 
     /** How many times Pebble's log says it issued a certificate. */
-    long issued() throws IOException {
+    public long issued() throws IOException {
         return log().lines().filter(l -> l.contains("Issued certificate serial")).count();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path file = dir.resolve("pebble.log");
         return Files.exists(file) ? Files.readString(file) : "";
     }
@@ -158,7 +157,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** Stops Pebble (the DNS server stays up for a restart with {@link #start}). */
-    void stopPebble() throws InterruptedException {
+    public void stopPebble() throws InterruptedException {
         stop(pebble);
         pebble = null;
     }
@@ -181,7 +180,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** What a test names in its failure: the log lines of both processes. */
-    String logs() {
+    public String logs() {
         try {
             Path c = dir.resolve("challtestsrv.log");
             return "--- pebble.log\n" + log() + "--- challtestsrv.log\n" + (Files.exists(c) ? Files.readString(c) : "");

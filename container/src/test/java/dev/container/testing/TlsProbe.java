@@ -1,4 +1,4 @@
-package dev.container.acme;
+package dev.container.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,15 +18,15 @@ import javax.net.ssl.SSLSocket;
  * checking the chain against the trust given and the name against the certificate (as a browser
  * would), offering ALPN h2 and http/1.1. Each connection makes a full handshake.
  */
-final class TlsProbe {
+public final class TlsProbe {
     /** What a handshake showed. */
-    record Result(X509Certificate leaf, List<X509Certificate> chain, String protocol) {
+    public record Result(X509Certificate leaf, List<X509Certificate> chain, String protocol) {
     }
 
     private TlsProbe() {
     }
 
-    static Result handshake(SSLContext trust, int port, String name, String... alpn) throws IOException {
+    public static Result handshake(SSLContext trust, int port, String name, String... alpn) throws IOException {
         try (SSLSocket socket = open(trust, port, name, alpn)) {
             socket.startHandshake();
             var peer = socket.getSession().getPeerCertificates();
@@ -38,7 +38,7 @@ final class TlsProbe {
     }
 
     /** A GET of path over a new connection (HTTP/1.1): the status code. */
-    static int get(SSLContext trust, int port, String name, String path) throws IOException {
+    public static int get(SSLContext trust, int port, String name, String path) throws IOException {
         try (SSLSocket socket = open(trust, port, name, "http/1.1")) {
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")
