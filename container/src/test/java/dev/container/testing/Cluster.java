@@ -47,6 +47,36 @@ public final class Cluster {
         return new Cluster(postgres, dir, postgres.url());
     }
 
+    /**
+     * A WAR that declares {@code <distributable/>}, written to file: its {@code /count} counts the
+     * requests of a session (an Integer attribute) and answers the count.
+     */
+    public static Path counterWar(Path file) throws Exception {
+        return new WarBuilder().java("app.Count", """
+                package app;
+                @jakarta.servlet.annotation.WebServlet("/count")
+                public class Count extends jakarta.servlet.http.HttpServlet {
+                    protected void doGet(jakarta.servlet.http.HttpServletRequest req,
+                            jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                        var session = req.getSession();
+                        Integer count = (Integer) session.getAttribute("count");
+                        count = count == null ? 1 : count + 1;
+                        session.setAttribute("count", count);
+                        resp.getWriter().print(count);
+                    }
+                }
+                """).file("WEB-INF/web.xml", """
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"><distributable/></web-app>
+                """).buildWar(file);
+    }
+
+    /** "JSESSIONID=..." from a response's Set-Cookie, for the next request of that session. */
+    public static String cookie(HttpResponse<String> response) {
+        String header = response.headers().firstValue("Set-Cookie").orElseThrow(
+                () -> new AssertionError("no Set-Cookie: " + response.statusCode() + " " + response.body()));
+        return header.substring(0, header.indexOf(';'));
+    }
+
     /** The database's JDBC URL. */
     public String url() {
         return url;
@@ -69,7 +99,12 @@ public final class Cluster {
 
     /** The storage section of the nodes: this cluster's database, user, password and key. */
     public String storage() {
-        return storage(url, postgres.password(), "");
+        return storage("");
+    }
+
+    /** {@link #storage()} with more keys inside it (e.g. {@code node = web1}). */
+    public String storage(String more) {
+        return storage(url, postgres.password(), more);
     }
 
     /** A storage section on url with password, and more keys inside it (e.g. {@code node = web1}). */
