@@ -58,6 +58,10 @@ public final class StorageService implements Service {
             } catch (java.sql.SQLException e) {
                 throw Database.failure("cannot write this node's heartbeat to " + spec.safeUrl(), e);
             }
+        } catch (StorageUnavailableException e) {
+            // the database may come later: the service manager starts the node again (exit status 75)
+            throw StartupError.temporary("storage: " + e.getMessage() + " (waited " + START_WAIT.toSeconds()
+                    + " s; exit status " + StartupError.TEMPORARY + ", for the service manager to start the node again)", e);
         } catch (StorageException e) {
             throw new StartupError("storage: " + e.getMessage(), e);
         }
