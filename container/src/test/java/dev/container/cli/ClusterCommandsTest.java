@@ -197,7 +197,7 @@ class ClusterCommandsTest {
             try (TestServer restarted = TestServer.startConfig(named("a", "web1"))) {
                 var self = restarted.container().storageService().orElseThrow().self();
                 assertThat(self.id()).isEqualTo("web1");
-                assertThat(postgres.count(cluster.url(), "SELECT count(*) FROM container_nodes WHERE id = 'web1' AND pid = ?"
+                assertThat(postgres.countIn(cluster.url(), "SELECT count(*) FROM container_nodes WHERE id = 'web1' AND pid = ?"
                         + " AND host = ?", ProcessHandle.current().pid(), self.host())).isOne();
                 assertThat(cli("status", "--state", cluster.state("b").toString()).out())
                         .containsPattern("web1 +" + java.util.regex.Pattern.quote(self.host()) + " .* alive")

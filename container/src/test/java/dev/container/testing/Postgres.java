@@ -213,11 +213,11 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback, Auto
 
     /** The number the query (a SELECT count(*) ... with ? parameters) gives in the main database, as the superuser. */
     public int count(String sql, Object... parameters) throws SQLException {
-        return count(url(), sql, parameters);
+        return countIn(url(), sql, parameters);
     }
 
     /** As {@link #count(String, Object...)}, in the database of that URL. */
-    public int count(String url, String sql, Object... parameters) throws SQLException {
+    public int countIn(String url, String sql, Object... parameters) throws SQLException {
         try (Connection c = admin(url); var s = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
