@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * own ("storage-heartbeat"), and the rows of every node for the status. Also the one place that
  * tells the log whether the database is reachable: one line when a heartbeat fails after one
  * that did not (the database went away), one when a heartbeat succeeds again (it is back), none
- * per attempt in between. Rows of nodes not seen for a day are removed. Thread-safe.
+ * per attempt in between. Rows of nodes not seen for a day are removed. At start it refuses a
+ * name that a live node has ({@link #start}). Thread-safe.
  */
 public final class Heartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
