@@ -199,7 +199,7 @@ public final class Container implements AutoCloseable {
         prepareStateDir();
         if (plan.storage() instanceof StorageSpec.InPostgres shared) {
             // first: the other parts keep their state in it
-            storage = services.start(new StorageService(shared, Node.self(Version.number(), startedAt))).storage();
+            storage = services.start(new StorageService(shared, Node.self(Version.number(), startedAt, shared.node()))).storage();
         } else {
             storage = new FileStorage(plan.stateDir());
         }

@@ -2,9 +2,10 @@ package dev.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.container.testing.Await;
+import dev.container.testing.Cluster;
 import dev.container.testing.ContainerProcess;
 import dev.container.testing.Postgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,9 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,23 +46,14 @@ class ClusterJobsIT {
     record Run(String node, Instant scheduled, Instant started, String outcome) {
     }
 
-    private Path node(String name, String url) throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        return Files.writeString(home.resolve("container.conf"), """
-                listeners = ["127.0.0.1:0"]
-                state-dir = state
+    /** A node's config: a static dir, and the job tick every 2 s writing its name to the shared witness file. */
+    private String node() {
+        return """
                 static = [{ dir = site, create = true }]
-                storage {
-                  type = postgres
-                  url = "%s"
-                  user = %s
-                  password = "%s"
-                  key-file = ../storage.key
-                }
                 jobs {
                   tick { every = 2s, command = [sh, -c, "echo $CONTAINER_JOB >> %s"] }
                 }
-                """.formatted(url, postgres.user(), postgres.password(), dir.resolve("witness.txt")));
+                """.formatted(dir.resolve("witness.txt"));
     }
 
     private static String nodeOf(ContainerProcess process) throws InterruptedException {
@@ -84,38 +74,24 @@ class ClusterJobsIT {
         return runs;
     }
 
-    private static void await(String what, long seconds, java.util.concurrent.Callable<Boolean> condition, Object context)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("within %d s: %s; %s", seconds, what, context).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    private String jobsShow(Path state) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("container.jar"), "jobs", "show", "tick", "--state", state.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+    private static String jobsShow(Path state) throws Exception {
+        ContainerProcess.Result shown = ContainerProcess.run("jobs", "show", "tick", "--state", state.toString());
+        assertThat(shown.status()).as(shown.output()).isZero();
+        return shown.output();
     }
 
     @Test
     void each_firing_runs_on_one_node_and_a_killed_nodes_job_moves_to_the_other() throws Exception {
-        String url = postgres.freshDatabase();
-        Files.writeString(dir.resolve("storage.key"), Base64.getEncoder().encodeToString(new byte[32]));
+        Cluster cluster = Cluster.fresh(postgres, dir);
+        String url = cluster.url();
         Path witness = dir.resolve("witness.txt");
         // one after the other: the first migrates the fresh database
-        try (ContainerProcess a = ContainerProcess.start("run", "--config", node("a", url).toString());
-             ContainerProcess b = ContainerProcess.start("run", "--config", node("b", url).toString())) {
+        try (ContainerProcess a = cluster.process("a", node()); ContainerProcess b = cluster.process("b", node())) {
             String nodeA = nodeOf(a);
             String nodeB = nodeOf(b);
             assertThat(b.output()).anyMatch(l -> l.contains("job tick: every 2s") && l.contains("(as the cluster has it)"));
 
-            await("five runs", 60, () -> runs(url).size() >= 5, a.log() + b.log());
+            Await.until("five runs", Duration.ofSeconds(60), () -> runs(url).size() >= 5, () -> a.log() + b.log());
             List<Run> before = runs(url);
             assertThat(before).allSatisfy(r -> assertThat(r.outcome()).isEqualTo("ok"));
             assertThat(before.stream().map(Run::scheduled).distinct().count()).as("one run per firing: %s", before)
@@ -128,14 +104,15 @@ class ClusterJobsIT {
             Instant killed = Instant.now();
             assertThat(victim.awaitExit()).isNotZero();
 
-            await("a run on the surviving node", TAKEOVER.toSeconds() + 20,
-                    () -> runs(url).stream().anyMatch(r -> r.node().equals(survivor) && r.started().isAfter(killed)), killed);
+            Await.until("a run on the surviving node after the kill at " + killed, TAKEOVER.plusSeconds(20),
+                    () -> runs(url).stream().anyMatch(r -> r.node().equals(survivor) && r.started().isAfter(killed)));
             Run first = runs(url).stream().filter(r -> r.started().isAfter(killed)).findFirst().orElseThrow();
             Duration takeover = Duration.between(killed, first.started());
             System.out.println("ClusterJobsIT: node " + survivor + " ran the job " + takeover.toMillis()
                     + " ms after node " + last.node() + " was killed");
             assertThat(takeover).isLessThan(TAKEOVER.plusSeconds(3));
-            await("two more runs", 20, () -> runs(url).stream().filter(r -> r.started().isAfter(killed)).count() >= 3, killed);
+            Await.until("two more runs after the kill at " + killed, Duration.ofSeconds(20),
+                    () -> runs(url).stream().filter(r -> r.started().isAfter(killed)).count() >= 3);
 
             // a run the kill cut short (echo takes milliseconds, but it may) is recorded as interrupted and run again
             List<Run> all = runs(url).stream().filter(r -> !r.outcome().equals("interrupted")).toList();
@@ -149,7 +126,7 @@ class ClusterJobsIT {
             assertThat(lines.size()).isBetween(all.size(), all.size() + 2);
 
             ContainerProcess alive = victim == a ? b : a;
-            String shown = jobsShow(dir.resolve((alive == a ? "a" : "b") + "/state"));
+            String shown = jobsShow(cluster.state(alive == a ? "a" : "b"));
             assertThat(shown).startsWith("tick: every 2s").contains("on " + nodeA).contains("on " + nodeB);
         }
     }

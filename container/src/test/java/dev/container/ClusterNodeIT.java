@@ -3,16 +3,14 @@ package dev.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.container.storage.Migrations;
+import dev.container.testing.Cluster;
 import dev.container.testing.ContainerProcess;
 import dev.container.testing.Postgres;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,48 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterNodeIT {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
+    private static final String SITE = "static = [{ dir = site, create = true }]";
 
     @TempDir
     Path dir;
 
-    record Result(int status, String output) {
-    }
-
-    private Result command(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("container.jar")));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s exits", args[0]).isTrue();
-        return new Result(process.exitValue(), output);
-    }
-
-    private Path node(String name, String url) throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        Files.createDirectories(home.resolve("site"));
-        return Files.writeString(home.resolve("container.conf"), """
-                listeners = ["127.0.0.1:0"]
-                state-dir = state
-                static = [site]
-                storage {
-                  type = postgres
-                  url = "%s"
-                  user = %s
-                  password = "%s"
-                  key-file = ../storage.key
-                }
-                """.formatted(url, postgres.user(), postgres.password()));
-    }
-
     @Test
     void two_nodes_of_the_packaged_jar_share_one_database() throws Exception {
-        String url = postgres.freshDatabase();
-        Files.writeString(dir.resolve("storage.key"), Base64.getEncoder().encodeToString(new byte[32]));
-        Path a = node("a", url);
-        Path b = node("b", url);
-        CompletableFuture<ContainerProcess> startingA = CompletableFuture.supplyAsync(() -> start(a));
-        CompletableFuture<ContainerProcess> startingB = CompletableFuture.supplyAsync(() -> start(b));
+        Cluster cluster = Cluster.fresh(postgres, dir);
+        String url = cluster.url();
+        Path a = cluster.config("a", SITE);
+        cluster.config("b", SITE);
+        CompletableFuture<ContainerProcess> startingA = CompletableFuture.supplyAsync(() -> start(cluster, "a"));
+        CompletableFuture<ContainerProcess> startingB = CompletableFuture.supplyAsync(() -> start(cluster, "b"));
         try (ContainerProcess nodeA = startingA.get(90, TimeUnit.SECONDS); ContainerProcess nodeB = startingB.get(90, TimeUnit.SECONDS)) {
             String lineA = nodeA.awaitLine("storage: postgres at", 0);
             String lineB = nodeB.awaitLine("storage: postgres at", 0);
@@ -80,13 +49,13 @@ class ClusterNodeIT {
             assertThat(List.of(lineA, lineB)).filteredOn(l -> l.contains("(" + Migrations.COUNT + " migration(s) applied)"))
                     .hasSize(1);
 
-            Result status = command("status", "--state", dir.resolve("a/state").toString());
+            ContainerProcess.Result status = ContainerProcess.run("status", "--state", cluster.state("a").toString());
             assertThat(status.status()).as(status.output()).isZero();
             assertThat(status.output()).contains("storage: postgres at " + url + ", schema version " + Migrations.NEWEST + ", database reachable")
                     .containsPattern("\\(this\\) .* " + nodeA.pid() + " .* alive")
                     .containsPattern(" " + nodeB.pid() + " .* alive");
 
-            Result validate = command("validate", a.toString());
+            ContainerProcess.Result validate = ContainerProcess.run("validate", a.toString());
             assertThat(validate.status()).as(validate.output()).isZero();
             assertThat(validate.output()).contains("schema version " + Migrations.NEWEST + " (up to date)");
 
@@ -103,9 +72,10 @@ class ClusterNodeIT {
         }
     }
 
-    private static ContainerProcess start(Path config) {
+    /** The node's config as written: both starts write nothing, so that neither reads a half-written file. */
+    private static ContainerProcess start(Cluster cluster, String node) {
         try {
-            return ContainerProcess.start("run", "--config", config.toString());
+            return ContainerProcess.start("run", "--config", cluster.home(node).resolve("container.conf").toString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

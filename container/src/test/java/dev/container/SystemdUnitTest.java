@@ -110,6 +110,19 @@ class SystemdUnitTest {
     }
 
     @Test
+    void a_node_whose_database_is_late_is_restarted_and_a_failed_start_for_good_is_not() throws Exception {
+        SystemdUnit unit = SystemdUnit.read(unitFile());
+
+        // on-failure restarts every exit status but 0 and those the unit names
+        assertThat(unit.value("Service.Restart")).isEqualTo("on-failure");
+        List<String> prevented = List.of(unit.value("Service.RestartPreventExitStatus").split("\\s+"));
+        assertThat(prevented).contains(String.valueOf(StartupError.FINAL))
+                .doesNotContain(String.valueOf(StartupError.TEMPORARY));
+        assertThat(unit.entries()).doesNotContainKey("Service.SuccessExitStatus");
+        assertThat(StartupError.TEMPORARY).isNotZero().isNotEqualTo(StartupError.FINAL);
+    }
+
+    @Test
     void the_unit_runs_as_its_own_user_with_one_capability_and_only_its_state_and_logs_writable() throws Exception {
         SystemdUnit unit = SystemdUnit.read(unitFile());
 

@@ -196,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 err.println("container: " + e.getMessage());
             }
-            return CommandLine.ExitCode.USAGE;
+            return e.exitStatus();
         }
         // SIGHUP and POST /reload take the same path: the file and the flags read again, as at start
         signals.onHangup(container::reloadConfig);

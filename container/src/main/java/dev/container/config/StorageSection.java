@@ -20,11 +20,11 @@ import java.util.Optional;
 final class StorageSection {
     /** The keys of the storage section and its pool, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of(
-            "storage", List.of("type", "url", "user", "password", "key-file", "pool"),
+            "storage", List.of("type", "url", "user", "password", "key-file", "pool", "node"),
             "storage.pool", List.of("max"));
     private static final List<String> TYPES = List.of("files", "postgres");
     /** The keys that only a database storage has. */
-    private static final List<String> POSTGRES_ONLY = List.of("url", "user", "password", "key-file", "pool");
+    private static final List<String> POSTGRES_ONLY = List.of("url", "user", "password", "key-file", "pool", "node");
     private static final String URL_EXAMPLE = "jdbc:postgresql://db.example.com:5432/container";
     private static final int MAX_POOL = 1000;
 
@@ -80,12 +80,18 @@ final class StorageSection {
             p.finish();
             return max;
         }).orElse(StorageSpec.InPostgres.DEFAULT_POOL_MAX);
+        Optional<String> node = s.string("node").map(String::strip);
+        if (node.isPresent() && !StorageSpec.InPostgres.NODE.matcher(node.get()).matches()) {
+            s.problemAt("node", "expected a node name of 1 to 40 letters, digits, '.', '-' and '_' (starting with a"
+                    + " letter or digit), such as web1, got '" + node.get() + "'");
+            node = Optional.empty();
+        }
         Optional<StorageKey> key = key(s, environment);
         s.finish();
         if (url.isEmpty() || key.isEmpty()) {
             return StorageSpec.FILES; // with the problems said
         }
-        return new StorageSpec.InPostgres(url.get(), user, password, key.get(), poolMax);
+        return new StorageSpec.InPostgres(url.get(), user, password, key.get(), poolMax, node);
     }
 
     /** The key of key-file, else of the environment; empty, having said why, when there is none or it is bad. */

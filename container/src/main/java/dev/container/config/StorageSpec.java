@@ -31,13 +31,16 @@ public sealed interface StorageSpec permits StorageSpec.InFiles, StorageSpec.InP
      * @param password its password; empty for none given (the URL's, or ~/.pgpass)
      * @param key encrypts the private keys stored in the database
      * @param poolMax the most connections this node keeps open (its pool, besides one per held lock)
+     * @param node this node's name in the cluster ({@code storage.node}); empty for a new random one at each start
      */
-    record InPostgres(String url, Optional<String> user, Optional<String> password, StorageKey key, int poolMax)
-            implements StorageSpec {
+    record InPostgres(String url, Optional<String> user, Optional<String> password, StorageKey key, int poolMax,
+                      Optional<String> node) implements StorageSpec {
         /** Ten, HikariCP's default: the container's own use is light (a few rows a minute and each lock). */
         public static final int DEFAULT_POOL_MAX = 10;
         /** Two: the schema migration at start (Flyway) holds two connections at once. */
         public static final int MIN_POOL_MAX = 2;
+        /** A node's name: what a heartbeat row, Quartz's instance id and a database session's name can all hold. */
+        public static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
         private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
 
         public InPostgres {
@@ -45,12 +48,21 @@ public sealed interface StorageSpec permits StorageSpec.InFiles, StorageSpec.InP
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(node, "node");
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + safeUrl(url));
             }
             if (poolMax < MIN_POOL_MAX) {
                 throw new IllegalArgumentException("a pool of at least " + MIN_POOL_MAX + " connections, got " + poolMax);
             }
+            if (node.isPresent() && !NODE.matcher(node.get()).matches()) {
+                throw new IllegalArgumentException("not a node name: '" + node.get() + "'");
+            }
+        }
+
+        /** A node named anew at each start. */
+        public InPostgres(String url, Optional<String> user, Optional<String> password, StorageKey key, int poolMax) {
+            this(url, user, password, key, poolMax, Optional.empty());
         }
 
         /** The URL as it may be printed: a password= parameter in it shows as ***. */
@@ -67,7 +79,8 @@ public sealed interface StorageSpec permits StorageSpec.InFiles, StorageSpec.InP
         @Override
         public String toString() {
             return "InPostgres[url=" + safeUrl() + ", user=" + user.orElse("(default)") + ", password="
-                    + password.map(p -> "(set)").orElse("(none)") + ", key=" + key + ", poolMax=" + poolMax + "]";
+                    + password.map(p -> "(set)").orElse("(none)") + ", key=" + key + ", poolMax=" + poolMax
+                    + ", node=" + node.orElse("(random)") + "]";
         }
     }
 }

@@ -8,7 +8,11 @@ import io.undertow.server.session.SessionListener;
 import io.undertow.server.session.SessionListeners;
 import io.undertow.server.session.SessionManager;
 import io.undertow.server.session.SessionManagerStatistics;
+import io.undertow.servlet.spec.HttpSessionImpl;
 import io.undertow.util.AttachmentKey;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSessionActivationListener;
+import jakarta.servlet.http.HttpSessionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +59,8 @@ final class SharedSessionManager implements SessionManager {
     private final String app;
     private final ClassLoader classLoader;
     private final SessionIdGenerator ids;
+    /** The app's, for the HttpSession of an activation event. */
+    private final ServletContext servletContext;
     private final SessionListeners listeners = new SessionListeners();
     private volatile int defaultTimeout = 30 * 60;
     /** Attribute names already warned about, so each is said once. */
@@ -65,12 +71,13 @@ final class SharedSessionManager implements SessionManager {
      *            ({@code AppSpec.label()}), the same on every node and across redeploys
      */
     SharedSessionManager(SharedSessions owner, String deploymentName, String app, ClassLoader classLoader,
-                         SessionIdGenerator ids) {
+                         SessionIdGenerator ids, ServletContext servletContext) {
         this.owner = owner;
         this.deploymentName = deploymentName;
         this.app = app;
         this.classLoader = classLoader;
         this.ids = ids;
+        this.servletContext = servletContext;
     }
 
     @Override
@@ -254,6 +261,25 @@ final class SharedSessionManager implements SessionManager {
     void gone(String id) {
         log.debug("sessions: app {}: session {} is gone from the table (expired, or invalidated on another node); its"
                 + " changes are dropped", app, id);
+    }
+
+    /**
+     * Tells an attribute that the session is about to be written ({@code passivate}) or was just
+     * read ({@code !passivate}), as HttpSessionActivationListener asks; what it throws is logged,
+     * the request goes on.
+     */
+    void activation(StoredSession session, HttpSessionActivationListener attribute, boolean passivate) {
+        HttpSessionEvent event = new HttpSessionEvent(HttpSessionImpl.forSession(session, servletContext, false));
+        try {
+            if (passivate) {
+                attribute.sessionWillPassivate(event);
+            } else {
+                attribute.sessionDidActivate(event);
+            }
+        } catch (RuntimeException e) {
+            log.warn("sessions: app {}: {}.{} failed: {}", app, attribute.getClass().getName(),
+                    passivate ? "sessionWillPassivate" : "sessionDidActivate", e.toString());
+        }
     }
 
     void notSerializable(String name, Object value, Exception e) {

@@ -113,7 +113,8 @@ public final class SharedSessions implements Service {
      */
     public void apply(DeploymentInfo info, String app) {
         info.setSessionManagerFactory(deployment -> new SharedSessionManager(this, info.getDeploymentName(), app,
-                deployment.getDeploymentInfo().getClassLoader(), deployment.getDeploymentInfo().getSessionIdGenerator()));
+                deployment.getDeploymentInfo().getClassLoader(), deployment.getDeploymentInfo().getSessionIdGenerator(),
+                deployment.getServletContext()));
         info.addOuterHandlerChainWrapper(SessionRequests::new);
     }
 

@@ -6,10 +6,13 @@ import io.undertow.server.session.Session;
 import io.undertow.server.session.SessionConfig;
 import io.undertow.server.session.SessionListener;
 import io.undertow.server.session.SessionManager;
+import jakarta.servlet.http.HttpSessionActivationListener;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,9 +21,11 @@ import java.util.Set;
  * when the request began, or created by it, and written back by {@link #save} when it changed.
  * Each request has its own copy, so two requests of one session (on one node or two) do not see
  * each other's changes, and the last to write wins. An attribute read from the table stays
- * serialized until the app asks for it. Mutators are synchronized (an async request may use the
- * session from several threads); listeners are called outside the lock, as Undertow's own
- * in-memory sessions call them.
+ * serialized until the app asks for it. An attribute that is an HttpSessionActivationListener is
+ * told sessionDidActivate when it is deserialized here (the session came from the table, perhaps
+ * from another node), and sessionWillPassivate before each write of the session. Mutators are
+ * synchronized (an async request may use the session from several threads); listeners are called
+ * outside the lock, as Undertow's own in-memory sessions call them.
  */
 final class StoredSession implements Session {
     /** An attribute: the bytes it was read as (null when the app set it), and its value once deserialized. */
@@ -62,6 +67,8 @@ final class StoredSession implements Session {
     /** invalidate() or the sweeper began: it is never written again. */
     private boolean ending;
     private volatile boolean invalid;
+    /** Attributes just read that listen for activation: told by {@link #activatePending}, outside the lock. */
+    private final List<HttpSessionActivationListener> activating = new ArrayList<>();
 
     private StoredSession(SharedSessionManager manager, SessionConfig config, String id, long created,
                           long lastAccessed, int maxInactive, boolean stored) {
@@ -135,9 +142,12 @@ final class StoredSession implements Session {
     @Override
     public Object getAttribute(String name) {
         requireValid();
+        Object value;
         synchronized (this) {
-            return value(name);
+            value = value(name);
         }
+        activatePending();
+        return value;
     }
 
     @Override
@@ -160,6 +170,7 @@ final class StoredSession implements Session {
             attributes.put(name, Attribute.set(value));
             dirty = true;
         }
+        activatePending();
         if (old == null) {
             manager.listeners().attributeAdded(this, name, value);
         } else {
@@ -178,6 +189,7 @@ final class StoredSession implements Session {
                 dirty = true;
             }
         }
+        activatePending();
         manager.listeners().attributeRemoved(this, name, old);
         return old;
     }
@@ -259,7 +271,20 @@ final class StoredSession implements Session {
      * serialized is left out (the manager warns once per name); the request goes on. Throws
      * {@link SessionsUnavailable} when the store cannot be reached.
      */
-    synchronized void save() {
+    void save() {
+        List<HttpSessionActivationListener> passivating = new ArrayList<>();
+        synchronized (this) {
+            if (ending || stored && !dirty) {
+                return;
+            }
+            attributes.values().stream().filter(a -> a.decoded && a.value instanceof HttpSessionActivationListener)
+                    .forEach(a -> passivating.add((HttpSessionActivationListener) a.value));
+        }
+        passivating.forEach(a -> manager.activation(this, a, true));
+        write();
+    }
+
+    private synchronized void write() {
         if (ending || stored && !dirty) {
             return;
         }
@@ -308,6 +333,9 @@ final class StoredSession implements Session {
             try {
                 attribute.value = SessionAttributes.deserialize(attribute.stored, manager.classLoader());
                 attribute.decoded = true;
+                if (attribute.value instanceof HttpSessionActivationListener listener) {
+                    activating.add(listener);
+                }
             } catch (IOException | ClassNotFoundException | RuntimeException e) {
                 manager.notDeserializable(name, e);
                 attributes.remove(name);
@@ -315,6 +343,19 @@ final class StoredSession implements Session {
             }
         }
         return attribute.value;
+    }
+
+    /** Tells the attributes read since the last call that the session was activated (read from the table). */
+    private void activatePending() {
+        List<HttpSessionActivationListener> due;
+        synchronized (this) {
+            if (activating.isEmpty()) {
+                return;
+            }
+            due = List.copyOf(activating);
+            activating.clear();
+        }
+        due.forEach(a -> manager.activation(this, a, false));
     }
 
     private void requireValid() {

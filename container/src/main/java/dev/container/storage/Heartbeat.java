@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * own ("storage-heartbeat"), and the rows of every node for the status. Also the one place that
  * tells the log whether the database is reachable: one line when a heartbeat fails after one
  * that did not (the database went away), one when a heartbeat succeeds again (it is back), none
- * per attempt in between. Rows of nodes not seen for a day are removed. Thread-safe.
+ * per attempt in between. Rows of nodes not seen for a day are removed. At start it refuses a
+ * name that a live node has ({@link #start}). Thread-safe.
  */
 public final class Heartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -43,6 +44,8 @@ public final class Heartbeat implements AutoCloseable {
     private volatile Instant since = Instant.now();
     private volatile Optional<String> lastError = Optional.empty();
     private int beats;
+    /** Whether the row is this process's (written by {@link #start}): only then does close remove it. */
+    private volatile boolean claimed;
     /** Heartbeats tried since the start, for tests that wait for some to fail. */
     private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
 
@@ -63,10 +66,51 @@ public final class Heartbeat implements AutoCloseable {
         });
     }
 
-    /** Writes the first heartbeat now (its failure is the caller's), then one every interval. */
-    public void start() throws SQLException {
+    /**
+     * Claims this node's row and writes the first heartbeat now (its failure is the caller's), then
+     * one every interval. A row of this name that is alive is another node's while it keeps
+     * changing: then a {@link StorageException} says so, and nothing is written. A row that stops
+     * changing is a dead node's (killed, its machine gone): it is taken over once it is no longer
+     * alive, at most {@link #ALIVE} after its last heartbeat.
+     */
+    public void start() throws SQLException, InterruptedException {
+        claim();
         write();
+        claimed = true;
         timer.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void claim() throws SQLException, InterruptedException {
+        Optional<Row> first = aliveRow();
+        if (first.isEmpty()) {
+            return;
+        }
+        Optional<Row> now = first;
+        while (now.isPresent()) {
+            if (!now.get().lastSeen().equals(first.get().lastSeen())) {
+                throw new StorageException("another node named " + self.id() + " is running (host " + now.get().host()
+                        + ", pid " + now.get().pid() + "): give each node its own storage.node", null);
+            }
+            Thread.sleep(Math.min(500, interval.toMillis()));
+            now = aliveRow();
+        }
+    }
+
+    /** This node's name's row, if a node with that name was seen within {@link #ALIVE}. */
+    private Optional<Row> aliveRow() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT host, pid, last_seen FROM container_nodes WHERE id = ?"
+                        + " AND last_seen > now() - make_interval(secs => ?)")) {
+            s.setString(1, self.id());
+            s.setLong(2, ALIVE.toSeconds());
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next() ? Optional.of(new Row(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant()))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private record Row(String host, long pid, Instant lastSeen) {
     }
 
     /** One heartbeat; logs a change of reachability, once. Never throws. */
@@ -98,7 +142,8 @@ public final class Heartbeat implements AutoCloseable {
     private void write() throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO container_nodes (id, host, pid, version, started, last_seen) VALUES (?, ?, ?, ?, ?, now())"
-                        + " ON CONFLICT (id) DO UPDATE SET last_seen = now()")) {
+                        + " ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid,"
+                        + " version = excluded.version, started = excluded.started, last_seen = now()")) {
             s.setString(1, self.id());
             s.setString(2, self.host());
             s.setLong(3, self.pid());
@@ -176,12 +221,14 @@ public final class Heartbeat implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!up) {
-            return; // not worth a wait for the pool: the row ages and is forgotten
+        if (!up || !claimed) {
+            return; // not worth a wait for the pool: the row ages and is forgotten; or it is another node's
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM container_nodes WHERE id = ?")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM container_nodes WHERE id = ? AND host = ? AND pid = ?")) {
             s.setString(1, self.id());
+            s.setString(2, self.host());
+            s.setLong(3, self.pid());
             s.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             // the database is away: the row ages and is forgotten

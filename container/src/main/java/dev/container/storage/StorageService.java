@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * and closes the pool. Gives the other parts the {@link #storage()} and the pool
  * ({@link #dataSource()}, for the job store and the sessions of a cluster), and the status the
  * nodes' heartbeats ({@link #nodes()}) and whether the database is reachable. A database that
- * cannot be reached at start is waited for a while, then fails the start; one lost later is said
- * once in the log (the heartbeat) and comes back by itself.
+ * cannot be reached at start is waited for a while, then fails the start with a
+ * {@link StartupError#temporary} (the process exits 75, which the systemd unit restarts); one lost
+ * later is said once in the log (the heartbeat) and comes back by itself. A node named in the
+ * config ({@code storage.node}) that is already running elsewhere fails the start for good.
  * With {@code type = files} there is no such part: the container uses a {@link FileStorage}.
  */
 public final class StorageService implements Service {
@@ -58,6 +60,10 @@ public final class StorageService implements Service {
             } catch (java.sql.SQLException e) {
                 throw Database.failure("cannot write this node's heartbeat to " + spec.safeUrl(), e);
             }
+        } catch (StorageUnavailableException e) {
+            // the database may come later: the service manager starts the node again (exit status 75)
+            throw StartupError.temporary("storage: " + e.getMessage() + " (waited " + START_WAIT.toSeconds()
+                    + " s; exit status " + StartupError.TEMPORARY + ", for the service manager to start the node again)", e);
         } catch (StorageException e) {
             throw new StartupError("storage: " + e.getMessage(), e);
         }

@@ -2,10 +2,13 @@ package dev.container.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.container.StartupError;
 import dev.container.storage.Migrations;
+import dev.container.testing.Cluster;
 import dev.container.testing.Postgres;
 import dev.container.testing.TestServer;
 import java.io.PrintWriter;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +37,12 @@ class ClusterCommandsTest {
 
     @TempDir
     Path dir;
+    Cluster cluster;
+
+    @BeforeEach
+    void database() throws Exception {
+        cluster = Cluster.fresh(postgres, dir);
+    }
 
     record Result(int status, String out, String err) {
     }
@@ -46,28 +56,18 @@ class ClusterCommandsTest {
 
     /** A node's config file in dir/name, on the database at url, logging in with password. */
     private Path node(String name, String url, String password) throws Exception {
-        Path home = Files.createDirectories(dir.resolve(name));
-        Path key = dir.resolve("storage.key");
-        if (!Files.exists(key)) {
-            Files.writeString(key, Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-        }
-        return Files.writeString(home.resolve("container.conf"), """
-                listeners = [{ host = 127.0.0.1, port = 0 }]
-                state-dir = state
-                storage {
-                  type = postgres
-                  url = "%s"
-                  user = %s
-                  password = "%s"
-                  key-file = ../storage.key
-                }
-                """.formatted(url, postgres.user(), password));
+        return cluster.configWith(name, cluster.storage(url, password, ""), "");
+    }
+
+    /** A node's config file in dir/name, on the cluster's fresh database. */
+    private Path node(String name) throws Exception {
+        return cluster.config(name, "");
     }
 
     @Test
     void validate_connects_and_says_the_schema_is_not_there_yet_then_its_version() throws Exception {
-        String url = postgres.freshDatabase();
-        Path conf = node("a", url, postgres.password());
+        String url = cluster.url();
+        Path conf = node("a");
         Result fresh = cli("validate", conf.toString());
         assertThat(fresh.status()).as(fresh.err()).isZero();
         assertThat(fresh.out()).contains("storage: postgres at " + url + " as container: connected (PostgreSQL 1")
@@ -83,7 +83,7 @@ class ClusterCommandsTest {
 
     @Test
     void validate_says_exactly_why_it_cannot_connect_without_showing_the_password() throws Exception {
-        String url = postgres.freshDatabase();
+        String url = cluster.url();
         Result wrongPassword = cli("validate", node("a", url, "not-the-password").toString());
         assertThat(wrongPassword.status()).isEqualTo(2);
         assertThat(wrongPassword.err()).isEqualTo(dir.resolve("a/container.conf") + ": storage: cannot connect to " + url
@@ -111,7 +111,7 @@ class ClusterCommandsTest {
 
     @Test
     void a_node_that_cannot_log_in_does_not_start_and_says_why_in_one_line() throws Exception {
-        Path conf = node("a", postgres.freshDatabase(), "not-the-password");
+        Path conf = node("a", cluster.url(), "not-the-password");
         assertThatThrownBy(() -> TestServer.startConfig(conf).close()).isInstanceOf(dev.container.StartupError.class)
                 .hasMessageStartingWith("storage: cannot connect to " + postgres.url().replaceFirst("/container$", "/"))
                 .hasMessageEndingWith(" as container: FATAL: password authentication failed for user \"container\"");
@@ -119,8 +119,8 @@ class ClusterCommandsTest {
 
     @Test
     void validate_refuses_a_key_that_does_not_open_the_stored_secrets() throws Exception {
-        String url = postgres.freshDatabase();
-        Path conf = node("a", url, postgres.password());
+        String url = cluster.url();
+        Path conf = node("a");
         try (TestServer node = TestServer.startConfig(conf)) {
             node.container().storage().putSecret("acme/ca/account.key", new byte[] {1, 2, 3});
         }
@@ -135,31 +135,30 @@ class ClusterCommandsTest {
 
     @Test
     void status_shows_every_node_of_the_cluster_this_one_marked() throws Exception {
-        String url = postgres.freshDatabase();
-        try (TestServer a = TestServer.startConfig(node("a", url, postgres.password()));
-             TestServer b = TestServer.startConfig(node("b", url, postgres.password()))) {
+        String url = cluster.url();
+        try (TestServer a = TestServer.startConfig(node("a")); TestServer b = TestServer.startConfig(node("b"))) {
             String self = a.container().storageService().orElseThrow().self().id();
             String other = b.container().storageService().orElseThrow().self().id();
 
-            Result json = cli("status", "--json", "--state", dir.resolve("a/state").toString());
+            Result json = cli("status", "--json", "--state", cluster.state("a").toString());
             assertThat(json.status()).as(json.err()).isZero();
-            JsonNode cluster = JSON.readTree(json.out()).path("cluster");
-            assertThat(cluster.path("storage").asText()).isEqualTo("postgres");
-            assertThat(cluster.path("url").asText()).isEqualTo(url);
-            assertThat(cluster.path("schemaVersion").asText()).isEqualTo(Migrations.NEWEST);
-            assertThat(cluster.path("database").asText()).isEqualTo("reachable");
-            assertThat(cluster.path("self").asText()).isEqualTo(self);
+            JsonNode shown = JSON.readTree(json.out()).path("cluster");
+            assertThat(shown.path("storage").asText()).isEqualTo("postgres");
+            assertThat(shown.path("url").asText()).isEqualTo(url);
+            assertThat(shown.path("schemaVersion").asText()).isEqualTo(Migrations.NEWEST);
+            assertThat(shown.path("database").asText()).isEqualTo("reachable");
+            assertThat(shown.path("self").asText()).isEqualTo(self);
             List<String> ids = new ArrayList<>();
-            cluster.path("nodes").forEach(n -> ids.add(n.path("id").asText()));
+            shown.path("nodes").forEach(n -> ids.add(n.path("id").asText()));
             assertThat(ids).containsExactlyInAnyOrder(self, other);
-            cluster.path("nodes").forEach(n -> {
+            shown.path("nodes").forEach(n -> {
                 assertThat(n.path("state").asText()).isEqualTo("alive");
                 assertThat(n.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
                 assertThat(n.path("self").asBoolean()).isEqualTo(n.path("id").asText().equals(self));
             });
             assertThat(JSON.readTree(json.out()).path("services").get(0).path("name").asText()).isEqualTo("storage");
 
-            Result text = cli("status", "--state", dir.resolve("b/state").toString());
+            Result text = cli("status", "--state", cluster.state("b").toString());
             assertThat(text.status()).as(text.err()).isZero();
             assertThat(text.out()).contains("storage: postgres at " + url + ", schema version " + Migrations.NEWEST + ", database reachable")
                     .containsPattern("NODE +HOST +PID +VERSION +STARTED +LAST SEEN +STATE")
@@ -167,6 +166,65 @@ class ClusterCommandsTest {
                     .containsPattern("storage +running +postgres at " + java.util.regex.Pattern.quote(url)
                             + ", schema version " + Migrations.NEWEST + "; 2 node\\(s\\) alive");
         }
+    }
+
+    @Test
+    void a_second_live_node_with_the_same_name_is_refused_in_one_line_and_the_first_goes_on() throws Exception {
+        try (TestServer first = TestServer.startConfig(named("a", "web1"))) {
+            StartupError refused = catchThrowableOfType(StartupError.class, () -> TestServer.startConfig(named("b", "web1")).close());
+            assertThat(refused).as("refused").isNotNull();
+            assertThat(refused.getMessage()).isEqualTo("storage: another node named web1 is running (host "
+                    + first.container().storageService().orElseThrow().self().host() + ", pid " + ProcessHandle.current().pid()
+                    + "): give each node its own storage.node");
+            assertThat(refused.exitStatus()).isEqualTo(StartupError.FINAL);
+            JsonNode nodes = JSON.readTree(cli("status", "--json", "--state", cluster.state("a").toString()).out())
+                    .path("cluster").path("nodes");
+            assertThat(nodes).singleElement().satisfies(n -> {
+                assertThat(n.path("id").asText()).isEqualTo("web1");
+                assertThat(n.path("state").asText()).isEqualTo("alive");
+            });
+        }
+    }
+
+    @Test
+    void a_dead_nodes_row_of_the_same_name_is_taken_over_once_it_stops_changing() throws Exception {
+        try (TestServer other = TestServer.startConfig(named("b", "web2"))) {
+            try (var c = postgres.admin(cluster.url()); var s = c.createStatement()) {
+                // as a node killed ten seconds ago leaves it: alive for five seconds more, never written again
+                s.execute("INSERT INTO container_nodes (id, host, pid, version, started, last_seen)"
+                        + " VALUES ('web1', 'gone.example', 1, '0.1', now() - interval '1 hour', now() - interval '10 seconds')");
+            }
+            try (TestServer restarted = TestServer.startConfig(named("a", "web1"))) {
+                var self = restarted.container().storageService().orElseThrow().self();
+                assertThat(self.id()).isEqualTo("web1");
+                assertThat(postgres.countIn(cluster.url(), "SELECT count(*) FROM container_nodes WHERE id = 'web1' AND pid = ?"
+                        + " AND host = ?", ProcessHandle.current().pid(), self.host())).isOne();
+                assertThat(cli("status", "--state", cluster.state("b").toString()).out())
+                        .containsPattern("web1 +" + java.util.regex.Pattern.quote(self.host()) + " .* alive")
+                        .containsPattern("web2 \\(this\\) .* alive");
+            }
+        }
+    }
+
+    @Test
+    void a_node_whose_database_stays_away_past_the_start_wait_exits_75_for_the_service_manager() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Path conf = cluster.configWith("a", cluster.storage("jdbc:postgresql://127.0.0.1:" + closed + "/container",
+                postgres.password(), ""), "static = [{ dir = site, create = true }]");
+        Result run = cli("run", "--config", conf.toString());
+        assertThat(run.status()).as(run.err()).isEqualTo(StartupError.TEMPORARY).isEqualTo(75);
+        assertThat(run.err()).startsWith("container: storage: cannot connect to jdbc:postgresql://127.0.0.1:" + closed
+                + "/container as container: Connection to 127.0.0.1:" + closed + " refused")
+                .endsWith(" (waited 30 s; exit status 75, for the service manager to start the node again)\n")
+                .hasLineCount(1);
+    }
+
+    /** A node's config file in dir/home, on the cluster's database, named node. */
+    private Path named(String home, String node) throws Exception {
+        return cluster.configWith(home, cluster.storage("node = " + node), "");
     }
 
     @Test

@@ -44,7 +44,7 @@ class ReferenceConfigTest {
      */
     private static final Map<String, Map<String, String>> COMMENTED = Map.of(
             "storage", Map.of("url", "# url = ", "user", "# user = ", "password", "# password = ",
-                    "key-file", "# key-file = ", "pool", "# pool { "),
+                    "key-file", "# key-file = ", "pool", "# pool { ", "node", "# node = "),
             "storage.pool", Map.of("max", "# pool { max = "));
 
     @Test

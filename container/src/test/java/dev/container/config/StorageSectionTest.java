@@ -77,6 +77,21 @@ class StorageSectionTest {
     }
 
     @Test
+    void node_names_this_node_and_a_name_that_no_row_or_session_could_hold_is_refused_on_its_line() throws Exception {
+        Files.writeString(dir.resolve("storage.key"), KEY);
+        String text = "storage { type = postgres, url = \"jdbc:postgresql://db/c\", key-file = storage.key, node = %s }\n";
+        assertThat(((StorageSpec.InPostgres) load(text.formatted("web-1.eu_2")).storage()).node()).hasValue("web-1.eu_2");
+        assertThat(((StorageSpec.InPostgres) load(text.formatted("\"\"").replace(", node = \"\"", "")).storage()).node())
+                .isEmpty();
+        assertThat(problems(text.formatted("\"web 1\""), Map.of())).isEqualTo("DIR/container.conf:1: storage.node: expected a"
+                + " node name of 1 to 40 letters, digits, '.', '-' and '_' (starting with a letter or digit), such as web1,"
+                + " got 'web 1'");
+        assertThat(problems("storage { type = files, node = web1 }\n", Map.of()))
+                .isEqualTo("DIR/container.conf:1: storage.node: node is for type = postgres; this storage is files (the state"
+                        + " directory)");
+    }
+
+    @Test
     void an_unset_optional_password_is_none() throws Exception {
         StorageSpec.InPostgres storage = (StorageSpec.InPostgres) load("""
                 storage {

@@ -3,6 +3,7 @@ package dev.container.jobs;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.container.config.JobSpec;
+import dev.container.testing.Await;
 import dev.container.testing.Postgres;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -159,14 +160,8 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** Waits (up to {@link #WAIT}) until condition holds; fails with what describe says then. */
-    static void await(String what, Callable<Boolean> condition, Callable<Object> describe) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what + "; " + describe.call());
-            }
-            JobsFixture.sleep(100);
-        }
+    static void await(String what, Await.Condition condition, Callable<Object> describe) throws Exception {
+        Await.until(what, WAIT, condition, describe);
     }
 
     @Override

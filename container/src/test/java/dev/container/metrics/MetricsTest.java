@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.config.MetricsSpec;
+import dev.container.testing.Await;
 import dev.container.testing.ControlApps;
 import dev.container.testing.TestServer;
 import dev.container.tls.TestCerts;
@@ -75,13 +76,10 @@ class MetricsTest {
 
     /** Scrapes until condition holds (counts land when a request's end is seen, a moment after the response). */
     private Scraped scrapeUntil(Predicate<Scraped> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Scraped s = scrape();
-        while (!condition.test(s) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            s = scrape();
-        }
-        return s;
+        Scraped[] last = new Scraped[1];
+        Await.until("metrics as the test expects them", Duration.ofSeconds(20),
+                () -> condition.test(last[0] = scrape()), () -> "the last scrape:\n" + last[0].text());
+        return last[0];
     }
 
     private URI https() {

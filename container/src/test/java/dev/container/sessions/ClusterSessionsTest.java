@@ -1,8 +1,11 @@
 package dev.container.sessions;
 
+import static dev.container.testing.Cluster.cookie;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import dev.container.testing.Await;
+import dev.container.testing.Cluster;
 import dev.container.testing.LogCapture;
 import dev.container.testing.Postgres;
 import dev.container.testing.TestServer;
@@ -14,12 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,9 +91,11 @@ class ClusterSessionsTest {
             }
             """;
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @TempDir
     static Path dir;
-    static Path config;
+    static Cluster cluster;
     static Path users;
     static Path distributable;
     static Path plain;
@@ -129,23 +131,14 @@ class ClusterSessionsTest {
         plain = new WarBuilder().java("app.Count", COUNTER).java("app.Counter", COUNTER_CLASS)
                 .buildWar(dir.resolve("plain.war"));
         users = Files.writeString(dir.resolve("users.properties"), "ann = secret, staff\n");
-        Files.writeString(dir.resolve("storage.key"), "nqnt/e9gIort/jPwGfdApEBiQivmOi5qfOq2waHjiDw=\n");
-        config = Files.writeString(dir.resolve("container.conf"), """
-                storage {
-                  type = postgres
-                  url = "%s"
-                  user = "%s"
-                  password = "%s"
-                  key-file = storage.key
-                }
-                """.formatted(postgres.url(), postgres.user(), postgres.password()));
+        cluster = Cluster.onMain(postgres, dir);
         a = node("a");
         b = node("b");
     }
 
-    static TestServer node(String name) throws IOException {
-        Path state = Files.createDirectories(dir.resolve("state-" + name));
-        return TestServer.startWith(state, p -> p.configFile(config).listen("127.0.0.1:0")
+    static TestServer node(String name) throws Exception {
+        Path config = cluster.config(name, "");
+        return TestServer.startWith(Files.createDirectories(cluster.state(name)), p -> p.configFile(config)
                 .war(distributable.toString()).war(plain.toString()).users(users));
     }
 
@@ -170,7 +163,7 @@ class ClusterSessionsTest {
     }
 
     @Test
-    void the_session_outlives_the_node_that_made_it() throws IOException {
+    void the_session_outlives_the_node_that_made_it() throws Exception {
         TestServer c;
         var containerLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("container");
         containerLog.setLevel(Level.INFO); // the deploy lines (the tests' logback config says WARN)
@@ -225,7 +218,8 @@ class ClusterSessionsTest {
         String cookie = cookie(a.get("/dist/count?expire-after=1"));
         String id = cookie.substring(cookie.indexOf('=') + 1);
         assertThat(get(b, "/dist/count", cookie).body()).isEqualTo("2");
-        waitFor("the listener called for " + id, () -> destroyedLines().stream().anyMatch(l -> l.startsWith(id + " ")));
+        Await.until("the listener called for " + id, WAIT,
+                () -> destroyedLines().stream().anyMatch(l -> l.startsWith(id + " ")));
         assertThat(destroyedLines()).filteredOn(l -> l.startsWith(id + " ")).containsExactly(id + " 2");
         assertThat(rows(id)).isZero();
         assertThat(get(a, "/dist/count", cookie).body()).isEqualTo("1");
@@ -248,8 +242,8 @@ class ClusterSessionsTest {
             } finally {
                 postgres.start();
             }
-            waitFor("node a counting again", () -> get(a, "/dist/count", cookie).statusCode() == 200);
-            waitFor("node b counting again", () -> get(b, "/dist/count", cookie).statusCode() == 200);
+            Await.until("node a counting again", WAIT, () -> get(a, "/dist/count", cookie).statusCode() == 200);
+            Await.until("node b counting again", WAIT, () -> get(b, "/dist/count", cookie).statusCode() == 200);
             assertThat(get(a, "/dist/count", cookie).body()).isEqualTo("4");
             assertThat(log.messages(Level.WARN)).filteredOn(m -> m.startsWith("sessions: PostgreSQL cannot be reached"))
                     .hasSize(2); // once a node, not once a request
@@ -258,13 +252,6 @@ class ClusterSessionsTest {
 
     private static HttpResponse<String> get(TestServer node, String path, String cookie) {
         return node.send(HttpRequest.newBuilder(node.uri(path)).header("Cookie", cookie).build());
-    }
-
-    /** "JSESSIONID=..." from the response's Set-Cookie. */
-    private static String cookie(HttpResponse<String> response) {
-        String header = response.headers().firstValue("Set-Cookie").orElseThrow(
-                () -> new AssertionError("no Set-Cookie: " + response.statusCode() + " " + response.body()));
-        return header.substring(0, header.indexOf(';'));
     }
 
     private static List<String> destroyedLines() {
@@ -276,30 +263,10 @@ class ClusterSessionsTest {
     }
 
     private static int rows(String id) throws Exception {
-        return count("SELECT count(*) FROM container_sessions WHERE id = ?", id);
+        return postgres.count("SELECT count(*) FROM container_sessions WHERE id = ?", id);
     }
 
     private static int rowsOf(String app) throws Exception {
-        return count("SELECT count(*) FROM container_sessions WHERE app = ?", app);
-    }
-
-    private static int count(String sql, String value) throws Exception {
-        try (Connection c = postgres.admin(); var s = c.prepareStatement(sql)) {
-            s.setString(1, value);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        }
-    }
-
-    private static void waitFor(String what, Supplier<Boolean> condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!condition.get()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(100);
-        }
+        return postgres.count("SELECT count(*) FROM container_sessions WHERE app = ?", app);
     }
 }

@@ -1,11 +1,13 @@
 package dev.container.sessions;
 
+import static dev.container.testing.Cluster.cookie;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.container.storage.Schema;
+import dev.container.testing.Await;
 import dev.container.testing.LogCapture;
 import dev.container.testing.Postgres;
 import io.undertow.Handlers;
@@ -16,6 +18,7 @@ import io.undertow.servlet.api.DeploymentManager;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSessionActivationListener;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
@@ -24,14 +27,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,10 @@ class SharedSessionsTest {
     static final Postgres postgres = new Postgres();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Sessions destroyed, by id, with the count they had then: filled by {@link Destroyed} on either node. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
     static final Map<String, Object> destroyed = new ConcurrentHashMap<>();
+    /** What {@link Tracker}s heard, on either node, in order: "will-passivate ID", "did-activate ID". */
+    static final List<String> activations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     static Node a;
     static Node b;
@@ -96,6 +98,18 @@ class SharedSessionsTest {
     }
 
     @Test
+    void an_activation_listener_attribute_hears_of_each_write_before_it_and_of_its_reading_on_the_other_node() {
+        activations.clear();
+        String cookie = cookie(a.get("/app/activation", null));
+        String id = cookie.substring(cookie.indexOf('=') + 1);
+        assertThat(activations).containsExactly("will-passivate " + id); // before the write: the row has passivated 1
+        assertThat(b.get("/app/activation", cookie).body()).isEqualTo("passivated 1, activated true");
+        assertThat(a.get("/app/activation", cookie).body()).isEqualTo("passivated 2, activated true");
+        assertThat(activations).containsExactly("will-passivate " + id, "did-activate " + id, "will-passivate " + id,
+                "did-activate " + id, "will-passivate " + id);
+    }
+
+    @Test
     void an_invalidated_session_is_gone_on_every_node() {
         String cookie = cookie(a.get("/app/count", null));
         assertThat(b.get("/app/logout", cookie).statusCode()).isEqualTo(200);
@@ -120,7 +134,7 @@ class SharedSessionsTest {
     void an_expired_session_is_removed_once_and_its_listener_called() throws Exception {
         String cookie = cookie(a.get("/app/count?expire-after=1", null));
         String id = cookie.substring(cookie.indexOf('=') + 1);
-        waitFor("the session expired and its listener called", () -> destroyed.containsKey(id));
+        Await.until("the session expired and its listener called", WAIT, () -> destroyed.containsKey(id));
         assertThat(destroyed.get(id)).isEqualTo(1);
         assertThat(rows(id)).isZero();
         assertThat(b.get("/app/count", cookie).body()).isEqualTo("1");
@@ -145,8 +159,8 @@ class SharedSessionsTest {
             } finally {
                 postgres.start();
             }
-            waitFor("node a counting again", () -> a.get("/app/count", cookie).statusCode() == 200);
-            waitFor("node b counting again", () -> b.get("/app/count", cookie).statusCode() == 200);
+            Await.until("node a counting again", WAIT, () -> a.get("/app/count", cookie).statusCode() == 200);
+            Await.until("node b counting again", WAIT, () -> b.get("/app/count", cookie).statusCode() == 200);
             assertThat(a.get("/app/count", cookie).body()).isEqualTo("4");
             assertThat(log.messages(Level.WARN)).filteredOn(m -> m.contains("PostgreSQL cannot be reached"))
                     .hasSize(2); // once a node, not once a request
@@ -155,32 +169,9 @@ class SharedSessionsTest {
     }
 
     private static int rows(String id) throws Exception {
-        try (Connection c = postgres.admin();
-             var s = c.prepareStatement("SELECT count(*) FROM container_sessions WHERE id = ?")) {
-            s.setString(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
-            }
-        }
+        return postgres.count("SELECT count(*) FROM container_sessions WHERE id = ?", id);
     }
 
-    private static void waitFor(String what, Supplier<Boolean> condition) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!condition.get()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** "JSESSIONID=..." from the response's Set-Cookie. */
-    private static String cookie(HttpResponse<String> response) {
-        String header = response.headers().firstValue("Set-Cookie").orElseThrow(
-                () -> new AssertionError("no Set-Cookie: " + response.statusCode() + " " + response.body()));
-        return header.substring(0, header.indexOf(';'));
-    }
 
     /** One node: its own pool, sessions part, and Undertow serving the app at /app. */
     static final class Node implements AutoCloseable {
@@ -210,7 +201,8 @@ class SharedSessionsTest {
                             Servlets.servlet("login", Login.class).addMapping("/login"),
                             Servlets.servlet("logout", Logout.class).addMapping("/logout"),
                             Servlets.servlet("unserializable", Unserializable.class).addMapping("/unserializable"),
-                            Servlets.servlet("plain", Plain.class).addMapping("/plain"))
+                            Servlets.servlet("plain", Plain.class).addMapping("/plain"),
+                            Servlets.servlet("activation", Activation.class).addMapping("/activation"))
                     .addListener(Servlets.listener(Destroyed.class));
             sessions.apply(info, "/app");
             manager = Servlets.newContainer().addDeployment(info);
@@ -289,6 +281,40 @@ class SharedSessionsTest {
             Integer count = (Integer) session.getAttribute("count");
             session.setAttribute("count", count + 1);
             resp.getWriter().print(session.getAttribute("thing") != null ? "kept for this request" : "lost");
+        }
+    }
+
+    /** Keeps a {@link Tracker} in the session, written again at each request; answers what it heard. */
+    public static final class Activation extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            var session = req.getSession();
+            Tracker tracker = (Tracker) session.getAttribute("tracker");
+            if (tracker == null) {
+                session.setAttribute("tracker", new Tracker());
+                resp.getWriter().print("new");
+                return;
+            }
+            session.setAttribute("tracker", tracker); // changed: the session is written at the end
+            resp.getWriter().print("passivated " + tracker.passivated + ", activated " + tracker.activated);
+        }
+    }
+
+    /** Counts its passivations (a field that is written with it); activated is transient: true only once told. */
+    public static final class Tracker implements java.io.Serializable, HttpSessionActivationListener {
+        int passivated;
+        transient boolean activated;
+
+        @Override
+        public void sessionWillPassivate(HttpSessionEvent event) {
+            passivated++;
+            activations.add("will-passivate " + event.getSession().getId());
+        }
+
+        @Override
+        public void sessionDidActivate(HttpSessionEvent event) {
+            activated = true;
+            activations.add("did-activate " + event.getSession().getId());
         }
     }
 

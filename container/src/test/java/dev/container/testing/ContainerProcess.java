@@ -71,6 +71,21 @@ public final class ContainerProcess implements AutoCloseable {
         return container;
     }
 
+    /** A command's exit status and output (stdout and stderr). */
+    public record Result(int status, String output) {
+    }
+
+    /** Runs {@code java -jar container.jar args} to its end (within a minute), as a user runs a command. */
+    public static Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("container.jar")));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s exits", args[0]).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
     /** The URL of the first listener of that scheme ("http" or "https"). */
     public URI url(String scheme) {
         return urls.stream().filter(u -> u.getScheme().equals(scheme)).findFirst()

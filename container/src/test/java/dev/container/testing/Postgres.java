@@ -211,6 +211,24 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback, Auto
         return DriverManager.getConnection(url, SUPERUSER, SUPERUSER_PASSWORD);
     }
 
+    /** The number the query (a SELECT count(*) ... with ? parameters) gives in the main database, as the superuser. */
+    public int count(String sql, Object... parameters) throws SQLException {
+        return countIn(url(), sql, parameters);
+    }
+
+    /** As {@link #count(String, Object...)}, in the database of that URL. */
+    public int countIn(String url, String sql, Object... parameters) throws SQLException {
+        try (Connection c = admin(url); var s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
     /**
      * Ends every session of {@link #user()} whose application_name is applicationName (as a
      * crashed node's connections end), with pg_terminate_backend; how many were ended.
