@@ -22,6 +22,7 @@ import dev.container.metrics.Metrics;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
+import dev.container.deploy.SharedIndexes;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.sessions.SharedSessions;
@@ -779,9 +780,14 @@ public final class Container implements AutoCloseable {
 
     /** Deploys app, without a line in the log (see {@link #report}); thread-safe, as deployments of other apps run beside it. */
     private Started attempt(AppSpec app, String instance) {
+        return attempt(app, instance, new SharedIndexes());
+    }
+
+    /** As {@link #attempt(AppSpec, String)}, with the jar indexes of the apps deploying beside it. */
+    private Started attempt(AppSpec app, String instance, SharedIndexes indexes) {
         long began = System.nanoTime();
         WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev(),
-                services.find(SharedSessions.class));
+                services.find(SharedSessions.class)).shareIndexes(indexes);
         try {
             var handler = deployment.start();
             return new Started(deployment, handler, Optional.empty(), Optional.of(Instant.now()),
@@ -819,7 +825,9 @@ public final class Container implements AutoCloseable {
                 DEPLOY_THREAD_FACTORY);
         Map<AppSpec, Running> done = new LinkedHashMap<>();
         try {
-            eager.forEach(app -> pending.put(app, pool.submit(() -> attempt(app, instances.get(app)))));
+            // a jar several apps ship is indexed once; the indexes are dropped once these apps are up
+            SharedIndexes indexes = new SharedIndexes();
+            eager.forEach(app -> pending.put(app, pool.submit(() -> attempt(app, instances.get(app), indexes))));
             for (AppSpec app : list) {
                 if (app.lazy()) {
                     done.put(app, lazy(app, instances.get(app)));
