@@ -138,6 +138,9 @@ class AppStartTest {
             assertThat(lines(marker("eager"))).isEqualTo(1);
             assertThat(lines(marker("lazy"))).isZero();
             assertThat(state(server, "/lazy")).isEqualTo(Control.AppState.LAZY);
+            assertThat(new ContainerControl(server.container()).apps())
+                    .filteredOn(a -> a.contextPath().equals("/lazy")).singleElement()
+                    .satisfies(a -> assertThat(a.state()).isEqualTo(Control.AppState.LAZY));
             assertThat(new ContainerControl(server.container()).readiness().ready()).isTrue();
             assertThat(log.all()).anyMatch(l -> l.startsWith("app /lazy <- ") && l.contains("start = lazy"));
 
