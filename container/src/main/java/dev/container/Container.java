@@ -23,6 +23,7 @@ import dev.container.metrics.Metrics;
 import dev.container.deploy.DeploymentError;
 import dev.container.deploy.IoResources;
 import dev.container.deploy.LoginGuard;
+import dev.container.deploy.SharedIndexes;
 import dev.container.deploy.WarDeployment;
 import dev.container.files.StaticFiles;
 import dev.container.sessions.SharedSessions;
@@ -49,6 +50,7 @@ import dev.container.server.Switch;
 import dev.container.server.Unavailable;
 import dev.container.server.WorkerShare;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.ServletContainer;
 import java.io.IOException;
@@ -67,16 +69,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds the running server from a {@link Plan}. Apps are deployed first
- * (a failing app is logged in one line and answers 503; the others go on), then the router and
- * the listeners start. {@link #close()} shuts down gracefully: stop accepting, let in-flight
+ * The composition root: builds the running server from a {@link Plan}. Apps are deployed first,
+ * beside each other on one thread per core (a failing app is logged in one line and answers 503;
+ * the others go on; an app with {@code start = lazy} waits for its first request), then the router
+ * and the listeners start. {@link #close()} shuts down gracefully: stop accepting, let in-flight
  * requests finish (bounded by the plan's shutdown timeout), destroy the apps, close the listeners.
  * {@link #reload} applies a new plan while serving. start, reload and close are called from one
  * thread at a time (reload, redeploy, the app actions and close are synchronized). What the admin
@@ -85,6 +95,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Container implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("container");
+    /** Apps deployed at once at start and at a reload: one per core, as Tomcat's startStopThreads = 0. */
+    private static final int DEPLOY_THREADS = Runtime.getRuntime().availableProcessors();
+    private static final ThreadFactory DEPLOY_THREAD_FACTORY = new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "deploy-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    };
 
     /** The plan being served: the start's, then each reload's (less what needs a restart). Read by job threads. */
     private volatile Plan plan;
@@ -157,7 +179,56 @@ public final class Container implements AutoCloseable {
      * @param deployTime how long its last start took
      */
     private record Running(String instance, WarDeployment deployment, HttpHandler handler, Control.AppState state,
-                           Optional<String> reason, Optional<Instant> startedAt, Optional<Duration> deployTime) {
+                           Optional<String> reason, Optional<Instant> startedAt, Optional<Duration> deployTime,
+                           LazyStart lazy) {
+        Running(String instance, WarDeployment deployment, HttpHandler handler, Control.AppState state,
+                Optional<String> reason, Optional<Instant> startedAt, Optional<Duration> deployTime) {
+            this(instance, deployment, handler, state, reason, startedAt, deployTime, null);
+        }
+
+        // A lazy app (lazy not null) is what its first request made of it: LAZY until then.
+
+        @Override
+        public WarDeployment deployment() {
+            return lazy == null ? deployment : lazy.started().map(Started::deployment).orElse(null);
+        }
+
+        @Override
+        public Control.AppState state() {
+            return lazy == null ? state : lazy.started().map(Started::state).orElse(Control.AppState.LAZY);
+        }
+
+        @Override
+        public Optional<String> reason() {
+            return lazy == null ? reason : lazy.started().flatMap(Started::reason);
+        }
+
+        @Override
+        public Optional<Instant> startedAt() {
+            return lazy == null ? startedAt : lazy.started().flatMap(Started::at);
+        }
+
+        @Override
+        public Optional<Duration> deployTime() {
+            return lazy == null ? deployTime : lazy.started().map(Started::took);
+        }
+    }
+
+    /**
+     * What one start of an app came to: its deployment and the handler that serves it, or (deployment
+     * null) the 503 it answers instead and why.
+     */
+    private record Started(WarDeployment deployment, HttpHandler handler, Optional<DeploymentError> error,
+                           Optional<Instant> at, Duration took) {
+        Control.AppState state() {
+            return deployment == null ? Control.AppState.FAILED : Control.AppState.RUNNING;
+        }
+
+        /** Why it failed, one line: "shop: failed to start: java.lang.IllegalStateException: ..." less the app's name. */
+        Optional<String> reason() {
+            return error.map(e -> String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[^:]*: failed to start: ", ""));
+        }
     }
 
     /** An app as the admin channel sees it. */
@@ -282,9 +353,7 @@ public final class Container implements AutoCloseable {
 
         @Override
         public void start() {
-            for (AppSpec app : plan.apps()) {
-                apps.put(app, deploy(app, app.name()));
-            }
+            apps.putAll(deployAll(plan.apps()));
             for (StaticSpec mount : plan.statics()) {
                 mounts.put(mount, mount(mount));
             }
@@ -295,9 +364,7 @@ public final class Container implements AutoCloseable {
         public void stop() {
             List<Running> running = new ArrayList<>(apps.values());
             for (int i = running.size() - 1; i >= 0; i--) {
-                if (running.get(i).deployment() != null) {
-                    running.get(i).deployment().stop();
-                }
+                stopDeployment(running.get(i));
             }
             apps.clear();
             deployed = Map.of();
@@ -375,10 +442,11 @@ public final class Container implements AutoCloseable {
         List<String> started = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
+        Map<AppSpec, Running> fresh = deployAll(next.apps().stream().filter(app -> !apps.containsKey(app)).toList());
         for (AppSpec app : next.apps()) {
             Running running = apps.get(app);
             if (running == null) {
-                running = deploy(app, instanceName(app));
+                running = fresh.get(app);
                 started.add(name(app));
                 if (running.state() == Control.AppState.FAILED) {
                     failed.add(name(app));
@@ -541,6 +609,7 @@ public final class Container implements AutoCloseable {
         transitions.remove(app);
         apps.put(app, fresh);
         routes.set(router(plan)); // the old routes reached no deployment: nothing to drain or stop
+        stopDeployment(old); // a lazy app's: no first request may start it any more
         publish();
         if (fresh.deployment() == null) {
             return new Action(Control.AppAction.Result.FAILED, "app " + name(app) + " did not start ("
@@ -589,9 +658,7 @@ public final class Container implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (var entry : retired) {
-            if (entry.getValue().deployment() != null) {
-                entry.getValue().deployment().stop();
-            }
+            stopDeployment(entry.getValue());
             log.info("app {}{} stopped ({})", hostPrefix(entry.getKey().hosts()), entry.getKey().contextPath(),
                     entry.getKey().source());
         }
@@ -691,30 +758,201 @@ public final class Container implements AutoCloseable {
         return stats.computeIfAbsent(app, a -> new RequestStats());
     }
 
+    /** Starts app now, logging one line for it; a failed app answers 503. */
     private Running deploy(AppSpec app, String instance) {
+        Started started = attempt(app, instance);
+        report(app, started, "");
+        return running(app, instance, started);
+    }
+
+    /** A started app as the routes serve it: within its share of the workers, or its 503. */
+    private Running running(AppSpec app, String instance, Started started) {
+        if (started.deployment() == null) {
+            return new Running(instance, null, started.handler(), Control.AppState.FAILED, started.reason(),
+                    Optional.empty(), Optional.of(started.took()));
+        }
+        return new Running(instance, started.deployment(), shared(app, started.handler()), Control.AppState.RUNNING,
+                Optional.empty(), started.at(), Optional.of(started.took()));
+    }
+
+    /**
+     * handler within the app's own share of the workers: an app that blocks them all cannot starve the
+     * rest; and a small body is read before a worker is taken: a slow POST holds none.
+     */
+    private HttpHandler shared(AppSpec app, HttpHandler handler) {
+        var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
+        return bodies.wrap(share.wrap(handler));
+    }
+
+    /** Deploys app, without a line in the log (see {@link #report}); thread-safe, as deployments of other apps run beside it. */
+    private Started attempt(AppSpec app, String instance) {
+        return attempt(app, instance, new SharedIndexes());
+    }
+
+    /** As {@link #attempt(AppSpec, String)}, with the jar indexes of the apps deploying beside it. */
+    private Started attempt(AppSpec app, String instance, SharedIndexes indexes) {
         long began = System.nanoTime();
         WarDeployment deployment = new WarDeployment(app, plan.stateDir(), servlets, io, logins, instance, plan.dev(),
-                services.find(SharedSessions.class));
+                services.find(SharedSessions.class)).shareIndexes(indexes);
         try {
             var handler = deployment.start();
-            Duration took = Duration.ofNanos(System.nanoTime() - began);
-            log.info("app {}{} <- {} ({} ms)", hostPrefix(app.hosts()), app.contextPath(), app.source(), took.toMillis());
-            // its own share of the workers: an app that blocks them all cannot starve the rest; and
-            // a small body is read before a worker is taken: a slow POST holds none
-            var share = new WorkerShare(hostPrefix(app.hosts()) + app.contextPath(), app.limits(), server.worker());
-            return new Running(instance, deployment, bodies.wrap(share.wrap(handler)), Control.AppState.RUNNING,
-                    Optional.empty(), Optional.of(Instant.now()), Optional.of(took));
+            return new Started(deployment, handler, Optional.empty(), Optional.of(Instant.now()),
+                    Duration.ofNanos(System.nanoTime() - began));
         } catch (DeploymentError e) {
-            log.error("app {} failed to start, answering 503: {}", app.contextPath(), e.getMessage());
-            log.debug("app {} start failure", app.contextPath(), e);
-            // "shop: failed to start: java.lang.IllegalStateException: ... at Boot.init(Boot.java:12)": the cause
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                    .replaceFirst("^[^:]*: failed to start: ", "");
-            return new Running(instance, null, new Unavailable(app.contextPath()), Control.AppState.FAILED,
-                    Optional.of(reason), Optional.empty(), Optional.of(Duration.ofNanos(System.nanoTime() - began)));
+            return new Started(null, new Unavailable(app.contextPath()), Optional.of(e), Optional.empty(),
+                    Duration.ofNanos(System.nanoTime() - began));
         }
     }
 
+    /** The app's one line in the log: where it is served from and how long it took, or why it answers 503. */
+    private static void report(AppSpec app, Started started, String when) {
+        if (started.error().isPresent()) {
+            log.error("app {} failed to start{}, answering 503: {}", app.contextPath(), when,
+                    started.error().get().getMessage());
+            log.debug("app {} start failure", app.contextPath(), started.error().get());
+        } else {
+            log.info("app {}{} <- {} ({} ms{})", hostPrefix(app.hosts()), app.contextPath(), app.source(),
+                    started.took().toMillis(), when);
+        }
+    }
+
+    /**
+     * Starts apps beside each other on as many threads as the machine has cores (Tomcat's
+     * startStopThreads); a lazy one ({@code start = lazy}) is only made ready for its first request.
+     * Returns them in the order given, each logged in one line in that order (as soon as it and
+     * those before it are done), a failed one answering 503.
+     */
+    private Map<AppSpec, Running> deployAll(List<AppSpec> list) {
+        Map<AppSpec, String> instances = new LinkedHashMap<>();
+        list.forEach(app -> instances.put(app, instanceName(app)));
+        List<AppSpec> eager = list.stream().filter(app -> !app.lazy()).toList();
+        Map<AppSpec, Future<Started>> pending = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(eager.size(), DEPLOY_THREADS)),
+                DEPLOY_THREAD_FACTORY);
+        Map<AppSpec, Running> done = new LinkedHashMap<>();
+        try {
+            // a jar several apps ship is indexed once; the indexes are dropped once these apps are up
+            SharedIndexes indexes = new SharedIndexes();
+            eager.forEach(app -> pending.put(app, pool.submit(() -> attempt(app, instances.get(app), indexes))));
+            for (AppSpec app : list) {
+                if (app.lazy()) {
+                    done.put(app, lazy(app, instances.get(app)));
+                    continue;
+                }
+                Started started = outcome(pending.remove(app));
+                report(app, started, "");
+                done.put(app, running(app, instances.get(app), started));
+            }
+            return done;
+        } catch (RuntimeException | Error e) {
+            // not an app's failure (those answer 503) but the JVM's or ours: what started is stopped
+            done.values().forEach(Container::stopDeployment);
+            pending.values().forEach(f -> {
+                try {
+                    Optional.ofNullable(outcome(f).deployment()).ifPresent(WarDeployment::stop);
+                } catch (RuntimeException | Error ignored) {
+                    // reported by the first
+                }
+            });
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A deployment's outcome once it is done; what it threw, thrown here. */
+    private static Started outcome(Future<Started> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupError("interrupted while the apps were starting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A lazy app's place in the routes: deployed by its first request ({@link LazyStart}). */
+    private Running lazy(AppSpec app, String instance) {
+        LazyStart start = new LazyStart(app, instance);
+        log.info("app {}{} <- {} (start = lazy: deployed on its first request)", hostPrefix(app.hosts()),
+                app.contextPath(), app.source());
+        return new Running(instance, null, shared(app, start), Control.AppState.LAZY, Optional.empty(),
+                Optional.empty(), Optional.empty(), start);
+    }
+
+    /** Stops the app's deployment, if it has one; a lazy app's first request no longer starts it. */
+    private static void stopDeployment(Running running) {
+        WarDeployment deployment = running.lazy() != null ? running.lazy().retire() : running.deployment();
+        if (deployment != null) {
+            deployment.stop();
+        }
+    }
+
+    /**
+     * A lazy app's handler (within its share of the workers, so on a worker thread): the first
+     * request deploys the app while the requests that arrive meanwhile wait for it; then each
+     * request goes to the deployment, or to the 503 of a failed start (logged once). Starts
+     * nothing once the server is stopping or the app was retired. Thread-safe.
+     */
+    private final class LazyStart implements HttpHandler {
+        private final AppSpec app;
+        private final String instance;
+        private volatile Started started;
+        /** Set when the app is stopped or replaced: no start after it. Guarded by this. */
+        private boolean retired;
+
+        LazyStart(AppSpec app, String instance) {
+            this.app = app;
+            this.instance = instance;
+        }
+
+        @Override
+        public void handleRequest(HttpServerExchange exchange) throws Exception {
+            if (exchange.isInIoThread()) {
+                exchange.dispatch(this); // deploying blocks: never on an I/O thread
+                return;
+            }
+            Started now = started;
+            (now != null ? now.handler() : start()).handleRequest(exchange);
+        }
+
+        private synchronized HttpHandler start() {
+            if (started == null) {
+                if (retired || draining) {
+                    return new Unavailable(app.contextPath(), "is stopping");
+                }
+                Started now = attempt(app, instance);
+                report(app, now, ", on its first request");
+                started = now;
+                CompletableFuture.runAsync(Container.this::republish); // never this lock under the container's
+            }
+            return started.handler();
+        }
+
+        Optional<Started> started() {
+            return Optional.ofNullable(started);
+        }
+
+        /** No start from now on (one running now finishes first); returns the deployment to stop, if any. */
+        synchronized WarDeployment retire() {
+            retired = true;
+            return started == null ? null : started.deployment();
+        }
+    }
+
+    /** Republishes the apps after a lazy one started (on a thread of its own: the container's lock may be held). */
+    private synchronized void republish() {
+        if (!closed) {
+            publish();
+        }
+    }
     /**
      * One warning for each plain-text or {SHA-256} password of the users file the apps check
      * against, naming the user and the line (never the password): at start, and at a reload that

@@ -139,9 +139,9 @@ public interface Control {
         }
     }
 
-    /** An app's lifecycle as the API shows it. */
+    /** An app's lifecycle as the API shows it; LAZY: {@code start = lazy}, not started yet (its first request starts it). */
     enum AppState {
-        STARTING, RUNNING, FAILED, STOPPING, STOPPED
+        STARTING, RUNNING, FAILED, STOPPING, STOPPED, LAZY
     }
 
     /**

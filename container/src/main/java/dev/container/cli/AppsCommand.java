@@ -39,10 +39,12 @@ final class AppsCommand extends ServerCommand {
             JsonNode requests = app.path("requests");
             JsonNode latency = app.path("latency");
             boolean failed = app.path("state").asText().equals("failed");
+            boolean lazy = app.path("state").asText().equals("lazy");
             table.row(app.path("name").asText(), app.path("state").asText(), requests.path("total").asLong(),
                     requests.path("4xx").asLong(), requests.path("5xx").asLong(), requests.path("inFlight").asLong(),
                     latency(latency, "meanMillis"), latency(latency, "p99Millis"),
-                    failed ? "failed: " + app.path("reason").asText() : app.path("source").asText());
+                    failed ? "failed: " + app.path("reason").asText()
+                            : app.path("source").asText() + (lazy ? " (not started yet: starts on its first request)" : ""));
         }
         table.print(out);
         return 0;
@@ -94,6 +96,8 @@ final class AppsCommand extends ServerCommand {
             }
         } else if (state.equals("failed")) {
             line.append(": ").append(app.path("reason").asText());
+        } else if (state.equals("lazy")) {
+            line.append(": not started yet (start = lazy: its first request starts it)");
         }
         out.println(line);
     }

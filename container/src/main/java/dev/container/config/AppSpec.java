@@ -20,11 +20,12 @@ import java.util.Optional;
  * server ready ({@code GET /health/ready}); any other failed app makes it not ready. With
  * {@code migrate}, a WAR built for javax.servlet (Java EE 8 or older) is migrated to jakarta.* at
  * deploy; without it, such a WAR is refused. {@code resources} are its DataSources and the jars of
- * their drivers.
+ * their drivers. A {@code lazy} app ({@code start = lazy}) is not deployed at start but on its first
+ * request, which waits for it (Tomcat's {@code deployOnStartup=false}).
  */
 public record AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                       Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
-                      AppLimits limits, boolean optional, boolean migrate, AppResources resources) {
+                      AppLimits limits, boolean optional, boolean migrate, AppResources resources, boolean lazy) {
     public AppSpec {
         ContextPaths.requireValid(contextPath);
         hosts = List.copyOf(hosts);
@@ -41,7 +42,8 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
     public AppSpec(Path source, String contextPath, boolean exploded, List<String> hosts,
                    Map<String, String> contextParams, Map<String, Object> envEntries, Optional<Users> users,
                    AppLimits limits) {
-        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, true, AppResources.NONE);
+        this(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, false, true, AppResources.NONE,
+                false);
     }
 
     /** An app without env entries or users (until {@link #withUsers}), with the default limits. */
@@ -52,25 +54,31 @@ public record AppSpec(Path source, String contextPath, boolean exploded, List<St
 
     public AppSpec withUsers(Optional<Users> users) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
-                migrate, resources);
+                migrate, resources, lazy);
     }
 
     /** This app, optional or not (see the class comment). */
     public AppSpec withOptional(boolean isOptional) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, isOptional,
-                migrate, resources);
+                migrate, resources, lazy);
     }
 
     /** This app, migrated from javax.* or refused when it is built for javax.servlet (see the class comment). */
     public AppSpec withMigrate(boolean migrateJavax) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
-                migrateJavax, resources);
+                migrateJavax, resources, lazy);
     }
 
     /** This app with the given DataSources and driver jars. */
     public AppSpec withResources(AppResources appResources) {
         return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
-                migrate, appResources);
+                migrate, appResources, lazy);
+    }
+
+    /** This app, deployed on its first request ({@code start = lazy}) or at start (see the class comment). */
+    public AppSpec withLazy(boolean deployOnFirstRequest) {
+        return new AppSpec(source, contextPath, exploded, hosts, contextParams, envEntries, users, limits, optional,
+                migrate, resources, deployOnFirstRequest);
     }
 
     /** "/shop", or "main:/shop" on named hosts: how the log names the app. */

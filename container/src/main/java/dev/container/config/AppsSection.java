@@ -12,12 +12,13 @@ import java.util.Optional;
  * Reads {@code apps}: WAR files or exploded directories, each at a context path (from its name
  * unless given) on its hosts, with its context parameters, env entries, request limits, and
  * whether a javax.servlet WAR is migrated ({@code migrate}, default true); resources (DataSources,
- * read by {@link ResourcesSection}).
+ * read by {@link ResourcesSection}); when it is deployed ({@code start}: eager, the default, at start;
+ * lazy, on its first request).
  */
 final class AppsSection {
     /** The keys of an app object, for unknown-key checking ({@link ConfigFile#KEYS}). */
     static final Map<String, List<String>> KEYS = Map.of("apps[]", List.of("war", "path", "hosts", "context-params",
-            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional", "migrate"));
+            "env-entries", "resources", "jars", "max-requests", "max-queued", "optional", "migrate", "start"));
 
     private AppsSection() {
     }
@@ -59,6 +60,7 @@ final class AppsSection {
             AppLimits limits = AppLimits.DEFAULT;
             boolean optional = app != null && app.bool("optional").orElse(false);
             boolean migrate = app == null || app.bool("migrate").orElse(true);
+            boolean lazy = app != null && app.choice("start", List.of("eager", "lazy")).orElse("eager").equals("lazy");
             Origin declaredAt = reading.origin(at, value);
             AppResources resources = new AppResources(List.of(), List.of(), Optional.of(declaredAt));
             if (app != null) {
@@ -92,7 +94,7 @@ final class AppsSection {
             }
             if (claims.claim(hostIds, contextPath, at, value, "app")) {
                 apps.add(new AppSpec(source, contextPath, exploded, hostIds, params, envEntries, Optional.empty(), limits)
-                        .withOptional(optional).withMigrate(migrate).withResources(resources));
+                        .withOptional(optional).withMigrate(migrate).withResources(resources).withLazy(lazy));
             }
         });
         return apps;

@@ -46,6 +46,12 @@ final class ClassIndex {
      * from and written to {@code cacheDir}; files there for jars no longer given are removed.
      */
     static Map<Path, IndexView> perRoot(List<Path> roots, Path cacheDir, String appName) throws DeploymentError {
+        return perRoot(roots, cacheDir, appName, new SharedIndexes());
+    }
+
+    /** As {@link #perRoot(List, Path, String)}, a jar's index taken from {@code shared} when another app has the same jar. */
+    static Map<Path, IndexView> perRoot(List<Path> roots, Path cacheDir, String appName, SharedIndexes shared)
+            throws DeploymentError {
         Map<Path, IndexView> indexes = new LinkedHashMap<>();
         Set<Path> cacheFiles = new HashSet<>();
         for (Path root : roots) {
@@ -55,7 +61,7 @@ final class ClassIndex {
                 } else {
                     Path cached = cacheFile(root, cacheDir);
                     cacheFiles.add(cached);
-                    indexes.put(root, cachedJarIndex(root, cached));
+                    indexes.put(root, shared.index(cached, () -> cachedJarIndex(root, cached)));
                 }
             } catch (IOException | RuntimeException e) {
                 throw new DeploymentError(appName + ": cannot read classes in " + root.getFileName()

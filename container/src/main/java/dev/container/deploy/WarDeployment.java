@@ -51,6 +51,8 @@ public final class WarDeployment {
     private DeploymentManager manager;
     private WebAppClassLoader loader;
     private ConnectionPools pools;
+    /** The jar indexes of the apps deploying together with this one (see {@link #shareIndexes}). */
+    private SharedIndexes sharedIndexes = new SharedIndexes();
 
     public WarDeployment(AppSpec spec, Path stateDir, ServletContainer servletContainer, IoResources io,
                          LoginGuard logins) {
@@ -78,6 +80,12 @@ public final class WarDeployment {
         this.sessions = sessions;
     }
 
+    /** Takes the jar indexes from (and gives them to) the apps deploying together with this one; call before start. */
+    public WarDeployment shareIndexes(SharedIndexes shared) {
+        this.sharedIndexes = shared;
+        return this;
+    }
+
     public AppSpec spec() {
         return spec;
     }
@@ -89,6 +97,14 @@ public final class WarDeployment {
 
     /** Deploys and starts the app; returns the handler that serves its context path. */
     public HttpHandler start() throws DeploymentError {
+        try {
+            return startOrStop();
+        } finally {
+            sharedIndexes = null; // the other apps' indexes are not this deployment's to keep
+        }
+    }
+
+    private HttpHandler startOrStop() throws DeploymentError {
         try {
             return deploy();
         } catch (DeploymentError e) {
@@ -278,7 +294,8 @@ public final class WarDeployment {
         }
         roots.addAll(jars);
         return new Unpacked(root, jars,
-                ClassIndex.perRoot(roots, stateDir.resolve("index").resolve(spec.name()), spec.name()));
+                ClassIndex.perRoot(roots, stateDir.resolve("index").resolve(spec.name()), spec.name(),
+                        sharedIndexes != null ? sharedIndexes : new SharedIndexes()));
     }
 
     /** Runs contextDestroyed and friends, then frees the class loader. Safe after a failed start. */

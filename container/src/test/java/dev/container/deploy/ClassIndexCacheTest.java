@@ -55,6 +55,25 @@ class ClassIndexCacheTest {
     }
 
     @Test
+    void a_jar_two_apps_ship_is_indexed_once_and_its_index_stored_for_both() throws Exception {
+        Files.createDirectories(dir.resolve("one"));
+        Files.createDirectories(dir.resolve("two"));
+        Path first = jarWith("a.First", dir.resolve("one/lib.jar"));
+        Path second = dir.resolve("two/lib.jar");
+        Files.copy(first, second);
+        SharedIndexes shared = new SharedIndexes();
+
+        IndexView one = ClassIndex.perRoot(List.of(first), dir.resolve("cache-one"), "one", shared).get(first);
+        IndexView two = ClassIndex.perRoot(List.of(second), dir.resolve("cache-two"), "two", shared).get(second);
+
+        assertThat(two).isSameAs(one);
+        assertThat(onlyFile(dir.resolve("cache-two")).getFileName()).isEqualTo(onlyFile(dir.resolve("cache-one")).getFileName());
+        try (InputStream in = Files.newInputStream(onlyFile(dir.resolve("cache-two")))) {
+            assertThat(new IndexReader(in).read().getClassByName(DotName.createSimple("a.First"))).isNotNull();
+        }
+    }
+
+    @Test
     void unreadable_stored_index_is_rebuilt_from_the_jar() throws Exception {
         Path jar = jarWith("a.First", dir.resolve("lib.jar"));
         Path cache = dir.resolve("cache");
