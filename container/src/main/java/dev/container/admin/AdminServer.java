@@ -169,6 +169,7 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
         AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8), true);
     }
 
+    /** text as a JSON string literal. */
     static String quoted(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
