@@ -17,7 +17,7 @@ public final class Main {
             System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
         }
         warmUpPlatformMBeanServer();
-        System.exit(ContainerCommand.commandLine().execute(args));
+        System.exit(ContainerCommand.commandLine(args).execute(args));
     }
 
     /**

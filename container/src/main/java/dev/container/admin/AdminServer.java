@@ -46,7 +46,6 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
     private static final Logger log = LoggerFactory.getLogger("container");
     /** The file in the state directory that tells the commands where the server is. */
     public static final String FILE = "admin.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Enough for a slow action (a redeploy) and reads beside it; the API is for a few operators. */
     private static final int THREADS = 4;
     private static final Set<String> APP_ACTIONS = Set.of("redeploy", "stop", "start");
@@ -163,11 +162,32 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
 
     /** admin.json, written whole and readable by its owner only. */
     private void writeFile(String tokenText) throws IOException {
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("url", url);
-        content.put("token", tokenText);
-        content.put("pid", ProcessHandle.current().pid());
-        AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content), true);
+        // By hand, as Jackson's pretty printer lays it out: an ObjectMapper is some 400 classes and
+        // ~10 MiB of start-up garbage, and no request may ever need one (docs/design.md, Start-up).
+        String json = "{\n  \"url\" : " + quoted(url) + ",\n  \"token\" : " + quoted(tokenText)
+                + ",\n  \"pid\" : " + ProcessHandle.current().pid() + "\n}";
+        AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** text as a JSON string literal. */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Made at the first JSON answer, not at start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -435,7 +455,7 @@ public final class AdminServer implements AutoCloseable, dev.container.Service {
             return;
         }
         boolean problem = answer.body() instanceof Problem;
-        byte[] bytes = JSON.writeValueAsBytes(problem ? ((Problem) answer.body()).json() : answer.body());
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(problem ? ((Problem) answer.body()).json() : answer.body());
         exchange.getResponseHeaders().set("Content-Type", problem ? Problem.MEDIA_TYPE : "application/json");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         answer.headers().forEach(exchange.getResponseHeaders()::set);

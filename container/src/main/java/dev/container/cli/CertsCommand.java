@@ -1,7 +1,6 @@
 package dev.container.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.container.acme.StoredCertificates;
 import dev.container.admin.AdminClient;
 import dev.container.admin.ApiJson;
@@ -35,7 +34,6 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  container certs --state /var/lib/container", "  container certs --config conf/container.conf",
                 "  container certs renew example.com --state /var/lib/container"})
 final class CertsCommand extends ServerCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Asks the server, and without one reads the state directory (so not {@link ServerOptions#call}). */
     @Override
@@ -123,7 +121,7 @@ final class CertsCommand extends ServerCommand {
                 json.put("state", e.state().startsWith("unreadable") ? "unreadable" : e.state().replace(' ', '-'));
                 return json;
             }).toList();
-            out.println(ServerOptions.pretty(JSON.valueToTree(Map.of("certificates", all))));
+            out.println(ServerOptions.pretty(ServerOptions.json().valueToTree(Map.of("certificates", all))));
             return CommandLine.ExitCode.OK;
         }
         out.println("no running container found; the ACME certificates stored in "

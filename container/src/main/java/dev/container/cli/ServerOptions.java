@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
  * looked) or the server refused, 2 for a bad --config file. Used as a picocli mixin.
  */
 final class ServerOptions {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--state", paramLabel = "DIR", description = "The running server's state directory (default ./state).")
     Path state;
 
@@ -105,9 +103,19 @@ final class ServerOptions {
 
     static String pretty(JsonNode node) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The mapper of the commands' JSON output. */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    /** Made when --json prints, not when picocli builds every subcommand at start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -6,7 +6,6 @@ import dev.container.config.ListenerSpec;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.DisallowedMethodsHandler;
 import io.undertow.util.Methods;
@@ -79,7 +78,7 @@ public final class HttpServer {
     private volatile XnioWorker worker;
     private volatile WorkerPool workers;
     private volatile int maxWorkers = MAX_WORKERS;
-    private ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+    private ByteBufferPool buffers = new BufferPool(BUFFER_SIZE);
     private final AcceptFailures acceptFailures = new AcceptFailures();
 
     /**
