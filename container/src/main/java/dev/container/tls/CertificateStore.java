@@ -105,7 +105,7 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
         this.fromFiles = read(this.specs, keys);
         this.current = Snapshot.of(0, fromFiles);
         this.previous = current;
-        this.stamps = stamps(this.specs);
+        // the files' stamps are taken by the watcher when it starts (ten thousand stat calls are not the start's to wait for)
     }
 
     Snapshot current() {
@@ -146,6 +146,11 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
             return;
         }
         watcher = new Thread(() -> {
+            synchronized (this) {
+                if (stamps == null) {
+                    stamps = stamps(specs);
+                }
+            }
             List<String> pending = null;
             while (!closed) {
                 try {

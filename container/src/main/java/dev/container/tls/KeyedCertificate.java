@@ -73,9 +73,6 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         if (spec.isPkcs12()) {
             return read(spec);
         }
-        if (CertSpec.looksLikePkcs12(spec.cert())) {
-            throw new StartupError(spec.cert() + ": this is a PKCS#12 file, not PEM: give it alone, without a key file", null);
-        }
         List<X509Certificate> chain = new ArrayList<>();
         try (var in = new java.io.BufferedInputStream(Files.newInputStream(spec.cert()))) {
             for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -83,6 +80,9 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
             }
         } catch (IOException | CertificateException e) {
             chain.clear(); // said below in this file's terms, as the full reader says it
+        }
+        if (chain.isEmpty() && CertSpec.looksLikePkcs12(spec.cert())) {
+            throw new StartupError(spec.cert() + ": this is a PKCS#12 file, not PEM: give it alone, without a key file", null);
         }
         if (chain.isEmpty() && pemObjects(spec.cert()).stream().anyMatch(o -> o instanceof X509CertificateHolder)) {
             throw new StartupError(spec.cert() + ": not a valid certificate", null);
