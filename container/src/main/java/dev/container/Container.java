@@ -282,8 +282,10 @@ public final class Container implements AutoCloseable {
         SSLContext ssl = null;
         CertificateStore certificates = null;
         if (!plan.certs().isEmpty() || localCertificate.isPresent() || !plan.autoTlsHosts().isEmpty()) {
-            CertificateCheck.check(plan, Instant.now()).warnings().forEach(w -> log.warn("TLS: {}", w));
             certificates = services.start(new CertificateStore(served(plan)));
+            // on the certificates the store has read: reading thousands of files twice would double the start
+            CertificateCheck.warnings(plan, certificates.fromFiles().subList(0, plan.certs().size()), Instant.now())
+                    .forEach(w -> log.warn("TLS: {}", w));
             OcspStaples staples = new OcspStaples(certificates, plan.stateDir().resolve("tls").resolve("ocsp"));
             TlsContext tls = TlsContext.build(certificates, plan.tlsProvider(), plan.tlsProfile(), staples,
                     metrics.handshakes());

@@ -53,6 +53,8 @@ public final class ConfigFile {
     /** The environment, for what the file may leave to it (the storage key). */
     private final Map<String, String> environment;
     private Optional<Users> users = Optional.empty();
+    /** Whether the file sets listeners, known once it is parsed, for {@link Loaded}. */
+    private boolean listenersGiven;
 
     private ConfigFile(Path file, Map<String, String> environment) {
         this.fileName = file.toString();
@@ -71,23 +73,17 @@ public final class ConfigFile {
         return new ConfigFile(file, environment).read(file);
     }
 
-    /** A file's plan and the users file it names, for flags to add apps to ({@link PlanBuilder}). */
-    record Loaded(Plan plan, Optional<Users> users) {
-    }
-
-    /** Whether the file sets listeners itself (so --domain leaves them alone). False when it does not parse. */
-    static boolean hasListeners(Path file) {
-        try {
-            return ConfigFactory.parseFile(file.toFile()).hasPathOrNull("listeners");
-        } catch (ConfigException e) {
-            return false;
-        }
+    /**
+     * A file's plan and the users file it names, for flags to add apps to ({@link PlanBuilder}),
+     * and whether it sets listeners itself (so --domain leaves them alone).
+     */
+    record Loaded(Plan plan, Optional<Users> users, boolean listenersGiven) {
     }
 
     static Loaded loadWithUsers(Path file) {
         ConfigFile reader = new ConfigFile(file, System.getenv());
         Plan plan = reader.read(file);
-        return new Loaded(plan, reader.users);
+        return new Loaded(plan, reader.users, reader.listenersGiven);
     }
 
     private Plan read(Path file) {
@@ -103,6 +99,7 @@ public final class ConfigFile {
             Config parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             // Unresolved ${NAME}s stay in the tree and are reported where they are, with the rest.
             reading = new Reading(fileName, baseDir, parsed.root());
+            listenersGiven = parsed.hasPathOrNull("listeners");
             root = parsed.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true)).root();
         } catch (ConfigException e) {
             throw new ConfigError(Reading.origin(e.origin(), fileName) + ": " + withoutOrigin(e));

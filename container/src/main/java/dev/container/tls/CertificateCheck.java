@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -42,23 +44,52 @@ public final class CertificateCheck {
         List<String> unreadable = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<KeyedCertificate> read = new ArrayList<>();
-        for (CertSpec spec : plan.certs()) {
-            try {
-                read.add(KeyedCertificate.read(spec));
-            } catch (StartupError e) {
-                unreadable.add(e.getMessage());
+        // on every core: each key check is a signature and its verification (thousands take seconds)
+        List<Object> outcomes = plan.certs().parallelStream().map(CertificateCheck::readOrWhy).toList();
+        for (Object outcome : outcomes) {
+            if (outcome instanceof KeyedCertificate c) {
+                read.add(c);
+            } else {
+                unreadable.add((String) outcome);
             }
         }
+        if (unreadable.isEmpty()) {
+            warnings.addAll(warnings(plan, read, now));
+        } else {
+            read.forEach(c -> {
+                String problem = validity(c, now);
+                if (problem != null) {
+                    warnings.add(problem);
+                }
+            });
+        }
+        return new Report(unreadable, warnings);
+    }
+
+    private static Object readOrWhy(CertSpec spec) {
+        try {
+            return KeyedCertificate.read(spec);
+        } catch (StartupError e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * The warnings about certificates read already (at start, by the {@link CertificateStore}):
+     * expired or not yet valid ones, and host names that none covers.
+     */
+    public static List<String> warnings(Plan plan, List<KeyedCertificate> read, Instant now) {
+        List<String> warnings = new ArrayList<>();
         for (KeyedCertificate c : read) {
             String problem = validity(c, now);
             if (problem != null) {
                 warnings.add(problem);
             }
         }
-        if (unreadable.isEmpty() && !read.isEmpty() && plan.listeners().stream().anyMatch(ListenerSpec::tls)) {
+        if (!read.isEmpty() && plan.listeners().stream().anyMatch(ListenerSpec::tls)) {
             warnings.addAll(uncovered(plan.hosts(), read));
         }
-        return new Report(unreadable, warnings);
+        return warnings;
     }
 
     /** Why c cannot be served at now, or null when it can. */
@@ -78,6 +109,8 @@ public final class CertificateCheck {
 
     private static List<String> uncovered(List<HostSpec> hosts, List<KeyedCertificate> certificates) {
         List<String> problems = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
+        certificates.forEach(c -> covered.addAll(c.names()));
         for (HostSpec host : hosts) {
             if (host.tls() != HostTls.FILES) {
                 continue; // its certificate comes from ACME or the local CA
@@ -86,15 +119,23 @@ public final class CertificateCheck {
                 if (isIpLiteral(name)) {
                     continue; // clients send no SNI for an address: they get the default certificate
                 }
-                if (certificates.stream().noneMatch(c -> c.covers(name))) {
-                    TreeSet<String> covered = new TreeSet<>();
-                    certificates.forEach(c -> covered.addAll(c.names()));
+                String h = name.toLowerCase(Locale.ROOT);
+                int dot = h.indexOf('.');
+                if (!covered.contains(h) && !(dot > 0 && covered.contains("*" + h.substring(dot)))) {
                     problems.add("host " + host.id() + ": no certificate covers " + name + " (the certificates cover "
-                            + String.join(", ", covered) + "); browsers would refuse it over HTTPS");
+                            + some(new TreeSet<>(covered)) + "); browsers would refuse it over HTTPS");
                 }
             }
         }
         return problems;
+    }
+
+    /** The names, or the first ten of them and how many more. */
+    private static String some(TreeSet<String> names) {
+        if (names.size() <= 10) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.stream().limit(10).toList()) + " and " + (names.size() - 10) + " more";
     }
 
     private static boolean isIpLiteral(String name) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +37,46 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
 
     private static final Logger log = LoggerFactory.getLogger("container");
 
-    /** One set of certificates as read together. */
-    record Snapshot(int generation, List<KeyedCertificate> certificates) {
+    /**
+     * Beyond this many certificate files, keys are read on first use ({@link KeyedCertificate#deferred}):
+     * checking a key takes a signature and its verification, about 2 ms for ECDSA P-256, so 10,000
+     * checked at start would take 20 s. Up to it, a key that does not belong stops the start.
+     */
+    public static final int EAGER_KEYS = 100;
+    /** Beyond this many files, the watcher checks them less often: every CHECK_INTERVAL per thousand. */
+    static final int FILES_PER_CHECK = 1_000;
+
+    /**
+     * One set of certificates as read together, with their positions by name for the handshake's
+     * lookup (a map, however many certificates): for each name, the certificates that cover it
+     * by key type, ECDSA first, then RSA, then Ed25519. A wildcard is a name "*.example.com".
+     */
+    record Snapshot(int generation, List<KeyedCertificate> certificates, Map<String, int[]> byName) {
+        static Snapshot of(int generation, List<KeyedCertificate> certificates) {
+            Map<String, List<Integer>> positions = new HashMap<>();
+            // EC before RSA, as Mozilla's guidelines prefer ECDSA where the client takes it
+            for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
+                for (int i = 0; i < certificates.size(); i++) {
+                    KeyedCertificate c = certificates.get(i);
+                    if (c.keyAlgorithm().equals(algorithm)) {
+                        for (String name : c.names()) {
+                            positions.computeIfAbsent(name, n -> new ArrayList<>(1)).add(i);
+                        }
+                    }
+                }
+            }
+            Map<String, int[]> byName = new HashMap<>(positions.size() * 4 / 3 + 1);
+            positions.forEach((name, list) -> byName.put(name, list.stream().mapToInt(Integer::intValue).toArray()));
+            return new Snapshot(generation, certificates, byName);
+        }
+
+        /** The positions of the certificates for name (lower case), in order of preference; empty when none. */
+        int[] covering(String name) {
+            int[] found = byName.get(name);
+            return found == null ? NONE : found;
+        }
+
+        private static final int[] NONE = new int[0];
     }
 
     private volatile List<CertSpec> specs;
@@ -52,6 +91,8 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
     private volatile List<String> stamps;
     private Thread watcher;
     private volatile boolean closed;
+    /** The keys of deferred certificates read so far (more than {@link #EAGER_KEYS} files). */
+    private final KeyCache keys = new KeyCache(KeyCache.DEFAULT_CAPACITY);
     /** Told after each swap (OCSP stapling looks at new certificates at once). */
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -61,10 +102,10 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
      */
     public CertificateStore(List<CertSpec> specs) {
         this.specs = List.copyOf(specs);
-        this.fromFiles = read(this.specs);
-        this.current = new Snapshot(0, fromFiles);
+        this.fromFiles = read(this.specs, keys);
+        this.current = Snapshot.of(0, fromFiles);
         this.previous = current;
-        this.stamps = stamps(this.specs);
+        // the files' stamps are taken by the watcher when it starts (ten thousand stat calls are not the start's to wait for)
     }
 
     Snapshot current() {
@@ -84,7 +125,7 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
     /** Serves these certificates from the next handshake on (a reload); false, logged, when they do not read. */
     public synchronized boolean replace(List<CertSpec> next) {
         try {
-            List<KeyedCertificate> read = read(next);
+            List<KeyedCertificate> read = read(next, keys);
             specs = List.copyOf(next);
             fromFiles = read;
             swap();
@@ -96,16 +137,25 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
         }
     }
 
-    /** Checks the files every interval and reads them again when one changed and then held still. */
+    /**
+     * Checks the files every interval (every interval per {@link #FILES_PER_CHECK} files beyond
+     * that many) and reads them again when one changed and then held still.
+     */
     public synchronized void watch(Duration interval) {
         if (watcher != null) {
             return;
         }
         watcher = new Thread(() -> {
+            synchronized (this) {
+                if (stamps == null) {
+                    stamps = stamps(specs);
+                }
+            }
             List<String> pending = null;
             while (!closed) {
                 try {
-                    Thread.sleep(interval.toMillis());
+                    // a stat per file: 20,000 of them every 2 s would take a few percent of a core
+                    Thread.sleep(interval.toMillis() * Math.max(1, specs.size() / FILES_PER_CHECK));
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -198,7 +248,7 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
     private synchronized void swap() {
         List<KeyedCertificate> all = new ArrayList<>(fromFiles);
         all.addAll(managed.values());
-        Snapshot next = new Snapshot(current.generation() + 1, List.copyOf(all));
+        Snapshot next = Snapshot.of(current.generation() + 1, List.copyOf(all));
         previous = current;
         current = next;
         listeners.forEach(Runnable::run);
@@ -210,8 +260,21 @@ public final class CertificateStore implements AutoCloseable, dev.container.Serv
         return names;
     }
 
-    private static List<KeyedCertificate> read(List<CertSpec> specs) {
+    private static List<KeyedCertificate> read(List<CertSpec> specs, KeyCache keys) {
+        if (specs.size() > EAGER_KEYS) {
+            return specs.stream().map(s -> KeyedCertificate.deferred(s, keys)).toList();
+        }
         return specs.stream().map(s -> KeyedCertificate.read(s)).toList();
+    }
+
+    /** The keys of deferred certificates (for tests: how many were read). */
+    KeyCache keys() {
+        return keys;
+    }
+
+    /** The certificates read from the files, in their order (for the start's checks, which need not read them again). */
+    public List<KeyedCertificate> fromFiles() {
+        return fromFiles;
     }
 
     private static List<String> stamps(List<CertSpec> specs) {

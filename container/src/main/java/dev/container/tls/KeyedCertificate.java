@@ -38,12 +38,63 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 /**
  * A certificate chain and its private key, read from PEM files (the chain, leaf first; the key as
  * PKCS#8, PKCS#1 RSA or SEC1 EC, encrypted or not) or from one PKCS#12 file, with the host names it
- * covers (DNS subject alternative names, else the subject's CN). Immutable.
+ * covers (DNS subject alternative names, else the subject's CN). Immutable. A certificate read
+ * with {@link #deferred} has its chain now and its key from the first {@link #key()} on (read and
+ * checked then, kept in a bounded {@link KeyCache}): with thousands of certificates, checking every
+ * key at start (a signature and its verification each) would take seconds per thousand.
  */
 public record KeyedCertificate(Path certFile, List<X509Certificate> chain, PrivateKey key, Set<String> names) {
     public KeyedCertificate {
         chain = List.copyOf(chain);
         names = Set.copyOf(names);
+    }
+
+    /**
+     * The private key, read and checked now if it was deferred; null when a deferred key does not
+     * read or does not belong to the certificate (logged once, naming the file: handshakes that
+     * would serve this certificate fail).
+     */
+    @Override
+    public PrivateKey key() {
+        return key instanceof DeferredKey deferred ? deferred.load() : key;
+    }
+
+    /** The key's algorithm ("EC", "RSA", "Ed25519"), without reading a deferred key. */
+    public String keyAlgorithm() {
+        return key.getAlgorithm();
+    }
+
+    /**
+     * The chain of spec read and checked now, its key on first use (see {@link KeyCache}): a
+     * {@link StartupError} names a certificate file that does not read or a key file that is not
+     * there. A PKCS#12 file is read whole now, as its key comes with the chain.
+     */
+    public static KeyedCertificate deferred(CertSpec spec, KeyCache cache) {
+        if (spec.isPkcs12()) {
+            return read(spec);
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(spec.cert()))) {
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                chain.add((X509Certificate) c);
+            }
+        } catch (IOException | CertificateException e) {
+            chain.clear(); // said below in this file's terms, as the full reader says it
+        }
+        if (chain.isEmpty() && CertSpec.looksLikePkcs12(spec.cert())) {
+            throw new StartupError(spec.cert() + ": this is a PKCS#12 file, not PEM: give it alone, without a key file", null);
+        }
+        if (chain.isEmpty() && pemObjects(spec.cert()).stream().anyMatch(o -> o instanceof X509CertificateHolder)) {
+            throw new StartupError(spec.cert() + ": not a valid certificate", null);
+        }
+        if (chain.isEmpty()) {
+            throw new StartupError(spec.cert() + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)", null);
+        }
+        if (!Files.isReadable(spec.key())) {
+            throw new StartupError(spec.key() + ": cannot read the key file", null);
+        }
+        Set<String> names = names(chain.get(0));
+        return new KeyedCertificate(spec.cert(), chain, new DeferredKey(spec, chain, names, cache), names);
     }
 
     public X509Certificate leaf() {
@@ -93,6 +144,12 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         if (chain.isEmpty()) {
             throw new StartupError(certFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)", null);
         }
+        return read(certFile, keyFile, keyObjects, password, chain);
+    }
+
+    /** The pair of chain (read already) and the key in keyObjects, once checked. */
+    static KeyedCertificate read(Path certFile, Path keyFile, List<Object> keyObjects, Optional<String> password,
+                                 List<X509Certificate> chain) {
         PrivateKey key = null;
         JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
         try {
@@ -179,7 +236,7 @@ public record KeyedCertificate(Path certFile, List<X509Certificate> chain, Priva
         return dot > 0 && names.contains("*" + h.substring(dot));
     }
 
-    private static List<Object> pemObjects(Path file) {
+    static List<Object> pemObjects(Path file) {
         try {
             return pemObjects(file, Files.newBufferedReader(file, StandardCharsets.US_ASCII));
         } catch (IOException e) {

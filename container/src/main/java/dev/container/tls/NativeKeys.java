@@ -22,8 +22,11 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * key object for it (a new certificate snapshot has new aliases and new keys). Thread-safe.
  */
 final class NativeKeys extends X509ExtendedKeyManager {
-    /** Beyond this many remembered aliases (reloads keep making new ones), start again. */
-    private static final int MAX_REMEMBERED = 10_000;
+    /**
+     * Beyond this many remembered aliases (reloads keep making new ones), start again: twice the
+     * keys a {@link KeyCache} holds, so a server with as many certificates never converts a key per handshake.
+     */
+    private static final int MAX_REMEMBERED = 2 * KeyCache.DEFAULT_CAPACITY;
 
     private record Converted(PrivateKey original, PrivateKey nativeKey) {
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.CertException;
@@ -79,6 +80,9 @@ record OcspResponse(byte[] der, Instant thisUpdate, Instant nextUpdate, Instant 
 
     /** The first OCSP responder URL of the certificate's Authority Information Access, if any. */
     static Optional<URI> responder(X509Certificate certificate) {
+        if (certificate.getExtensionValue(Extension.authorityInfoAccess.getId()) == null) {
+            return Optional.empty(); // without parsing the certificate again: thousands are looked at on start
+        }
         try {
             AuthorityInformationAccess access = AuthorityInformationAccess.fromExtensions(
                     new JcaX509CertificateHolder(certificate).getExtensions());

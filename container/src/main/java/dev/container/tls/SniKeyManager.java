@@ -17,7 +17,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * Picks the certificate for a handshake by the name the client sent (SNI): an exact name first,
  * then a wildcard {@code *.example.com} for one label in front, then the first certificate
- * given, which is also what clients without SNI get. Among certificates for the same name, one
+ * given, which is also what clients without SNI get: two map lookups at most, however many
+ * certificates ({@link CertificateStore.Snapshot#covering}). Among certificates for the same name, one
  * of the key type the handshake asks for (ECDSA first where both could do). A client that offers
  * ALPN {@code acme-tls/1} for a name being validated gets that name's tls-alpn-01 certificate
  * instead ({@link AcmeTlsAlpn}). Immutable; aliases are "GENERATION/INDEX" positions in a
@@ -25,6 +26,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
     private static final String CHALLENGE_ALIAS = "acme-tls/";
+    private static final int[] NONE = {};
+    /** No certificate for the name (or no SNI): the first one. */
+    private static final int[] DEFAULT = {0};
     private final CertificateStore store;
 
     SniKeyManager(CertificateStore store) {
@@ -41,7 +45,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             if (challenge != null) {
                 // only the challenge certificate may answer acme-tls/1: for another key type (the engine
                 // asks for EC first) say there is none, or a served EC certificate would be taken instead
-                return keyType == null || keyType.equals(challenge.key().getAlgorithm())
+                return keyType == null || keyType.equals(challenge.keyAlgorithm())
                         ? CHALLENGE_ALIAS + hostName.toLowerCase(Locale.ROOT) : null;
             }
         }
@@ -49,7 +53,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         if (snapshot.certificates().isEmpty()) {
             return null; // nothing to serve yet (ACME certificates still on their way): the handshake fails
         }
-        String index = choose(snapshot.certificates(), hostName, keyType);
+        String index = choose(snapshot, hostName, keyType);
         return index == null ? null : snapshot.generation() + "/" + index;
     }
 
@@ -69,44 +73,34 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         if (snapshot.certificates().isEmpty()) {
             return null;
         }
-        String index = choose(snapshot.certificates(), hostName, "EC");
+        String index = choose(snapshot, hostName, "EC");
         if (index == null) {
-            index = choose(snapshot.certificates(), hostName, "RSA");
+            index = choose(snapshot, hostName, "RSA");
         }
         return index == null ? null : snapshot.certificates().get(Integer.parseInt(index));
     }
 
-    private static String choose(List<KeyedCertificate> certificates, String hostName, String keyType) {
-        List<Integer> candidates = new ArrayList<>();
+    /** The position in snapshot for hostName and keyType, as a string (an alias's second half), or null. */
+    private static String choose(CertificateStore.Snapshot snapshot, String hostName, String keyType) {
+        List<KeyedCertificate> certificates = snapshot.certificates();
+        int[] candidates = NONE;
         if (hostName != null) {
             String host = hostName.toLowerCase(Locale.ROOT);
-            addMatching(certificates, candidates, host);
+            candidates = snapshot.covering(host);
             int dot = host.indexOf('.');
-            if (candidates.isEmpty() && dot > 0) {
-                addMatching(certificates, candidates, "*" + host.substring(dot));
+            if (candidates.length == 0 && dot > 0) {
+                candidates = snapshot.covering("*" + host.substring(dot));
             }
         }
-        if (candidates.isEmpty()) {
-            candidates.add(0);
+        if (candidates.length == 0) {
+            candidates = DEFAULT;
         }
         for (int i : candidates) {
-            if (keyType == null || keyType.equals(certificates.get(i).key().getAlgorithm())) {
+            if (keyType == null || keyType.equals(certificates.get(i).keyAlgorithm())) {
                 return Integer.toString(i);
             }
         }
-        return keyType == null ? Integer.toString(candidates.get(0)) : null;
-    }
-
-    private static void addMatching(List<KeyedCertificate> certificates, List<Integer> candidates, String name) {
-        // EC before RSA, as Mozilla's guidelines prefer ECDSA where the client takes it
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            for (int i = 0; i < certificates.size(); i++) {
-                KeyedCertificate c = certificates.get(i);
-                if (c.names().contains(name) && c.key().getAlgorithm().equals(algorithm)) {
-                    candidates.add(i);
-                }
-            }
-        }
+        return keyType == null ? Integer.toString(candidates[0]) : null;
     }
 
     private static String requestedName(SSLSession session) {
@@ -147,7 +141,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         CertificateStore.Snapshot snapshot = store.current();
         List<String> aliases = new ArrayList<>();
         for (int i = 0; i < snapshot.certificates().size(); i++) {
-            if (keyType == null || keyType.equals(snapshot.certificates().get(i).key().getAlgorithm())) {
+            if (keyType == null || keyType.equals(snapshot.certificates().get(i).keyAlgorithm())) {
                 aliases.add(snapshot.generation() + "/" + i);
             }
         }

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""The report of a scaling row of scripts/bench (issue 17): reads the row's samples (server, N,
+metric, value), writes a Markdown table of medians with ratios to N = 1 and to Caddy, a gnuplot
+chart, and with --readme the row's block in README.md's "### Scaling" section. Standard library
+only; gnuplot (Debian gnuplot-nox) for the chart, which is left out without it.
+
+BENCH_ONLY=certs uses this file as it is; hosts_report.py gives it the hosts row's columns.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from collections import defaultdict
+
+# (metric, heading, format, lower is better)
+CERTS = {
+    "title": "Certificates / SNI names",
+    "intro": ("Each of N names has its own certificate file (ECDSA P-256, self-signed). Start-up: launch to the "
+              "first 200 over TLS. Handshake: server CPU per full TLS 1.3 handshake (a new connection and session "
+              "each, the SNI name rotating over all N in random order, after every name's first handshake), "
+              "median of the passes. First handshake: the same for each name's first (container reads the key "
+              "then beyond 100 files)."),
+    "columns": [
+        ("start_ms", "start-up (s)", lambda v: f"{v / 1000:.2f}"),
+        ("ready_ms", "of which 'ready in' (s)", lambda v: f"{v / 1000:.2f}"),
+        ("rss_start_mib", "RSS after start (MiB)", lambda v: f"{v:.0f}"),
+        ("rss_after_mib", "RSS after all names (MiB)", lambda v: f"{v:.0f}"),
+        ("first_handshake_us", "first handshake (µs CPU)", lambda v: f"{v:.0f}"),
+        ("handshake_us", "handshake (µs CPU)", lambda v: f"{v:.0f}"),
+        ("handshakes_per_s", "handshakes/s", lambda v: f"{v:.0f}"),
+    ],
+    "ratio": [("start_ms", "start-up"), ("rss_start_mib", "RSS"), ("handshake_us", "handshake CPU")],
+    "chart": [("handshake_us", "server CPU per full handshake (µs)"), ("start_ms", "start-up to first 200 (ms)"),
+              ("rss_start_mib", "RSS after start (MiB)")],
+    "errors": ["first_handshake.failures", "handshake.failures"],
+    "goal": ("Goals (issue 17): start-up with 10,000 certificate files under 5 s; handshake CPU at N = 10,000 "
+             "within 5% of N = 1."),
+}
+
+
+def read(path):
+    samples = defaultdict(list)
+    for line in open(path):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) != 4:
+            continue
+        server, n, metric, value = parts
+        try:
+            samples[(server, int(n), metric)].append(float(value))
+        except ValueError:
+            pass
+    return samples
+
+
+def median(samples, server, n, metric):
+    values = samples.get((server, n, metric))
+    return statistics.median(values) if values else None
+
+
+def table(samples, row):
+    servers = [s for s in ("container", "caddy") if any(k[0] == s for k in samples)]
+    ns = sorted({k[1] for k in samples})
+    lines = []
+    for server in servers:
+        heads = ["N"] + [c[1] for c in row["columns"]] + [f"{m} ×N=1" for m in row["ratio_names"]]
+        if server == "container" and "caddy" in servers:
+            heads += [f"{m} ×Caddy" for m in row["ratio_names"]]
+        lines.append(f"**{server}**\n")
+        lines.append("| " + " | ".join(heads) + " |")
+        lines.append("|" + "---|" * len(heads))
+        for n in ns:
+            if median(samples, server, n, row["columns"][0][0]) is None and median(samples, server, n, row["columns"][-1][0]) is None:
+                failed = any(k[0] == server and k[1] == n and k[2].endswith(".failed") for k in samples)
+                if failed:
+                    lines.append(f"| {n:,} | " + " | ".join(["not measured (no answer in time)"] + [""] * (len(heads) - 2)) + " |")
+                continue
+            cells = [f"{n:,}"]
+            for metric, _, fmt in row["columns"]:
+                v = median(samples, server, n, metric)
+                cells.append(fmt(v) if v is not None else "–")
+            for metric in row["ratio"]:
+                v, base = median(samples, server, n, metric), median(samples, server, ns[0], metric)
+                cells.append(f"{v / base:.2f}" if v is not None and base else "–")
+            if server == "container" and "caddy" in servers:
+                for metric in row["ratio"]:
+                    v, other = median(samples, server, n, metric), median(samples, "caddy", n, metric)
+                    cells.append(f"{v / other:.2f}" if v is not None and other else "–")
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    errors = {f"{k[0]} N={k[1]} {k[2]}": sum(v) for k, v in samples.items() if k[2] in row["errors"] and sum(v) > 0}
+    if errors:
+        lines.append("Failures: " + ", ".join(f"{k}: {v:.0f}" for k, v in sorted(errors.items())) + "\n")
+    return "\n".join(lines)
+
+
+def chart(samples, row, path):
+    if not shutil.which("gnuplot"):
+        return False
+    servers = [s for s in ("container", "caddy") if any(k[0] == s for k in samples)]
+    ns = sorted({k[1] for k in samples})
+    data = path + ".dat"
+    panels = row["chart"]
+    with open(data, "w") as f:
+        for server in servers:
+            for n in ns:
+                values = [median(samples, server, n, m) for m, _ in panels]
+                f.write(f"{n} " + " ".join("NaN" if v is None else f"{v}" for v in values) + "\n")
+            f.write("\n\n")
+    plots = []
+    for i, (metric, label) in enumerate(panels):
+        series = ", ".join(f"'{data}' index {j} using 1:{i + 2} with linespoints lw 2 pt 7 title '{s}'"
+                           for j, s in enumerate(servers))
+        plots.append(f"set title '{label}'\nset logscale x\nset xlabel 'N'\nset yrange [0:*]\nplot {series}\n")
+    script = (f"set terminal pngcairo size {420 * len(panels)},360 font ',10'\nset output '{path}'\n"
+              f"set multiplot layout 1,{len(panels)} title '{row['title']} (medians)'\nset key top left\nset grid\n"
+              + "".join(plots) + "unset multiplot\n")
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+    except (subprocess.CalledProcessError, OSError) as e:
+        print(f"report: no chart: {e}")
+        return False
+    finally:
+        os.remove(data)
+    return True
+
+
+def readme_block(readme, row_name, block):
+    text = open(readme).read()
+    begin, end = f"<!-- scale-{row_name}:begin -->", f"<!-- scale-{row_name}:end -->"
+    body = f"{begin}\n{block.strip()}\n{end}"
+    if begin in text and end in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: body, text, flags=re.S)
+    else:
+        if "### Scaling" not in text:
+            text = text.replace("<!-- bench:end -->\n", "<!-- bench:end -->\n\n### Scaling\n\n", 1)
+        heading = text.index("### Scaling")
+        cut = text.index("\n", heading) + 1
+        # after the other rows' blocks, if any (each row keeps to its own markers)
+        section_end = re.search(r"^## ", text[cut:], flags=re.M)
+        limit = cut + section_end.start() if section_end else len(text)
+        ends = list(re.finditer(r"<!-- scale-[\w-]+:end -->\n", text[cut:limit]))
+        if ends:
+            cut += ends[-1].end()
+        text = text[:cut] + "\n" + body + "\n" + text[cut:]
+    open(readme, "w").write(text)
+
+
+def main(row, row_name):
+    parser = argparse.ArgumentParser()
+    for option in ("results", "out", "chart", "command", "pinning", "settings", "versions"):
+        parser.add_argument("--" + option, required=True)
+    parser.add_argument("--readme")
+    args = parser.parse_args()
+    row["ratio_names"] = [label for _, label in row["ratio"]]
+    row["ratio"] = [metric for metric, _ in row["ratio"]]
+    samples = read(args.results)
+    body = table(samples, row)
+    has_chart = chart(samples, row, args.chart)
+    picture = f"![{row['title']}]({os.path.basename(args.chart)})\n\n" if has_chart else ""
+    report = (f"# {row['title']}: cost against N\n\n`{args.command}`, {args.pinning}. {args.settings}.\n"
+              f"{args.versions}.\n\n{row['intro']}\n\n{row['goal']}\n\n{body}\n{picture}")
+    open(args.out, "w").write(report)
+    if args.readme:
+        rel = os.path.relpath(args.out, os.path.dirname(os.path.abspath(args.readme)))
+        readme_block(args.readme, row_name, f"**{row['title']}** ([report]({rel})): {row['intro']}\n\n{body}")
+
+
+if __name__ == "__main__":
+    main(CERTS, "certs")
