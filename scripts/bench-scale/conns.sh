@@ -10,13 +10,14 @@
 # N = 1,000 and then 10,000 (--quick: 100 and 1,000). Every server gets the limits this needs and
 # no other change: no connection cap, idle timeouts of 10 minutes (longer than the hold).
 # Writes docs/bench/<date>-conns.{md,tsv,png}; --readme replaces README.md's scale-conns block.
+# BENCH_CONNS_COUNTS (e.g. "1000 5000") and BENCH_CONNS_PROTOCOLS ("h1", "h2") narrow a run.
 # Uses from scripts/bench: log, die, record, rss_mib, stop_server, elapsed_ms, the cpu pinning,
 # $work (static files, certificate), $port, $tls_port, $root, $quick, $readme, $servers.
 
 conns_servers_known="container nginx tomcat"
 
 conns_main() {
-  local started=$EPOCHREALTIME counts protocols=(h1 h2) server protocol active=()
+  local started=$EPOCHREALTIME counts protocols=(${BENCH_CONNS_PROTOCOLS:-h1 h2}) server protocol active=()
   if $quick; then counts=(${BENCH_CONNS_COUNTS:-100 1000}); conns_warm=3; conns_seconds=3
   else counts=(${BENCH_CONNS_COUNTS:-1000 10000}); conns_warm=10; conns_seconds=5; fi
   # The held connections, the servers' sockets and wrk's all need descriptors: the hard limit.
@@ -28,7 +29,7 @@ conns_main() {
     if [ "$server" = nginx ] && ! command -v nginx >/dev/null; then log "conns: no nginx, skipped"; continue; fi
     active+=("$server")
   done
-  [[ " ${active[*]} " == *" container "* ]] || die "BENCH_ONLY=conns: container is not selected"
+  [ ${#active[@]} -gt 0 ] || die "BENCH_ONLY=conns: none of $conns_servers_known is selected"
   command -v h2load >/dev/null || die "BENCH_ONLY=conns: h2load is required (Debian package nghttp2-client)"
   conns_files
   log "conns: servers ${active[*]}; held ${counts[*]}; HTTP/1.1 and h2 over TLS; $pinning"

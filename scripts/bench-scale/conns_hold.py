@@ -36,6 +36,20 @@ def hpack_literal(index, value):
     return bytes([index, len(data)]) + data
 
 
+def ok_status(block):
+    """Whether a header block (no padding or priority) starts with :status 200: after any dynamic
+    table size updates (RFC 7541 6.3, as Tomcat sends first), the static entry for 200 (0x88), or
+    a literal with the static name :status (index 8) and the value "200"."""
+    i = 0
+    while i < len(block) and block[i] & 0xE0 == 0x20:
+        if block[i] & 0x1F == 0x1F:
+            i += 1
+            while i < len(block) and block[i] & 0x80:
+                i += 1
+        i += 1
+    return block[i:i + 1] == b"\x88" or block[i + 1:i + 5] == b"\x03200"
+
+
 class Holder:
     def __init__(self, args):
         self.args = args
@@ -123,9 +137,7 @@ class Holder:
         writer.write(PREFACE + frame(SETTINGS, 0, 0) + frame(HEADERS, END_STREAM | END_HEADERS, 1, block))
         while True:
             kind, flags, stream, payload = await self.read_frame(reader, writer)
-            # the first field of the answer is :status: the static entry for 200 (0x88), or a
-            # literal with the static name :status (index 8) and the value "200"
-            if kind == HEADERS and stream == 1 and not (payload[:1] == b"\x88" or payload[1:5] == b"\x03200"):
+            if kind == HEADERS and stream == 1 and not ok_status(payload):
                 raise ValueError(f"status other than 200: {payload[:8].hex()}")
             if kind in (DATA, HEADERS) and stream == 1 and flags & END_STREAM:
                 return
