@@ -32,7 +32,7 @@ conns_main() {
   [ ${#active[@]} -gt 0 ] || die "BENCH_ONLY=conns: none of $conns_servers_known is selected"
   command -v h2load >/dev/null || die "BENCH_ONLY=conns: h2load is required (Debian package nghttp2-client)"
   conns_files
-  log "conns: servers ${active[*]}; held ${counts[*]}; HTTP/1.1 and h2 over TLS; $pinning"
+  log "conns: servers ${active[*]}; held ${counts[*]}; ${protocols[*]}; $pinning"
   for protocol in "${protocols[@]}"; do
     for server in "${active[@]}"; do
       conns_round "$server" "$protocol" "${counts[@]}"

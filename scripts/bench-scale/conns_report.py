@@ -158,8 +158,8 @@ def readme_block(values, counts):
     lines = ["#### Idle connections", "",
              "Memory per idle keep-alive connection, (RSS with N held − RSS before) / N, KiB; "
              "ratios to nginx in the same run (`BENCH_ONLY=conns scripts/bench`).", "",
-             "| protocol | held | container | nginx | Tomcat | container ÷ nginx | container p99 held |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| protocol | held | container | container, JDK TLS | nginx | Tomcat | container ÷ nginx | container p99 held |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for protocol in PROTOCOLS:
         for count in counts:
             c = number(values, "container", f"{protocol}.n{count}.kib_per_conn")
@@ -168,8 +168,14 @@ def readme_block(values, counts):
             p = number(values, "container", f"{protocol}.n{count}.p99_us")
             row = [x for x in rows(values, [count]) if x[0] == protocol and x[2] == "container"]
             held = "" if row and valid(row[0]) else f" (held {fmt(row[0][4], 0)})" if row else ""
-            lines.append(f"| {PROTOCOLS[protocol]} | {count:,} | {fmt(c)}{held} | {fmt(n)} | {fmt(t)} | "
+            if CAPPED.get(("container", protocol, count)) is not None:
+                held = f" ({fmt(row[0][4], 0)} held¹)"
+            jdk = fmt(valid_kib(values, protocol, count, "container-jdk")) if protocol == "h2" else ""
+            lines.append(f"| {PROTOCOLS[protocol]} | {count:,} | {fmt(c)}{held} | {jdk} | {fmt(n)} | {fmt(t)} | "
                          f"{'–' if r is None else f'{r:.2f}×'} | {ms(p)} ms |")
+    if CAPPED:
+        lines += ["", "¹ Conscrypt takes three file descriptors per TLS connection (it opens a pipe for each); "
+                  "under the machine's limit of descriptors it held this many. \"JDK TLS\" is `--tls-provider jdk`."]
     return "\n".join(lines)
 
 

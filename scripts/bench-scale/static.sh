@@ -149,7 +149,7 @@ static_hot() {
 }
 
 static_round() {
-  local server=$1 files=$2 k ok failed seconds touched=0 total_failed=0
+  local server=$1 files=$2 k ok failed seconds touched=0 total_failed=0 total_seconds=0
   log "static: $server"
   static_start "$server"
   settle "http://127.0.0.1:$port/1k.bin" "$connections"
@@ -160,10 +160,12 @@ static_round() {
     read -r ok failed seconds < <(static_sweep "$work/slice$k.txt")
     touched=$((touched + ok + failed))
     total_failed=$((total_failed + failed))
+    total_seconds=$(awk -v a="$total_seconds" -v b="$seconds" 'BEGIN { print a + b }')
     record 1 "$server" "rss.$touched" "$(rss_mib)"
     log "  slice $k: $ok files in ${seconds}s, $failed failed; RSS $(rss_mib) MiB"
   done
   record 1 "$server" sweep1.failed "$total_failed"
+  record 1 "$server" sweep1.rate "$(awk -v n="$touched" -v s="$total_seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
   read -r ok failed seconds < <(static_sweep "$work/all.txt")
   record 1 "$server" sweep2.failed "$failed"
   record 1 "$server" sweep2.rate "$(awk -v n="$ok" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
@@ -171,5 +173,12 @@ static_round() {
   log "  second pass: $ok files in ${seconds}s, $failed failed; RSS $(rss_mib) MiB"
   static_hot 1 "$server" after
   record 1 "$server" rss.end "$(rss_mib)"
+  # What the JVM keeps alive once every file was touched (the caches' entries among it), apart
+  # from what its heap grew to: a full GC, then the heap's used bytes
+  if [ "$server" = container ] && command -v jcmd >/dev/null; then
+    jcmd "$server_pid" GC.run >/dev/null 2>&1 || true
+    record 1 "$server" live_heap_mib "$(jcmd "$server_pid" GC.heap_info 2>/dev/null |
+      awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); printf "%.1f", v / 1024; exit } }')"
+  fi
   stop_server
 }

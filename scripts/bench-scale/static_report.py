@@ -41,8 +41,8 @@ def fmt(value, digits=1):
 
 
 def summary(values, servers):
-    lines = ["| server | RSS before (MiB) | after 50% | after 100% | after a second pass | growth over the second half | hot 1 KiB before (req/s) | after | after ÷ before | failed |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| server | RSS before (MiB) | after 50% | after 100% | after a second pass | growth over the second half | hot 1 KiB before (req/s) | after | after ÷ before | files/s, 1st pass | 2nd pass | failed |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for server in servers:
         points = curve(values, server)
         if not points:
@@ -56,7 +56,8 @@ def summary(values, servers):
         growth = points[-1][1] - half[1]
         ratio = f"{after / before:.2f}×" if before and after else "–"
         lines.append(f"| {server} | {fmt(points[0][1])} | {fmt(half[1])} | {fmt(points[-1][1])} | {fmt(second)} | "
-                     f"{growth:+.1f} MiB | {fmt(before, 0)} | {fmt(after, 0)} | {ratio} | {failed:.0f} |")
+                     f"{growth:+.1f} MiB | {fmt(before, 0)} | {fmt(after, 0)} | {ratio} | "
+                     f"{fmt(number(values, server, 'sweep1.rate'), 0)} | {fmt(number(values, server, 'sweep2.rate'), 0)} | {failed:.0f} |")
     return "\n".join(lines)
 
 
@@ -142,6 +143,10 @@ def main():
     for n in rows:
         cells = [fmt(dict(curve(values, s)).get(n)) for s in servers]
         text.append(f"| {n:,} | " + " | ".join(cells) + " |")
+    live = number(values, "container", "live_heap_mib")
+    if live is not None:
+        text += ["", f"container's live heap after both passes and a full GC (`jcmd GC.run`, then `GC.heap_info`): "
+                 f"{live:.1f} MiB, the caches' entries among it; the rest of the RSS is heap the JVM grew and keeps."]
     open(args.out, "w").write("\n".join(text) + "\n")
     if args.readme:
         replace_readme(args.readme, readme_block(values, servers))
