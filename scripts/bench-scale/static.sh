@@ -173,12 +173,5 @@ static_round() {
   log "  second pass: $ok files in ${seconds}s, $failed failed; RSS $(rss_mib) MiB"
   static_hot 1 "$server" after
   record 1 "$server" rss.end "$(rss_mib)"
-  # What the JVM keeps alive once every file was touched (the caches' entries among it), apart
-  # from what its heap grew to: a full GC, then the heap's used bytes
-  if [ "$server" = container ] && command -v jcmd >/dev/null; then
-    jcmd "$server_pid" GC.run >/dev/null 2>&1 || true
-    record 1 "$server" live_heap_mib "$(jcmd "$server_pid" GC.heap_info 2>/dev/null |
-      awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); printf "%.1f", v / 1024; exit } }')"
-  fi
   stop_server
 }

@@ -41,7 +41,7 @@ def fmt(value, digits=1):
 
 
 def summary(values, servers):
-    lines = ["| server | RSS before (MiB) | after 50% | after 100% | after a second pass | growth over the second half | hot 1 KiB before (req/s) | after | after ÷ before | files/s, 1st pass | 2nd pass | failed |",
+    lines = ["| server | RSS before (MiB) | after 50% | after 100% | after a second pass | growth in the second pass | hot 1 KiB before (req/s) | after | after ÷ before | files/s, 1st pass | 2nd pass | failed |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for server in servers:
         points = curve(values, server)
@@ -53,7 +53,7 @@ def summary(values, servers):
         before = number(values, server, "hot_1k.before")
         after = number(values, server, "hot_1k.after")
         failed = (number(values, server, "sweep1.failed") or 0) + (number(values, server, "sweep2.failed") or 0)
-        growth = points[-1][1] - half[1]
+        growth = (second - points[-1][1]) if second is not None else 0.0
         ratio = f"{after / before:.2f}×" if before and after else "–"
         lines.append(f"| {server} | {fmt(points[0][1])} | {fmt(half[1])} | {fmt(points[-1][1])} | {fmt(second)} | "
                      f"{growth:+.1f} MiB | {fmt(before, 0)} | {fmt(after, 0)} | {ratio} | "
@@ -143,10 +143,6 @@ def main():
     for n in rows:
         cells = [fmt(dict(curve(values, s)).get(n)) for s in servers]
         text.append(f"| {n:,} | " + " | ".join(cells) + " |")
-    live = number(values, "container", "live_heap_mib")
-    if live is not None:
-        text += ["", f"container's live heap after both passes and a full GC (`jcmd GC.run`, then `GC.heap_info`): "
-                 f"{live:.1f} MiB, the caches' entries among it; the rest of the RSS is heap the JVM grew and keeps."]
     open(args.out, "w").write("\n".join(text) + "\n")
     if args.readme:
         replace_readme(args.readme, readme_block(values, servers))
