@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
 final class HotFiles {
     /** How long the absence of .br and .gz siblings, checked on the full path, is trusted. */
     static final long SIBLING_CHECK_MILLIS = 1_000;
+    /**
+     * What an entry holds beside its body, in bytes, estimated and rounded up: the key, the record,
+     * its ETag and date strings, the file time and key, the map's node (about 400 bytes on a 64-bit
+     * JVM with compressed pointers).
+     */
+    static final int ENTRY_BYTES = 512;
 
     /**
      * A ready response: every header value, formatted once, and the body, or null for a file too
@@ -44,9 +50,12 @@ final class HotFiles {
      */
     record Response(byte[] body, String contentType, String etag, String lastModified,
                     FileTime modified, long size, Object fileKey, boolean encodingMatters, long siblingsCheckedAt) {
-        /** What the entry costs in the budget: its body, or a nominal 1 KiB for a file on disk. */
+        /**
+         * What the entry costs in the budget: its body, or a nominal 1 KiB for a file on disk, plus
+         * {@link #ENTRY_BYTES}, so that a tree of empty or tiny files cannot hold unbounded memory.
+         */
         long charge() {
-            return body == null ? 1024 : body.length;
+            return (body == null ? 1024 : body.length) + ENTRY_BYTES;
         }
 
         boolean matches(BasicFileAttributes attributes) {

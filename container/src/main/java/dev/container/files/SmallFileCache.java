@@ -24,6 +24,13 @@ final class SmallFileCache {
      * than this, any later write gives it a different modification time.
      */
     static final long RACY_MILLIS = 2_000;
+    /**
+     * What an entry holds beside the file's bytes, charged to the budget too, so that empty or
+     * tiny files cannot hold unbounded memory; estimated and rounded up: the path key, the record,
+     * the array's header, the file time and key, the map's node (about 350 bytes on a 64-bit JVM
+     * with compressed pointers).
+     */
+    static final int ENTRY_BYTES = 512;
 
     private record Entry(byte[] bytes, FileTime modified, long size, Object fileKey) {
         boolean matches(BasicFileAttributes attributes) {
@@ -37,7 +44,7 @@ final class SmallFileCache {
 
     SmallFileCache(int maxFileBytes, long maxTotalBytes) {
         this.maxFileBytes = maxFileBytes;
-        this.entries = new BoundedLru<>(maxTotalBytes, entry -> entry.bytes().length);
+        this.entries = new BoundedLru<>(maxTotalBytes, entry -> entry.bytes().length + ENTRY_BYTES);
     }
 
     /**
@@ -71,6 +78,7 @@ final class SmallFileCache {
         return entries.contains(file);
     }
 
+    /** What the entries cost in the budget: their bytes and {@link #ENTRY_BYTES} each. */
     long totalBytes() {
         return entries.total();
     }

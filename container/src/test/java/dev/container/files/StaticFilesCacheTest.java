@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -109,7 +111,7 @@ class StaticFilesCacheTest {
 
     @Test
     void evicts_the_least_recently_used_files_beyond_its_budget() throws IOException {
-        SmallFileCache small = new SmallFileCache(100, 250);
+        SmallFileCache small = new SmallFileCache(100, 2 * (100 + SmallFileCache.ENTRY_BYTES) + 50);
         Path a = TestSite.settle(TestSite.write(root(), "a", new byte[100]));
         Path b = TestSite.settle(TestSite.write(root(), "b", new byte[100]));
         Path c = TestSite.settle(TestSite.write(root(), "c", new byte[100]));
@@ -122,7 +124,24 @@ class StaticFilesCacheTest {
         assertThat(small.contains(a)).isTrue();
         assertThat(small.contains(b)).isFalse();
         assertThat(small.contains(c)).isTrue();
-        assertThat(small.totalBytes()).isEqualTo(200);
+        assertThat(small.totalBytes()).isEqualTo(2 * (100 + SmallFileCache.ENTRY_BYTES));
+    }
+
+    @Test
+    void charges_each_entry_its_own_overhead_so_empty_files_stay_bounded() throws IOException {
+        SmallFileCache small = new SmallFileCache(100, 3 * SmallFileCache.ENTRY_BYTES);
+        List<Path> empty = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            empty.add(TestSite.settle(TestSite.write(root(), "empty" + i, new byte[0])));
+        }
+
+        for (Path file : empty) {
+            assertThat(small.bytes(file, attributes(file))).isEmpty();
+        }
+
+        assertThat(empty.stream().filter(small::contains)).hasSize(3);
+        assertThat(small.contains(empty.get(4))).isTrue();
+        assertThat(small.totalBytes()).isEqualTo(3L * SmallFileCache.ENTRY_BYTES);
     }
 
     @Test

@@ -176,7 +176,7 @@ class StaticFilesHotTest {
 
     @Test
     void drops_the_eldest_responses_beyond_its_budget() throws IOException {
-        HotFiles small = new HotFiles(new FileResolver(dir), 250);
+        HotFiles small = new HotFiles(new FileResolver(dir), 2 * (100 + HotFiles.ENTRY_BYTES) + 50);
         for (String name : List.of("a", "b", "c")) {
             small.remember("/" + name, new HotFiles.Response(new byte[100], "text/plain", "\"e\"",
                     "date", java.nio.file.attribute.FileTime.fromMillis(0), 100, null, false, 0));
@@ -185,5 +185,18 @@ class StaticFilesHotTest {
         assertThat(small.contains("/a")).isFalse();
         assertThat(small.contains("/b")).isTrue();
         assertThat(small.contains("/c")).isTrue();
+    }
+
+    @Test
+    void charges_each_response_its_own_overhead_so_empty_files_stay_bounded() {
+        HotFiles small = new HotFiles(new FileResolver(dir), 3 * HotFiles.ENTRY_BYTES);
+        for (int i = 0; i < 5; i++) {
+            small.remember("/empty" + i, new HotFiles.Response(new byte[0], "text/plain", "\"e\"",
+                    "date", java.nio.file.attribute.FileTime.fromMillis(0), 0, null, false, 0));
+        }
+
+        assertThat(small.contains("/empty0")).isFalse();
+        assertThat(small.contains("/empty1")).isFalse();
+        assertThat(small.contains("/empty4")).isTrue();
     }
 }
