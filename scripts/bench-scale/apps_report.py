@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 from collections import defaultdict
 
+import scaling_readme
+
 SERVERS = ["container", "tomcat"]
 METRICS = [
     # key, heading, unit scale, format
@@ -131,21 +133,7 @@ def readme_block(samples, counts, report_name, png_name, command):
 
 
 def update_readme(path, block):
-    with open(path) as f:
-        text = f.read().split("\n")
-    if BEGIN in text and END in text:
-        start, end = text.index(BEGIN), text.index(END)
-        text[start:end + 1] = block
-    else:
-        if "### Scaling" in text:
-            at = text.index("### Scaling") + 1
-            insert = [""] + block
-        else:
-            at = text.index("<!-- bench:end -->") + 1
-            insert = ["", "### Scaling", "", "What each added app, name or connection costs (issue 17), measured side by side.", ""] + block
-        text[at:at] = insert
-    with open(path, "w") as f:
-        f.write("\n".join(text))
+    scaling_readme.replace(path, "apps", "\n".join(block[1:-1]))
 
 
 def main():

@@ -14,6 +14,8 @@ import statistics
 import subprocess
 from collections import defaultdict
 
+import scaling_readme
+
 # (metric, heading, format, lower is better)
 CERTS = {
     "title": "Certificates / SNI names",
@@ -126,27 +128,6 @@ def chart(samples, row, path):
     return True
 
 
-def readme_block(readme, row_name, block):
-    text = open(readme).read()
-    begin, end = f"<!-- scale-{row_name}:begin -->", f"<!-- scale-{row_name}:end -->"
-    body = f"{begin}\n{block.strip()}\n{end}"
-    if begin in text and end in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: body, text, flags=re.S)
-    else:
-        if "### Scaling" not in text:
-            text = text.replace("<!-- bench:end -->\n", "<!-- bench:end -->\n\n### Scaling\n\n", 1)
-        heading = text.index("### Scaling")
-        cut = text.index("\n", heading) + 1
-        # after the other rows' blocks, if any (each row keeps to its own markers)
-        section_end = re.search(r"^## ", text[cut:], flags=re.M)
-        limit = cut + section_end.start() if section_end else len(text)
-        ends = list(re.finditer(r"<!-- scale-[\w-]+:end -->\n", text[cut:limit]))
-        if ends:
-            cut += ends[-1].end()
-        text = text[:cut] + "\n" + body + "\n" + text[cut:]
-    open(readme, "w").write(text)
-
-
 def main(row, row_name):
     parser = argparse.ArgumentParser()
     for option in ("results", "out", "chart", "command", "pinning", "settings", "versions"):
@@ -164,7 +145,7 @@ def main(row, row_name):
     open(args.out, "w").write(report)
     if args.readme:
         rel = os.path.relpath(args.out, os.path.dirname(os.path.abspath(args.readme)))
-        readme_block(args.readme, row_name, f"**{row['title']}** ([report]({rel})): {row['intro']}\n\n{body}")
+        scaling_readme.replace(args.readme, row_name, f"**{row['title']}** ([report]({rel})): {row['intro']}\n\n{body}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import tempfile
 
+import scaling_readme
+
 SERVERS = ["container", "container-jdk", "nginx", "tomcat"]
 PROTOCOLS = {"h1": "HTTP/1.1", "h2": "h2 over TLS"}
 LABEL = {"container-jdk": "container (JDK TLS)"}
@@ -179,26 +181,6 @@ def readme_block(values, counts):
     return "\n".join(lines)
 
 
-def replace_readme(path, block):
-    text = open(path).read()
-    begin, end = "<!-- scale-conns:begin -->", "<!-- scale-conns:end -->"
-    marked = f"{begin}\n{block}\n{end}"
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + marked + text[text.index(end) + len(end):]
-    else:
-        anchor = "<!-- bench:end -->"
-        if anchor not in text:
-            raise SystemExit(f"{path}: no '{anchor}' line to put the Scaling section after")
-        at = text.index(anchor) + len(anchor)
-        if "### Scaling" in text[at:]:
-            heading = text.index("### Scaling", at)
-            at = text.index("\n", heading) + 1
-            text = text[:at] + "\n" + marked + "\n" + text[at:]
-        else:
-            text = text[:at] + "\n\n### Scaling\n\n" + marked + "\n" + text[at:]
-    open(path, "w").write(text)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", required=True)
@@ -246,7 +228,7 @@ def main():
             text += [f"{LABEL.get(server, server)}, {PROTOCOLS[protocol]}:", "", "```", open(path).read().rstrip(), "```", ""]
     open(args.out, "w").write("\n".join(text))
     if args.readme:
-        replace_readme(args.readme, readme_block(values, counts))
+        scaling_readme.replace(args.readme, "conns", readme_block(values, counts))
 
 
 if __name__ == "__main__":

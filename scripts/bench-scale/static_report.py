@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import tempfile
 
+import scaling_readme
+
 SERVERS = ["container", "nginx"]
 
 
@@ -95,26 +97,6 @@ def readme_block(values, servers):
                       "(`BENCH_ONLY=static scripts/bench`).", "", summary(values, servers)])
 
 
-def replace_readme(path, block):
-    text = open(path).read()
-    begin, end = "<!-- scale-static:begin -->", "<!-- scale-static:end -->"
-    marked = f"{begin}\n{block}\n{end}"
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + marked + text[text.index(end) + len(end):]
-    else:
-        anchor = "<!-- bench:end -->"
-        if anchor not in text:
-            raise SystemExit(f"{path}: no '{anchor}' line to put the Scaling section after")
-        at = text.index(anchor) + len(anchor)
-        if "### Scaling" in text[at:]:
-            heading = text.index("### Scaling", at)
-            at = text.index("\n", heading) + 1
-            text = text[:at] + "\n" + marked + "\n" + text[at:]
-        else:
-            text = text[:at] + "\n\n### Scaling\n\n" + marked + "\n" + text[at:]
-    open(path, "w").write(text)
-
-
 def main():
     parser = argparse.ArgumentParser()
     for name in ("--results", "--out", "--chart"):
@@ -145,7 +127,7 @@ def main():
         text.append(f"| {n:,} | " + " | ".join(cells) + " |")
     open(args.out, "w").write("\n".join(text) + "\n")
     if args.readme:
-        replace_readme(args.readme, readme_block(values, servers))
+        scaling_readme.replace(args.readme, "static", readme_block(values, servers))
 
 
 if __name__ == "__main__":
