@@ -277,7 +277,7 @@ public final class Container implements AutoCloseable {
         metrics = new Metrics(plan.metrics());
         servlets = Servlets.newContainer();
         if (localTls(plan)) {
-            localCertificate = Optional.of(localCertificate(plan));
+            localCertificate = Optional.of(localCertificate(plan, plan.storage() instanceof StorageSpec.InPostgres ? storage : null));
         }
         SSLContext ssl = null;
         CertificateStore certificates = null;
@@ -975,10 +975,13 @@ public final class Container implements AutoCloseable {
         return https && (p.dev() && p.certs().isEmpty() || p.hosts().stream().anyMatch(h -> h.tls() == HostTls.LOCAL));
     }
 
-    /** The local CA's certificate for localhost and the plan's host names; how to trust it, the first time. */
-    private static CertSpec localCertificate(Plan p) {
+    /**
+     * The local CA's certificate for localhost and the plan's host names; how to trust it, the
+     * first time. shared, when not null, is a cluster's storage: the CA is the cluster's.
+     */
+    private static CertSpec localCertificate(Plan p, Storage shared) {
         LocalCa ca = LocalCa.in(p.stateDir());
-        boolean created = !ca.exists();
+        boolean created = shared != null ? ca.share(shared) : !ca.exists();
         List<String> names = p.hosts().stream().filter(h -> p.dev() || h.tls() == HostTls.LOCAL)
                 .flatMap(h -> h.names().stream()).filter(n -> !n.startsWith("*.")).toList();
         CertSpec spec = ca.certificateFor(names);

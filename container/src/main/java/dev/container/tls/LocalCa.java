@@ -3,6 +3,8 @@ package dev.container.tls;
 import dev.container.StartupError;
 import dev.container.config.CertSpec;
 import dev.container.storage.AtomicFiles;
+import dev.container.storage.Storage;
+import dev.container.storage.StorageException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -46,8 +50,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * make one: created once under the state directory ({@code tls/local/ca.crt}, its key 0600) and
  * kept, so that trusting it once (see {@link #trustInstructions}) makes every later certificate
  * trusted; and a server certificate from it for localhost, 127.0.0.1, ::1 and the plan's own names,
- * issued again when the names change or a month before it expires. Not thread-safe: call from the
- * start-up thread.
+ * issued again when the names change or a month before it expires. In a cluster ({@link #share})
+ * the CA is the cluster's: kept in the storage, its key as a secret, so a browser that trusts it
+ * trusts every node; each node still issues its own server certificate from it. Not thread-safe:
+ * call from the start-up thread.
  */
 public final class LocalCa {
     /** Browsers refuse server certificates valid for longer than 398 days. */
@@ -67,6 +73,48 @@ public final class LocalCa {
     /** The local CA of a state directory (made on first use). */
     public static LocalCa in(Path stateDir) {
         return new LocalCa(stateDir.resolve("tls").resolve("local"));
+    }
+
+    /** The storage's names of the cluster's CA (certificate, then key) and the lock around making it. */
+    static final String SHARED_CERT = "tls/local-ca/ca.crt";
+    static final String SHARED_KEY = "tls/local-ca/ca.key";
+    private static final String SHARED_LOCK = "tls/local-ca";
+
+    /**
+     * Makes this CA the cluster's, before {@link #certificateFor}: under the storage's lock, the
+     * CA the storage holds is written over this node's files (a node that had a CA of its own
+     * before it joined now issues from the cluster's); when the storage holds none, this node's
+     * CA (made now if it has none) is stored, its key as a secret. Returns whether this call made
+     * a new CA. Throws a StartupError naming the storage when it cannot be read or written.
+     */
+    public boolean share(Storage storage) {
+        Path cert = caFile();
+        Path key = dir.resolve("ca.key");
+        try (Storage.Lease lease = storage.lock(SHARED_LOCK, Duration.ofSeconds(30))) {
+            Optional<byte[]> sharedCert = storage.get(SHARED_CERT);
+            Optional<byte[]> sharedKey = storage.get(SHARED_KEY);
+            if (sharedCert.isPresent() && sharedKey.isPresent()) {
+                Files.createDirectories(dir);
+                if (!sameContent(key, sharedKey.get()) || !sameContent(cert, sharedCert.get())) {
+                    AtomicFiles.write(key, sharedKey.get(), true);
+                    AtomicFiles.write(cert, sharedCert.get(), false);
+                    log.info("TLS: the local CA is the cluster's, from {}", storage.describe());
+                }
+                return false;
+            }
+            boolean made = !exists();
+            ca();
+            storage.putSecret(SHARED_KEY, Files.readAllBytes(key));
+            storage.put(SHARED_CERT, Files.readAllBytes(cert));
+            log.info("TLS: the local CA {} is now the cluster's, in {}", cert, storage.describe());
+            return made;
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | StorageException e) {
+            throw new StartupError("local CA: cannot share it through " + storage.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sameContent(Path file, byte[] content) throws IOException {
+        return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content);
     }
 
     /** The CA certificate, the file to trust. */
