@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.container.admin.Control;
+import dev.container.testing.Await;
 import dev.container.testing.LogCapture;
 import dev.container.testing.TestServer;
 import dev.container.testing.WarBuilder;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,10 +103,9 @@ class AppStartTest {
     }
 
     /** The lazy app's state once the republication its start posted has run (on another thread). */
-    private static Control.AppState settledState(TestServer server, String contextPath) throws InterruptedException {
-        for (int i = 0; i < 100 && state(server, contextPath) == Control.AppState.LAZY; i++) {
-            Thread.sleep(50);
-        }
+    private static Control.AppState settledState(TestServer server, String contextPath) throws Exception {
+        Await.until(contextPath + " no longer lazy", Duration.ofSeconds(5),
+                () -> state(server, contextPath) != Control.AppState.LAZY);
         return state(server, contextPath);
     }
 

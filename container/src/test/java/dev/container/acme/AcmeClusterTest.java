@@ -356,7 +356,7 @@ class AcmeClusterTest {
         return acme.logLines();
     }
 
-    private void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    private void await(String what, Duration limit, BooleanSupplier condition) throws Exception {
         acme.await(what, limit, condition);
     }
 }

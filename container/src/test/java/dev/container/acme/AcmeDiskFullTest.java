@@ -43,7 +43,7 @@ class AcmeDiskFullTest {
         }
     }
 
-    private void await(String fragment) throws InterruptedException {
+    private void await(String fragment) throws Exception {
         acme.await("'" + fragment + "' in the log", Duration.ofSeconds(30), () -> acme.logged(fragment) > 0);
     }
 

@@ -116,16 +116,9 @@ public final class AcmeFixture implements AutoCloseable {
                 + limit.toSeconds() + " s (last: " + last + ")\n" + logLines() + pebble.logs());
     }
 
-    /** Waits until condition holds, at most limit; fails naming what with the log. */
-    public void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what + "\n"
-                        + logLines());
-            }
-            Thread.sleep(100);
-        }
+    /** Waits until condition holds, at most limit; fails naming what, with the log. */
+    public void await(String what, Duration limit, BooleanSupplier condition) throws Exception {
+        Await.until(what, limit, condition::getAsBoolean, () -> "\n" + logLines());
     }
 
     /** Closes the containers, then Pebble; gives the log back its level. */
