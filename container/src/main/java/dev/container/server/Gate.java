@@ -72,7 +72,13 @@ public final class Gate implements HttpHandler {
         private final ServerConnection connection;
         /** The HTTP/2 connection; null for HTTP/1.x (or if Undertow hid it, see HTTP2_CHANNEL). */
         private final Http2Channel h2;
-        private final Set<End> open = ConcurrentHashMap.newKeySet();
+        /**
+         * Its requests not yet ended: null, one {@link End}, or a list of them (HTTP/2 streams at
+         * once). Not a concurrent set: that would keep its table for as long as the connection is
+         * open, idle or not (about 200 bytes each, with tens of thousands of idle connections).
+         * Guarded by this.
+         */
+        private Object open;
         private volatile boolean closed;
         /** Upgraded (WebSocket, h2c): no more HTTP/1.1 requests; left for the apps to close. */
         private volatile boolean upgraded;
@@ -81,6 +87,47 @@ public final class Gate implements HttpHandler {
             boolean http2 = connection instanceof Http2ServerConnection;
             this.connection = http2 ? null : connection;
             this.h2 = http2 && HTTP2_CHANNEL != null ? (Http2Channel) HTTP2_CHANNEL.get(connection) : null;
+        }
+
+        synchronized void add(End end) {
+            if (open == null) {
+                open = end;
+            } else if (open instanceof End first) {
+                List<End> ends = new ArrayList<>(4);
+                ends.add(first);
+                ends.add(end);
+                open = ends;
+            } else {
+                ends().add(end);
+            }
+        }
+
+        synchronized void remove(End end) {
+            if (open == end) {
+                open = null;
+            } else if (open instanceof List<?>) {
+                List<End> ends = ends();
+                ends.remove(end);
+                if (ends.isEmpty()) {
+                    open = null;
+                }
+            }
+        }
+
+        synchronized List<End> open() {
+            if (open == null) {
+                return List.of();
+            }
+            return open instanceof End one ? List.of(one) : List.copyOf(ends());
+        }
+
+        synchronized boolean idle() {
+            return open == null;
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<End> ends() {
+            return (List<End>) open;
         }
     }
 
@@ -127,7 +174,7 @@ public final class Gate implements HttpHandler {
                 run = actions;
                 actions = null;
             }
-            peer.open.remove(this);
+            peer.remove(this);
             running.decrementAndGet();
             if (run != null) {
                 for (Ended action : run) {
@@ -174,7 +221,7 @@ public final class Gate implements HttpHandler {
         Peer peer = peer(exchange);
         End end = new End(peer, exchange);
         running.incrementAndGet();
-        peer.open.add(end);
+        peer.add(end);
         if (peer.closed) {
             end.end(); // the connection closed meanwhile: its close saw the set before this request
         }
@@ -220,7 +267,7 @@ public final class Gate implements HttpHandler {
     private void closed(Peer peer) {
         peer.closed = true;
         peers.remove(peer);
-        for (End end : List.copyOf(peer.open)) {
+        for (End end : peer.open()) {
             end.end();
         }
     }
@@ -288,7 +335,7 @@ public final class Gate implements HttpHandler {
         if (peer.h2 != null) {
             // the final GOAWAY names the last stream processed; Undertow closes the connection after it
             peer.h2.getIoThread().execute(() -> peer.h2.sendGoAway(Http2Channel.ERROR_NO_ERROR));
-        } else if (peer.connection != null && !peer.upgraded && peer.open.isEmpty()) {
+        } else if (peer.connection != null && !peer.upgraded && peer.idle()) {
             IoUtils.safeClose(peer.connection);
         }
     }

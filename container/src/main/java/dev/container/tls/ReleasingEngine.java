@@ -20,7 +20,9 @@ import org.conscrypt.Conscrypt;
  * a GC ran their finalizers: 8,000 open pipes after 20 s of handshakes, and "Too many open files"
  * soon after. Once both directions are closed, this wraps what is left into scratch space and
  * drops it (the connection is being torn down; a client that closed first does not wait for our
- * close_notify), and Conscrypt frees at once. Everything else is the
+ * close_notify), and Conscrypt frees at once. A wrap of several buffers is staged into one direct
+ * buffer of the thread's first ({@link ThreadBuffers}), so that Conscrypt never allocates the 16 KiB
+ * direct buffer of its own it would otherwise keep for the connection's life. Everything else is the
  * delegate's; {@link #delegate()} is for Conscrypt's own calls (ALPN). Used by one connection's
  * thread at a time, as every SSLEngine. {@link StaplingEngine} adds OCSP stapling; the handshake
  * is watched for the metrics when a listener is given ({@link WatchedEngine}).
@@ -46,6 +48,16 @@ public sealed class ReleasingEngine extends WatchedEngine permits StaplingEngine
     /** The Conscrypt engine inside, for Conscrypt's static calls. */
     public SSLEngine delegate() {
         return delegate;
+    }
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        if (!ThreadBuffers.wouldCopy(srcs, offset, length)) {
+            return super.wrap(srcs, offset, length, dst);
+        }
+        SSLEngineResult result = super.wrap(new ByteBuffer[] {ThreadBuffers.staged(srcs, offset, length)}, 0, 1, dst);
+        ThreadBuffers.consume(srcs, offset, length, result.bytesConsumed());
+        return result;
     }
 
     @Override

@@ -59,6 +59,8 @@ final class ServerEngines {
             // resumes by tickets only: without this no TLS 1.3 client ever resumes. BoringSSL makes
             // and rotates the ticket keys itself.
             Conscrypt.setUseSessionTickets(engine, true);
+            // its copies of heap buffers through the thread's buffer, not one of the engine's own
+            Conscrypt.setBufferAllocator(engine, ThreadBuffers.ALLOCATOR);
             return staples.any() ? new StaplingEngine(engine, stapleFor, handshakes) : new ReleasingEngine(engine, handshakes);
         }
         return handshakes == null ? engine : new WatchedEngine(engine, handshakes, false);

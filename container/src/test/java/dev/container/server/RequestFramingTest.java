@@ -89,6 +89,31 @@ class RequestFramingTest {
     }
 
     @Test
+    void an_idle_connection_holds_no_head_text_and_its_next_head_is_checked_in_full() throws Exception {
+        String first = "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + "v".repeat(500) + "\r\n\r\n";
+        String second = "POST http://b/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+        RequestFraming f = framing();
+
+        assertThat(scanWhole(f, first).failure()).isNull();
+        boolean idleHolds = f.holdsText();
+        // the second head begins on this thread and ends on another, as a head split over two reads may
+        byte[] bytes = second.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        int half = bytes.length / 2;
+        f.scan(buf, 0, half);
+        boolean midHeadHolds = f.holdsText();
+        Thread other = new Thread(() -> f.scan(buf, half, bytes.length));
+        other.start();
+        other.join();
+
+        assertThat(idleHolds).isFalse();
+        assertThat(midHeadHolds).isTrue();
+        assertThat(f.failure()).as("the target's host checked against Host").isNotNull();
+        assertThat(f.failure().status()).isEqualTo(400);
+        assertThat(f.holdsText()).isFalse();
+    }
+
+    @Test
     void pipelined_requests_are_each_read_to_their_end() {
         String one = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
         String two = "POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n";
