@@ -140,7 +140,7 @@ certs_pairs() {
   local a_port=$((certs_port + 2)) b_port=$((certs_port + 3)) a_pid b_pid saved_port=$certs_port
   sed "s/port = $certs_port,/port = $a_port,/; s#certs-state-1\"#certs-state-a\"#" "$work/certs-1.conf" >"$work/certs-a.conf"
   sed "s/port = $certs_port,/port = $b_port,/; s#certs-state-$nb\"#certs-state-b\"#" "$work/certs-$nb.conf" >"$work/certs-b.conf"
-  local count failures ticks wall us previous passes
+  local count failures ticks wall us previous passes names
   for pair in $(seq "$pairs"); do
     log "certs: container N=1 and N=$nb together, pair $pair of $pairs ($per rounds of A B B A)"
     rm -rf "$work/certs-state-a" "$work/certs-state-b"
@@ -210,9 +210,12 @@ bench_certs() {
   command -v python3 >/dev/null || die "python3 is required for BENCH_ONLY=certs"
   certs_prepare
   local n server
+  # BENCH_CERTS_PAIRS_ONLY=1: the interleaved pair alone (the table's N = 10,000 costs minutes)
+  [ "${BENCH_CERTS_PAIRS_ONLY:-0}" = 1 ] && certs_ns=("${certs_ns[0]}" "${certs_ns[-1]}") || true
   for n in "${certs_ns[@]}"; do
+    [ "${BENCH_CERTS_PAIRS_ONLY:-0}" = 1 ] && break
     for server in container caddy; do
-      if [ "$server" = caddy ] && ! command -v caddy >/dev/null; then continue; fi
+      if [ "$server" = caddy ] && { ! command -v caddy >/dev/null || [[ " ${BENCH_SERVERS:-caddy} " != *" caddy "* ]]; }; then continue; fi
       certs_one "$server" "$n"
     done
   done

@@ -181,7 +181,7 @@ bench_hosts() {
   local n server
   for n in "${hosts_ns[@]}"; do
     for server in container caddy; do
-      if [ "$server" = caddy ] && ! command -v caddy >/dev/null; then continue; fi
+      if [ "$server" = caddy ] && { ! command -v caddy >/dev/null || [[ " ${BENCH_SERVERS:-caddy} " != *" caddy "* ]]; }; then continue; fi
       hosts_one "$server" "$n"
     done
   done
