@@ -5,6 +5,9 @@
 # container and Caddy (one site block per name with `tls cert key`). Sourced by scripts/bench,
 # whose helpers (log, die, cpu_ticks, rss_mib, elapsed_ms, stop_server, server_cpu, load_cpu) it uses.
 # Writes docs/bench/<date>-certs.{md,tsv,png}; --readme replaces the scale-certs block of README.md.
+# Then the handshake figure: certs_pairs (N = 1 and the largest N together, interleaved);
+# BENCH_CERTS_NS, BENCH_CERTS_PAIRS (pairs started; 0: none), BENCH_CERTS_PAIR_ROUNDS (A B B A
+# rounds per pair), BENCH_CERTS_PAIRS_ONLY=1 (no table), BENCH_SERVERS without caddy: container alone.
 
 scale_dir="$root/scripts/bench-scale"
 

@@ -3,7 +3,9 @@
 # CPU per request for a 1 KiB file, with wrk's Host header on one host and rotating over all N,
 # for container and Caddy (one site block per host). Sourced by scripts/bench after certs.sh,
 # whose scale_* helpers it uses. Writes docs/bench/<date>-hosts.{md,tsv,png}; --readme replaces
-# the scale-hosts block of README.md.
+# the scale-hosts block of README.md. Then the row's flatness figure: hosts_pairs (N = 1 and the
+# largest N together, interleaved); BENCH_HOSTS_NS, BENCH_HOSTS_PAIRS (pairs started; 0: none),
+# BENCH_HOSTS_PAIR_ROUNDS (A B B A rounds per pair), BENCH_SERVERS without caddy: container alone.
 
 # Writes the site, the name lists, wrk's script, and for each N container's config and a Caddyfile.
 hosts_prepare() {
