@@ -8,6 +8,7 @@ BENCH_ONLY=certs uses this file as it is; hosts_report.py gives it the hosts row
 """
 import argparse
 import os
+import random
 import re
 import shutil
 import statistics
@@ -110,8 +111,13 @@ def interleaved(samples, row):
     a, b = (statistics.median(samples.get(("container-ab", n, m), [0])) for m in ("a_us", "b_us"))
     q = statistics.quantiles(ratios, n=4) if len(ratios) >= 4 else [ratios[0], statistics.median(ratios), ratios[-1]]
     errors = sum(sum(v) for k, v in samples.items() if k[0] == "container-ab" and k[2].endswith((".errors", ".failures")))
+    # how far the median itself may be off: the 2.5th and 97.5th percentiles of the medians of resampled rounds
+    draw = random.Random(17)
+    medians = sorted(statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(10_000))
+    low, high = medians[250], medians[9_750]
     return (f"**Interleaved, N = {n:,} ÷ N = 1** ({row['pairs']}): median of {len(ratios)} rounds "
-            f"**{statistics.median(ratios):.3f}×**, quartiles {q[0]:.3f} .. {q[-1]:.3f}, range {ratios[0]:.3f} .. "
+            f"**{statistics.median(ratios):.3f}×** (95% bootstrap interval of the median {low:.3f} .. {high:.3f}), "
+            f"quartiles {q[0]:.3f} .. {q[-1]:.3f}, range {ratios[0]:.3f} .. "
             f"{ratios[-1]:.3f} (A {a:.1f} µs, B {b:.1f} µs: medians of the rounds)"
             + (f"; failures: {errors:.0f}" if errors else "") + ".\n")
 
