@@ -5,6 +5,9 @@
 # container and Caddy (one site block per name with `tls cert key`). Sourced by scripts/bench,
 # whose helpers (log, die, cpu_ticks, rss_mib, elapsed_ms, stop_server, server_cpu, load_cpu) it uses.
 # Writes docs/bench/<date>-certs.{md,tsv,png}; --readme replaces the scale-certs block of README.md.
+# Then the handshake figure: certs_pairs (N = 1 and the largest N together, interleaved);
+# BENCH_CERTS_NS, BENCH_CERTS_PAIRS (pairs started; 0: none), BENCH_CERTS_PAIR_ROUNDS (A B B A
+# rounds per pair), BENCH_CERTS_PAIRS_ONLY=1 (no table), BENCH_SERVERS without caddy: container alone.
 
 scale_dir="$root/scripts/bench-scale"
 
@@ -126,6 +129,71 @@ certs_one() {
   stop_server
 }
 
+# The row's handshake figure, finer than the table's (its N are measured one after the other, by JVMs
+# whose handshake cost differs by about ±10% from one start to the next): container with one name
+# (A) and with the largest N (B) started together on the server core, B's every name's first
+# handshake done and both warmed, then measured in turn A B B A (handshakes.py, B's names in a new
+# random order each pass), so that drift falls on both alike; the pair is started anew every
+# BENCH_CERTS_PAIR_ROUNDS rounds, A first one time and B first the next. Records server
+# container-ab at the largest N: a_us, b_us and ratio (B ÷ A) per round.
+certs_pairs() {
+  local nb=${certs_ns[-1]} pairs=${BENCH_CERTS_PAIRS:-3} per=${BENCH_CERTS_PAIR_ROUNDS:-4} pair round who
+  (( nb > 1 )) || return 0
+  $quick && pairs=${BENCH_CERTS_PAIRS:-1} per=${BENCH_CERTS_PAIR_ROUNDS:-3}
+  local a_port=$((certs_port + 2)) b_port=$((certs_port + 3)) a_pid b_pid saved_port=$certs_port
+  sed "s/port = $certs_port,/port = $a_port,/; s#certs-state-1\"#certs-state-a\"#" "$work/certs-1.conf" >"$work/certs-a.conf"
+  sed "s/port = $certs_port,/port = $b_port,/; s#certs-state-$nb\"#certs-state-b\"#" "$work/certs-$nb.conf" >"$work/certs-b.conf"
+  local count failures ticks wall us previous passes names
+  for pair in $(seq "$pairs"); do
+    log "certs: container N=1 and N=$nb together, pair $pair of $pairs ($per rounds of A B B A)"
+    rm -rf "$work/certs-state-a" "$work/certs-state-b"
+    for who in $( (( pair % 2 )) && echo a b || echo b a); do
+      local at=$a_port
+      [ "$who" = b ] && at=$b_port
+      scale_start "container-certs-$who" "https://h1.bench.test:$at/index.txt" "h1.bench.test:$at:127.0.0.1" \
+        "$work/container-certs-$who.log" java -jar "$root/container/target/container.jar" run --config "$work/certs-$who.conf" \
+        || die "certs: container ($who) did not answer"
+      if [ "$who" = a ]; then a_pid=$server_pid; else b_pid=$server_pid; fi
+    done
+    certs_port=$b_port
+    certs_handshakes "$work/names-$nb" --count "$nb" --in-order >/dev/null
+    for who in a b; do
+      server_pid=$a_pid certs_port=$a_port names="$work/names-1"
+      [ "$who" = b ] && server_pid=$b_pid certs_port=$b_port names="$work/names-$nb"
+      passes=0 previous=0
+      while (( passes < warmup / 2 + 1 )); do
+        read -r count failures ticks wall < <(certs_handshakes "$names" --seconds 2 --seed "$((100 + passes))")
+        us=$(per_handshake_us "$ticks" "$count")
+        passes=$((passes + 1))
+        if (( previous > 0 && us * 100 >= previous * 95 && us * 100 <= previous * 105 )); then break; fi
+        previous=$us
+      done
+    done
+    for round in $(seq "$per"); do
+      local -A done_=([a]=0 [b]=0) tick=([a]=0 [b]=0)
+      local seed=$((pair * 1000 + round * 10))
+      for who in a b b a; do
+        seed=$((seed + 1))
+        server_pid=$a_pid certs_port=$a_port names="$work/names-1"
+        [ "$who" = b ] && server_pid=$b_pid certs_port=$b_port names="$work/names-$nb"
+        read -r count failures ticks wall < <(certs_handshakes "$names" --seconds "$duration" --seed "$seed")
+        done_[$who]=$((done_[$who] + count)) tick[$who]=$((tick[$who] + ticks))
+        scale_record container-ab "$nb" "$who.failures" "$failures"
+      done
+      local hz a_us b_us
+      hz=$(getconf CLK_TCK)
+      a_us=$(awk -v t="${tick[a]}" -v n="${done_[a]}" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
+      b_us=$(awk -v t="${tick[b]}" -v n="${done_[b]}" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
+      scale_record container-ab "$nb" a_us "$a_us"
+      scale_record container-ab "$nb" b_us "$b_us"
+      scale_record container-ab "$nb" ratio "$(awk -v a="$a_us" -v b="$b_us" 'BEGIN { printf "%.4f", b / a }')"
+    done
+    server_pid=$b_pid; stop_server
+    server_pid=$a_pid; stop_server
+  done
+  certs_port=$saved_port
+}
+
 # The container jar, built (that module alone) when missing or older than its sources.
 scale_build() {
   local jar="$root/container/target/container.jar"
@@ -145,12 +213,16 @@ bench_certs() {
   command -v python3 >/dev/null || die "python3 is required for BENCH_ONLY=certs"
   certs_prepare
   local n server
+  # BENCH_CERTS_PAIRS_ONLY=1: the interleaved pair alone (the table's N = 10,000 costs minutes)
+  [ "${BENCH_CERTS_PAIRS_ONLY:-0}" = 1 ] && certs_ns=("${certs_ns[0]}" "${certs_ns[-1]}") || true
   for n in "${certs_ns[@]}"; do
+    [ "${BENCH_CERTS_PAIRS_ONLY:-0}" = 1 ] && break
     for server in container caddy; do
-      if [ "$server" = caddy ] && ! command -v caddy >/dev/null; then continue; fi
+      if [ "$server" = caddy ] && { ! command -v caddy >/dev/null || [[ " ${BENCH_SERVERS:-caddy} " != *" caddy "* ]]; }; then continue; fi
       certs_one "$server" "$n"
     done
   done
+  [ "${BENCH_CERTS_PAIRS:-}" = 0 ] || certs_pairs
   scale_report certs "BENCH_ONLY=certs scripts/bench${*:+ $*}"
 }
 

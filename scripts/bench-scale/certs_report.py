@@ -8,6 +8,7 @@ BENCH_ONLY=certs uses this file as it is; hosts_report.py gives it the hosts row
 """
 import argparse
 import os
+import random
 import re
 import shutil
 import statistics
@@ -39,6 +40,9 @@ CERTS = {
     "errors": ["first_handshake.failures", "handshake.failures"],
     "goal": ("Goals (issue 17): start-up with 10,000 certificate files under 5 s; handshake CPU at N = 10,000 "
              "within 5% of N = 1."),
+    "pairs": ("server CPU per full handshake, container with one name (A) and with N (B) started together on the "
+              "server core, every name's first handshake done, measured in turn A B B A with the names in a new "
+              "random order each pass, the pair started anew every few rounds"),
 }
 
 
@@ -63,7 +67,7 @@ def median(samples, server, n, metric):
 
 def table(samples, row):
     servers = [s for s in ("container", "caddy") if any(k[0] == s for k in samples)]
-    ns = sorted({k[1] for k in samples})
+    ns = sorted({k[1] for k in samples if k[0] in servers})
     lines = []
     for server in servers:
         heads = ["N"] + [c[1] for c in row["columns"]] + [f"{m} ×N=1" for m in row["ratio_names"]]
@@ -95,6 +99,27 @@ def table(samples, row):
     if errors:
         lines.append("Failures: " + ", ".join(f"{k}: {v:.0f}" for k, v in sorted(errors.items())) + "\n")
     return "\n".join(lines)
+
+
+def interleaved(samples, row):
+    """The pair's paragraph: container at N = 1 (A) and at the largest N (B) measured in turn, B ÷ A per round."""
+    keys = [k for k in samples if k[0] == "container-ab" and k[2] == "ratio"]
+    if not keys or "pairs" not in row:
+        return ""
+    n = keys[0][1]
+    ratios = sorted(samples[keys[0]])
+    a, b = (statistics.median(samples.get(("container-ab", n, m), [0])) for m in ("a_us", "b_us"))
+    q = statistics.quantiles(ratios, n=4) if len(ratios) >= 4 else [ratios[0], statistics.median(ratios), ratios[-1]]
+    errors = sum(sum(v) for k, v in samples.items() if k[0] == "container-ab" and k[2].endswith((".errors", ".failures")))
+    # how far the median itself may be off: the 2.5th and 97.5th percentiles of the medians of resampled rounds
+    draw = random.Random(17)
+    medians = sorted(statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(10_000))
+    low, high = medians[250], medians[9_750]
+    return (f"**Interleaved, N = {n:,} ÷ N = 1** ({row['pairs']}): median of {len(ratios)} rounds "
+            f"**{statistics.median(ratios):.3f}×** (95% bootstrap interval of the median {low:.3f} .. {high:.3f}), "
+            f"quartiles {q[0]:.3f} .. {q[-1]:.3f}, range {ratios[0]:.3f} .. "
+            f"{ratios[-1]:.3f} (A {a:.1f} µs, B {b:.1f} µs: medians of the rounds)"
+            + (f"; failures: {errors:.0f}" if errors else "") + ".\n")
 
 
 def chart(samples, row, path):
@@ -138,6 +163,9 @@ def main(row, row_name):
     row["ratio"] = [metric for metric, _ in row["ratio"]]
     samples = read(args.results)
     body = table(samples, row)
+    pairs = interleaved(samples, row)
+    if pairs:
+        body += "\n" + pairs
     has_chart = chart(samples, row, args.chart)
     picture = f"![{row['title']}]({os.path.basename(args.chart)})\n\n" if has_chart else ""
     report = (f"# {row['title']}: cost against N\n\n`{args.command}`, {args.pinning}. {args.settings}.\n"

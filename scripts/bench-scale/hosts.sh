@@ -3,7 +3,9 @@
 # CPU per request for a 1 KiB file, with wrk's Host header on one host and rotating over all N,
 # for container and Caddy (one site block per host). Sourced by scripts/bench after certs.sh,
 # whose scale_* helpers it uses. Writes docs/bench/<date>-hosts.{md,tsv,png}; --readme replaces
-# the scale-hosts block of README.md.
+# the scale-hosts block of README.md. Then the row's flatness figure: hosts_pairs (N = 1 and the
+# largest N together, interleaved); BENCH_HOSTS_NS, BENCH_HOSTS_PAIRS (pairs started; 0: none),
+# BENCH_HOSTS_PAIR_ROUNDS (A B B A rounds per pair), BENCH_SERVERS without caddy: container alone.
 
 # Writes the site, the name lists, wrk's script, and for each N container's config and a Caddyfile.
 hosts_prepare() {
@@ -47,12 +49,13 @@ LUA
   done
 }
 
-# wrk on the load core for SECONDS with the names in FILE; prints "requests duration_us errors ticks".
+# wrk on the load core for SECONDS with the names in FILE (against PORT, default the row's);
+# prints "requests duration_us errors ticks".
 hosts_wrk() {
-  local seconds=$1 file=$2 before after line
+  local seconds=$1 file=$2 at=${3:-$hosts_port} before after line
   before=$(cpu_ticks)
   line=$(BENCH_HOSTS_FILE=$file "${load_cpu[@]}" wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/hosts.lua" \
-    "http://127.0.0.1:$hosts_port/" | grep '^wrk-result')
+    "http://127.0.0.1:$at/" | grep '^wrk-result')
   after=$(cpu_ticks)
   # shellcheck disable=SC2086
   set -- ${line#wrk-result }
@@ -106,6 +109,70 @@ hosts_one() {
   stop_server
 }
 
+# The row's flatness figure, finer than the table's (whose N are measured one after the other, by
+# JVMs that differ by several percent from one start to the next): container with one host (A) and
+# with the largest N (B), started together on the server core and warmed, then measured in turn
+# A B B A with the Host header over all their hosts, so that drift falls on both alike; the pair is
+# started anew every BENCH_HOSTS_PAIR_ROUNDS rounds, A first one time and B first the next.
+# Records server container-ab at the largest N: a_us, b_us and ratio (B ÷ A) per round.
+hosts_pairs() {
+  local nb=${hosts_ns[-1]} pairs=${BENCH_HOSTS_PAIRS:-3} per=${BENCH_HOSTS_PAIR_ROUNDS:-4} pair round who
+  (( nb > 1 )) || return 0
+  $quick && pairs=${BENCH_HOSTS_PAIRS:-1} per=${BENCH_HOSTS_PAIR_ROUNDS:-3}
+  local a_port=$((hosts_port + 2)) b_port=$((hosts_port + 3)) a_pid b_pid
+  sed "s/port = $hosts_port/port = $a_port/; s#hosts-state-1#hosts-state-a#" "$work/hosts-1.conf" >"$work/hosts-a.conf"
+  sed "s/port = $hosts_port/port = $b_port/; s#hosts-state-$nb#hosts-state-b#" "$work/hosts-$nb.conf" >"$work/hosts-b.conf"
+  for pair in $(seq "$pairs"); do
+    log "hosts: container N=1 and N=$nb together, pair $pair of $pairs ($per rounds of A B B A)"
+    rm -rf "$work/hosts-state-a" "$work/hosts-state-b"
+    for who in $( (( pair % 2 )) && echo a b || echo b a); do
+      local port_of=$a_port last=h1.bench.test
+      [ "$who" = b ] && port_of=$b_port last=$(tail -n 1 "$work/hosts-names-$nb")
+      scale_start "container-hosts-$who" "http://$last:$port_of/1k.bin" "$last:$port_of:127.0.0.1" \
+        "$work/container-hosts-$who.log" java -jar "$root/container/target/container.jar" run --config "$work/hosts-$who.conf" \
+        || die "hosts: container ($who) did not answer"
+      if [ "$who" = a ]; then a_pid=$server_pid; else b_pid=$server_pid; fi
+    done
+    local requests duration_us errors ticks spent previous rate
+    for who in a b; do
+      spent=0 previous=0
+      server_pid=$a_pid; [ "$who" = b ] && server_pid=$b_pid
+      while (( spent < warmup )); do
+        if [ "$who" = a ]; then
+          read -r requests duration_us errors ticks < <(hosts_wrk 2 "$work/hosts-names-1" "$a_port")
+        else
+          read -r requests duration_us errors ticks < <(hosts_wrk 2 "$work/hosts-names-$nb" "$b_port")
+        fi
+        spent=$((spent + 2))
+        rate=$(( requests * 1000000 / (duration_us > 0 ? duration_us : 1) ))
+        if (( previous > 0 && rate * 100 >= previous * 95 && rate * 100 <= previous * 105 )); then break; fi
+        previous=$rate
+      done
+    done
+    for round in $(seq "$per"); do
+      local -A req=([a]=0 [b]=0) tick=([a]=0 [b]=0)
+      for who in a b b a; do
+        if [ "$who" = a ]; then
+          server_pid=$a_pid; read -r requests duration_us errors ticks < <(hosts_wrk "$duration" "$work/hosts-names-1" "$a_port")
+        else
+          server_pid=$b_pid; read -r requests duration_us errors ticks < <(hosts_wrk "$duration" "$work/hosts-names-$nb" "$b_port")
+        fi
+        req[$who]=$((req[$who] + requests)) tick[$who]=$((tick[$who] + ticks))
+        scale_record container-ab "$nb" "$who.errors" "$errors"
+      done
+      local hz a_us b_us
+      hz=$(getconf CLK_TCK)
+      a_us=$(awk -v t="${tick[a]}" -v r="${req[a]}" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / r }')
+      b_us=$(awk -v t="${tick[b]}" -v r="${req[b]}" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / r }')
+      scale_record container-ab "$nb" a_us "$a_us"
+      scale_record container-ab "$nb" b_us "$b_us"
+      scale_record container-ab "$nb" ratio "$(awk -v a="$a_us" -v b="$b_us" 'BEGIN { printf "%.4f", b / a }')"
+    done
+    server_pid=$b_pid; stop_server
+    server_pid=$a_pid; stop_server
+  done
+}
+
 bench_hosts() {
   scale_build
   hosts_port=$((port + 42))
@@ -116,9 +183,10 @@ bench_hosts() {
   local n server
   for n in "${hosts_ns[@]}"; do
     for server in container caddy; do
-      if [ "$server" = caddy ] && ! command -v caddy >/dev/null; then continue; fi
+      if [ "$server" = caddy ] && { ! command -v caddy >/dev/null || [[ " ${BENCH_SERVERS:-caddy} " != *" caddy "* ]]; }; then continue; fi
       hosts_one "$server" "$n"
     done
   done
+  [ "${BENCH_HOSTS_PAIRS:-}" = 0 ] || hosts_pairs
   scale_report hosts "BENCH_ONLY=hosts scripts/bench${*:+ $*}"
 }

@@ -24,6 +24,9 @@ HOSTS = {
               ("one_us", "server CPU per request (µs), one host")],
     "errors": ["one.errors", "many.errors"],
     "goal": "Goal (issue 17): routing cost per request flat in N.",
+    "pairs": ("server CPU per request with the Host header over all hosts, container with one host (A) and with N "
+              "(B) started together on the server core and measured in turn A B B A, the pair started anew every few "
+              "rounds"),
 }
 
 if __name__ == "__main__":

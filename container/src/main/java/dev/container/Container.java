@@ -356,8 +356,9 @@ public final class Container implements AutoCloseable {
         @Override
         public void start() {
             apps.putAll(deployAll(plan.apps()));
+            Map<StaticFiles.Source, HttpHandler> shared = new HashMap<>();
             for (StaticSpec mount : plan.statics()) {
-                mounts.put(mount, mount(mount));
+                mounts.put(mount, mount(mount, shared));
             }
         }
 
@@ -461,8 +462,10 @@ public final class Container implements AutoCloseable {
         List<Map.Entry<AppSpec, Running>> retired = apps.entrySet().stream()
                 .filter(e -> !nextApps.containsKey(e.getKey())).toList();
         Map<StaticSpec, HttpHandler> nextMounts = new HashMap<>();
+        Map<StaticFiles.Source, HttpHandler> shared = new HashMap<>();
+        mounts.forEach((mount, handler) -> shared.putIfAbsent(StaticFiles.Source.of(mount), handler));
         for (StaticSpec mount : next.statics()) {
-            nextMounts.put(mount, mounts.containsKey(mount) ? mounts.get(mount) : mount(mount));
+            nextMounts.put(mount, mounts.containsKey(mount) ? mounts.get(mount) : mount(mount, shared));
         }
         List<ListenerSpec> listeners = next.listeners();
         List<URI> opened = new ArrayList<>();
@@ -697,13 +700,29 @@ public final class Container implements AutoCloseable {
         return changed;
     }
 
+    /** How many static handlers serve the mounts (mounts of one {@link StaticFiles.Source} share one); for tests. */
+    synchronized long staticHandlers() {
+        return mounts.values().stream().distinct().count();
+    }
+
     /** The app's own name, or one of its own while a deployment of that name still runs. */
     private String instanceName(AppSpec app) {
         boolean taken = apps.values().stream().anyMatch(r -> r.instance().equals(app.name()));
         return taken ? app.name() + "@" + generation : app.name();
     }
 
-    private HttpHandler mount(StaticSpec mount) {
+    /**
+     * The handler of a static mount: the one in shared when another mount serves the same directory
+     * the same way (a site on many hosts is one handler, one cache and one copy of each file in
+     * memory, so a request for any of them touches the same memory), else a new one, put there.
+     */
+    private HttpHandler mount(StaticSpec mount, Map<StaticFiles.Source, HttpHandler> shared) {
+        log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
+                mount.listing() ? " (listing on)" : "");
+        return shared.computeIfAbsent(StaticFiles.Source.of(mount), source -> newMount(mount));
+    }
+
+    private HttpHandler newMount(StaticSpec mount) {
         if (!Files.exists(mount.root())) {
             // a mount with create = true: the directory a job writes into, say
             try {
@@ -712,8 +731,6 @@ public final class Container implements AutoCloseable {
                 throw new StartupError("static " + mount.prefix() + ": cannot create " + mount.root() + ": " + e.getMessage(), e);
             }
         }
-        log.info("static {}{} <- {}{}", hostPrefix(mount.hosts()), mount.prefix(), mount.root(),
-                mount.listing() ? " (listing on)" : "");
         return StaticFiles.handler(mount);
     }
 

@@ -4,6 +4,8 @@ import dev.container.config.StaticSpec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.resource.PathResourceManager;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -25,6 +27,17 @@ public final class StaticFiles {
     static final long HOT_MAX_TOTAL_BYTES = 16L * 1024 * 1024;
 
     private StaticFiles() {
+    }
+
+    /**
+     * What a mount's handler depends on: the directory and how it is served, not the prefix or the
+     * hosts (the handler serves the path below whatever prefix matched). Mounts of one source may
+     * share one handler, its caches with it.
+     */
+    public record Source(Path root, boolean listing, Optional<Duration> maxAge, boolean compression) {
+        public static Source of(StaticSpec spec) {
+            return new Source(spec.root(), spec.listing(), spec.maxAge(), spec.compression());
+        }
     }
 
     /**
