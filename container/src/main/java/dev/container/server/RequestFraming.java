@@ -58,8 +58,6 @@ final class RequestFraming {
     private static final byte HEX = 4;
     /** field-vchar, SP or HTAB: what a field value may hold. */
     private static final byte VALUE_CHAR = 8;
-    /** What a Host value may hold (RFC 9110 section 7.2: reg-name, IPv4, an IP literal, a port). */
-    private static final byte HOST_CHAR = 16;
     private static final byte[] CLASS = new byte[256];
 
     static {
@@ -87,11 +85,6 @@ final class RequestFraming {
         for (char c = 'a'; c <= 'f'; c++) {
             CLASS[c] |= HEX;
             CLASS[c - 32] |= HEX;
-        }
-        for (int c = 0; c < 128; c++) {
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0) {
-                CLASS[c] |= HOST_CHAR;
-            }
         }
     }
 
@@ -554,18 +547,15 @@ final class RequestFraming {
 
     /** A field we read ended: note its value. */
     private boolean field() {
-        if (keeping == HOST) {
-            // checked in place: the value is kept as a String only for an absolute-form target
-            hosts++;
-            int end = stripped(value);
-            if (value.length() > MAX_HOST || !validHost(value, end)) {
-                return fail(400, "malformed Host header", true);
-            }
-            host = originForm ? "" : value.substring(0, end);
-            return true;
-        }
-        String v = value.substring(0, stripped(value));
+        String v = strip(value);
         switch (keeping) {
+            case HOST -> {
+                hosts++;
+                if (value.length() > MAX_HOST || !validHost(v)) {
+                    return fail(400, "malformed Host header", true);
+                }
+                host = v;
+            }
             case CONTENT_LENGTH -> {
                 contentLengths++;
                 contentLength = v;
@@ -583,20 +573,21 @@ final class RequestFraming {
         return true;
     }
 
-    /** Where s ends without its trailing whitespace. */
-    private static int stripped(StringBuilder s) {
+    private static String strip(StringBuilder s) {
         int end = s.length();
         while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
             end--;
         }
-        return end;
+        return s.substring(0, end);
     }
 
     /** RFC 9110 section 7.2: uri-host [ ":" port ]; reg-name, IPv4 or an IP literal in brackets. */
-    static boolean validHost(CharSequence v, int end) {
-        for (int i = 0; i < end; i++) {
+    static boolean validHost(String v) {
+        for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c > 0xff || (CLASS[c] & HOST_CHAR) == 0) {
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "-._~!$&'()*+,;=:[]%".indexOf(c) >= 0;
+            if (!ok) {
                 return false;
             }
         }
@@ -604,13 +595,10 @@ final class RequestFraming {
     }
 
     private boolean checkVersion() {
-        // the two versions served, compared in place (this runs for every request)
-        if (version.length() == 8 && version.charAt(0) == 'H' && version.charAt(1) == 'T' && version.charAt(2) == 'T'
-                && version.charAt(3) == 'P' && version.charAt(4) == '/' && version.charAt(5) == '1'
-                && version.charAt(6) == '.' && (version.charAt(7) == '1' || version.charAt(7) == '0')) {
+        String v = version.toString();
+        if (v.equals("HTTP/1.1") || v.equals("HTTP/1.0")) {
             return true;
         }
-        String v = version.toString();
         if (v.length() == 8 && v.startsWith("HTTP/") && Character.isDigit(v.charAt(5)) && v.charAt(6) == '.'
                 && Character.isDigit(v.charAt(7))) {
             // HTTP/2 by prior knowledge never gets here: PriorKnowledge took its preface
