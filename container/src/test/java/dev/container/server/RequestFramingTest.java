@@ -63,6 +63,8 @@ class RequestFramingTest {
                 "GET / HTTP/1.1\r\nHost:a\r\nX-Empty:\r\nX-Tabs:\tv\t \r\nX-High: caf\u00e9\r\n\r\n",
                 "GET http://a/x HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET http://a:80/x HTTP/1.1\r\nHost: A\r\n\r\n",
+                "GET http://a.example:8080/x HTTP/1.1\r\nHost:  a.example:8080 \t\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:18080\r\n\r\n",
                 "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
                 "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n",
                 "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n");
@@ -137,6 +139,9 @@ class RequestFramingTest {
             no Host in HTTP/1.1       | 400 | GET / HTTP/1.1\\r\\n\\r\\n
             two Hosts                 | 400 | GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n
             Host with a slash         | 400 | GET / HTTP/1.1\\r\\nHost: a/b\\r\\n\\r\\n
+            Host with a high byte     | 400 | GET / HTTP/1.1\\r\\nHost: caf\u00e9\\r\\n\\r\\n
+            Host with a space inside  | 400 | GET / HTTP/1.1\\r\\nHost: a b\\r\\n\\r\\n
+            absolute-form, other port | 400 | GET http://a:81/ HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
             absolute-form elsewhere   | 400 | GET http://b/ HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
             user info in target       | 400 | GET http://u@a/ HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
             asterisk with GET         | 400 | GET * HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n

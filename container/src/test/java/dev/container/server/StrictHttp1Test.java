@@ -157,6 +157,21 @@ class StrictHttp1Test {
     }
 
     @Test
+    void a_malformed_host_is_400_and_closed_a_good_one_served() throws Exception {
+        // the first by RequestFraming, the others by our io.undertow.server.handlers.HostHeaderHandler
+        for (String host : List.of("a/b", "a:0", "a:65536", "a:x", "[::1", "1:2]", "[::g]", "a%zz")) {
+            Answer a = send(false, "GET /app/hello HTTP/1.1\r\nHost: " + host + "\r\n\r\n" + SMUGGLED);
+            assertThat(a.replies()).as(host).hasSize(1);
+            assertThat(a.first()).as(host).isEqualTo(400);
+            assertThat(a.closed()).as(host).isTrue();
+        }
+        for (String host : List.of("127.0.0.1:8080", "127.0.0.1", "[::1]:80", "a%41.example")) {
+            Answer a = send(false, "GET /app/hello HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            assertThat(a.first()).as(host).isEqualTo(200);
+        }
+    }
+
+    @Test
     void header_syntax_that_lenient_parsers_read_two_ways_is_400_and_closed() throws Exception {
         for (String head : List.of("X-Probe : 1", "X-Probe: a\rb", "X-Probe: a\0b", "X-Probe: a\r\n b", "Transfer-Encoding : chunked")) {
             Answer a = send(false, "GET /app/hello HTTP/1.1\r\nHost: a\r\n" + head + "\r\n\r\n" + SMUGGLED);
