@@ -30,10 +30,10 @@ public final class ContainerProcess implements AutoCloseable {
     private final List<URI> urls = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    private ContainerProcess(List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("container.jar")));
+    private ContainerProcess(List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", System.getProperty("container.jar")));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         reader = new Thread(this::read, "container-output");
@@ -60,7 +60,12 @@ public final class ContainerProcess implements AutoCloseable {
 
     /** Starts {@code java -jar container.jar args} and waits (up to a minute) until it is ready. */
     public static ContainerProcess start(String... args) throws Exception {
-        ContainerProcess container = new ContainerProcess(List.of(args));
+        return startWith(List.of(), args);
+    }
+
+    /** As {@link #start}, with options for the JVM before {@code -jar}. */
+    public static ContainerProcess startWith(List<String> jvmOptions, String... args) throws Exception {
+        ContainerProcess container = new ContainerProcess(jvmOptions, List.of(args));
         container.reader.start();
         try {
             container.ready.get(60, TimeUnit.SECONDS);
