@@ -16,7 +16,7 @@ import org.jboss.jandex.AnnotationValue;
 import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 import org.jboss.jandex.FieldInfo;
-import org.jboss.jandex.IndexView;
+import org.jboss.jandex.Index;
 import org.jboss.jandex.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * What one class of an app offers {@link ResourceInjection}: its instance fields by name, its
  * methods, and the fields and setters it marks with {@code @Resource}; the class's own, not its
  * superclasses'. Read by reflection, or, for the fields of a class reflection cannot list, from the
- * app's class index. Immutable once read.
+ * class's own bytes (Jandex, one class: the app's index is not kept after deploy). Immutable once read.
  */
 record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> methods, List<ClassMembers.Annotated> annotated) {
     private static final Logger log = LoggerFactory.getLogger("container");
@@ -90,7 +90,7 @@ record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> method
         }
     }
 
-    /** A field found through the class index, when reflection cannot list the class's fields. */
+    /** A field found through the class file, when reflection cannot list the class's fields. */
     record HandleTarget(Class<?> declaringClass, String property, Class<?> type, VarHandle handle)
             implements Target {
         public String describe() {
@@ -102,7 +102,7 @@ record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> method
         }
     }
 
-    /** What an {@code @Resource} on a field or setter says, read by reflection or from the index. */
+    /** What an {@code @Resource} on a field or setter says, read by reflection or from the class file. */
     record ResourceSays(String name, String lookup, String mappedName, Class<?> type) {
         static ResourceSays of(Resource r) {
             return new ResourceSays(r.name(), r.lookup(), r.mappedName(), r.type());
@@ -117,10 +117,10 @@ record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> method
      * What reflection shows of a class. A signature naming a class the app does not have (a field
      * of an optional library's type) makes reflection refuse the class's whole list of fields, or
      * of methods; Undertow made such a class without looking. Fields then come from the class
-     * index, one by one; methods cannot, and the class gets no callbacks or setter injection, as on
+     * file, one by one; methods cannot, and the class gets no callbacks or setter injection, as on
      * Tomcat.
      */
-    static ClassMembers read(Class<?> c, ClassLoader appLoader, IndexView index, String appName) {
+    static ClassMembers read(Class<?> c, ClassLoader appLoader, String appName) {
         Map<String, Target> fields = new LinkedHashMap<>();
         List<Annotated> annotated = new ArrayList<>();
         try {
@@ -135,9 +135,9 @@ record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> method
                 }
             }
         } catch (LinkageError e) {
-            log.debug("{}: reflection cannot list the fields of {} ({}); reading them from the class index",
+            log.debug("{}: reflection cannot list the fields of {} ({}); reading them from its class file",
                     appName, c.getName(), e.toString());
-            indexedFields(c, appLoader, index, appName, fields, annotated);
+            indexedFields(c, appLoader, appName, fields, annotated);
         }
         List<Method> methods = List.of();
         try {
@@ -155,11 +155,17 @@ record ClassMembers(Map<String, ClassMembers.Target> fields, List<Method> method
         return new ClassMembers(fields, methods, annotated);
     }
 
-    /** The instance fields of c the index knows, each reachable alone through a VarHandle. */
-    private static void indexedFields(Class<?> c, ClassLoader appLoader, IndexView index, String appName,
+    /** The instance fields of c its class file declares, each reachable alone through a VarHandle. */
+    private static void indexedFields(Class<?> c, ClassLoader appLoader, String appName,
                                       Map<String, Target> fields, List<Annotated> annotated) {
-        ClassInfo info = index.getClassByName(DotName.createSimple(c.getName()));
-        if (info == null) {
+        ClassInfo info;
+        try (java.io.InputStream in = appLoader.getResourceAsStream(c.getName().replace('.', '/') + ".class")) {
+            if (in == null) {
+                return;
+            }
+            info = Index.singleClass(in);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("{}: cannot read the class file of {}: {}", appName, c.getName(), e.toString());
             return;
         }
         MethodHandles.Lookup lookup;

@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jboss.jandex.IndexView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,6 @@ final class ResourceInjection implements ClassIntrospecter {
 
     private final AppNaming naming;
     private final ClassLoader appLoader;
-    private final IndexView index;
     private final boolean annotations;
     private final String appName;
     private final Map<String, List<XmlTarget>> xmlTargets = new HashMap<>();
@@ -94,15 +92,13 @@ final class ResourceInjection implements ClassIntrospecter {
     }
 
     /**
-     * @param index       the app's classes, for the fields of a class reflection cannot list
      * @param annotations false for a metadata-complete web.xml: only its own injection targets
      *                    and callbacks then count
      */
-    ResourceInjection(AppNaming naming, Environment env, ClassLoader appLoader, IndexView index, boolean annotations,
+    ResourceInjection(AppNaming naming, Environment env, ClassLoader appLoader, boolean annotations,
                       String appName) {
         this.naming = naming;
         this.appLoader = appLoader;
-        this.index = index;
         this.annotations = annotations;
         this.appName = appName;
         for (EnvEntry e : env.envEntries()) {
@@ -215,7 +211,7 @@ final class ResourceInjection implements ClassIntrospecter {
         List<Method> preDestroy = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
         for (Class<?> c : hierarchy) {
-            ClassMembers members = ClassMembers.read(c, appLoader, index, appName);
+            ClassMembers members = ClassMembers.read(c, appLoader, appName);
             Set<Target> targeted = new HashSet<>();
             for (XmlTarget t : xmlTargets.getOrDefault(c.getName(), List.of())) {
                 Target target = xmlMember(c, members, t);

@@ -202,7 +202,7 @@ public final class WarDeployment {
         AppNaming naming = AppNaming.of(appName, spec.envEntries(), descriptor.environment(), pools.dataSources(),
                 spec.resources());
         Jndi.register(loader, naming.bindings());
-        new ResourceInjection(naming, descriptor.environment(), loader, index, !descriptor.metadataComplete(), appName)
+        new ResourceInjection(naming, descriptor.environment(), loader, !descriptor.metadataComplete(), appName)
                 .apply(info);
 
         manager = servletContainer.addDeployment(info);
