@@ -226,23 +226,14 @@ public class HostHeaderHandler implements HttpHandler {
     }
 
     /**
-     * Wraps each request's root handler (HttpReadListener calls it per request): the handler made
-     * for the last root is handed out again rather than a new one, as the root rarely changes. The
-     * field is read and written racily on purpose: a handler is immutable (its next is final), so
-     * any one seen here is whole, and a stale one only costs a new allocation.
+     * Wraps each request's root handler (HttpReadListener calls it per request) in a new handler, as
+     * Undertow's does. Not cached: a static wrapper that kept the last root would keep a stopped
+     * server's whole handler tree, its apps' class loaders with it (DataSourceTest's leak check).
      */
     private static final class Wrapper implements HandlerWrapper {
-        private HostHeaderHandler last;
-
         @Override
         public HttpHandler wrap(HttpHandler handler) {
-            final HostHeaderHandler seen = last;
-            if (seen != null && seen.next == handler) {
-                return seen;
-            }
-            final HostHeaderHandler made = new HostHeaderHandler(handler);
-            last = made;
-            return made;
+            return new HostHeaderHandler(handler);
         }
     }
 }
