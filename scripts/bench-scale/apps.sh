@@ -200,7 +200,7 @@ bench_apps() {
       for server in "$@"; do apps_round "$server" "$n" "$round"; done
     done
   done
-  local date name readme_args=() cmdline="BENCH_ONLY=apps scripts/bench"
+  local date name readme_args=() cmdline="${only:+BENCH_ONLY=apps }scripts/bench"
   $quick && cmdline+=" --quick"
   $readme && cmdline+=" --readme"
   date=$(date +%F)
@@ -211,7 +211,7 @@ bench_apps() {
   $readme && readme_args=(--readme "$root/README.md")
   python3 "$root/scripts/bench-scale/apps_report.py" --results "$(apps_tsv)" \
     --out "$root/docs/bench/$name.md" --chart "$root/docs/bench/$name.png" \
-    --command "$cmdline" --pinning "$pinning" \
+    --command "$cmdline" --pinning "$pinning" --goals "$work/goals-apps.tsv" \
     --versions "container $(git -C "$root" rev-parse --short HEAD), Tomcat $tomcat_version, Spring $(basename "$work"/apps-deps/spring-webmvc-*.jar .jar | sed 's/spring-webmvc-//'), $(java -version 2>&1 | head -1)" \
     "${readme_args[@]}"
   log "apps: done in $(( $(elapsed_ms "$started") / 1000 )) s"

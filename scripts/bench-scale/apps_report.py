@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from collections import defaultdict
 
+import scale_goals
 import scaling_readme
 
 SERVERS = ["container", "tomcat"]
@@ -62,17 +63,17 @@ def table(samples, counts):
 
 
 def goals(samples, counts):
+    """(key, goal, measured, met) at the largest N, for the report and scale_goals."""
     n = max(counts)
     out = []
     for key, limit in GOALS.items():
         c, t = median(samples, n, "container", key), median(samples, n, "tomcat", key)
         heading = dict((m[0], m[1]) for m in METRICS)[key]
+        text = f"{heading} at N = {n} ≤ {limit}× Tomcat's"
         if c is None or not t:
-            out.append(f"- {heading} at N = {n}: not measured")
-            continue
-        ratio = c / t
-        out.append(f"- {heading} at N = {n}: {ratio:.2f}× Tomcat's (goal ≤ {limit}×): "
-                   + ("**met**" if ratio <= limit else "**missed**"))
+            out.append((f"apps.{key}", text, "not measured", None))
+        else:
+            out.append((f"apps.{key}", text, f"{c / t:.2f}×", c / t <= limit))
     return out
 
 
@@ -128,7 +129,7 @@ def readme_block(samples, counts, report_name, png_name, command):
              f"[`docs/bench/{report_name}`](docs/bench/{report_name})); ratio = container ÷ Tomcat, lower is better.",
              ""]
     lines += table(samples, counts)
-    lines += [""] + goals(samples, counts) + ["", f"![cost against N apps](docs/bench/{png_name})", END]
+    lines += [""] + scale_goals.lines(goals(samples, counts)) + ["", f"![cost against N apps](docs/bench/{png_name})", END]
     return lines
 
 
@@ -145,6 +146,7 @@ def main():
     ap.add_argument("--pinning", default="")
     ap.add_argument("--versions", default="")
     ap.add_argument("--readme")
+    ap.add_argument("--goals", help="also write the goals here, for the full run's report (scale_goals)")
     args = ap.parse_args()
     samples = read(args.results)
     counts = sorted({n for (n, _s, _m) in samples})
@@ -163,13 +165,14 @@ def main():
           "--metrics off`; Tomcat: the distribution from Maven Central, `bin/catalina.sh run`, its webapps/ holding",
           "only these WARs. \"Every app answering\": launch until each app's Spring MVC path has answered 200. RSS after",
           "a round: after one request to each app's servlet, controller and JSP (compiled then).", ""]
-    md += table(samples, counts) + [""] + ["Goals (issue 17):"] + goals(samples, counts) + [""]
+    md += table(samples, counts) + [""] + ["Goals (issue 17):"] + scale_goals.lines(goals(samples, counts)) + [""]
     if failures:
         md += ["Requests that did not answer 200 in the round: "
                + ", ".join(f"{s} N={n}: {int(sum(v))}" for (n, s, _m), v in failures.items()), ""]
     md += [f"![cost against N apps]({os.path.basename(args.chart)})" if has_chart else "(No chart: gnuplot is not installed.)", ""]
     with open(args.out, "w") as f:
         f.write("\n".join(md))
+    scale_goals.write(args.goals, "apps", goals(samples, counts))
     if args.readme:
         update_readme(args.readme, readme_block(samples, counts, os.path.basename(args.out),
                                                 os.path.basename(args.chart), args.command))

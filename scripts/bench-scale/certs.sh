@@ -223,7 +223,7 @@ bench_certs() {
     done
   done
   [ "${BENCH_CERTS_PAIRS:-}" = 0 ] || certs_pairs
-  scale_report certs "BENCH_ONLY=certs scripts/bench${*:+ $*}"
+  scale_report certs "${only:+BENCH_ONLY=certs }scripts/bench${*:+ $*}"
 }
 
 # Copies the raw samples beside the report, writes the report (and the README block with --readme).
@@ -238,7 +238,7 @@ scale_report() {
   python3 "$scale_dir/${row}_report.py" --results "$scale_results" --out "$root/docs/bench/$name.md" \
     --chart "$root/docs/bench/$name.png" --command "$command" --pinning "$pinning" \
     --settings "rounds=$rounds duration=${duration}s warmup=until two passes agree within 5% (max ${warmup}s)" \
-    --versions "$(scale_versions)" "${readme_args[@]}"
+    --versions "$(scale_versions)" --goals "$work/goals-$row.tsv" "${readme_args[@]}"
   echo "report: $root/docs/bench/$name.md"
 }
 

@@ -57,7 +57,7 @@ conns_main() {
   done
   python3 "$root/scripts/bench-scale/conns_report.py" --results "$results" "${histograms[@]}" \
     --out "$root/docs/bench/$name.md" --chart "$root/docs/bench/$name.png" \
-    --command "BENCH_ONLY=conns scripts/bench${*:+ $*}" --pinning "$pinning" \
+    --command "${only:+BENCH_ONLY=conns }scripts/bench${*:+ $*}" --pinning "$pinning" --goals "$work/goals-conns.tsv" \
     --settings "held ${counts[*]}; normal client: 10 connections, ${conns_seconds}s (wrk -t1 for HTTP/1.1, h2load -m1 for h2); warm-up ${conns_warm}s; ECDSA P-256; port $port (HTTP/1.1), $tls_port (h2 over TLS)" \
     --versions "$(versions)" "${readme_args[@]}"
   log "conns: done in $(( $(elapsed_ms "$started") / 1000 )) s"

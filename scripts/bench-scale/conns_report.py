@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 
+import scale_goals
 import scaling_readme
 
 SERVERS = ["container", "container-jdk", "nginx", "tomcat"]
@@ -108,20 +109,26 @@ def table(values, counts):
 
 
 def goals(values, counts):
-    lines = []
+    """(key, goal, measured, met) for each protocol and count: memory per connection against nginx and Tomcat."""
+    out = []
     for protocol in PROTOCOLS:
         for count in counts:
-            c, n, t = (valid_kib(values, protocol, count, s) for s in ("container", "nginx", "tomcat"))
-            if c is None:
-                lines.append(f"- {PROTOCOLS[protocol]}, {count:,} held: container did not hold them all (see the table)")
-                continue
-            parts = [] if c > 0 else ["RSS did not grow measurably"]
-            if c > 0 and n is not None:
-                parts.append(f"{c / n if n > 0 else float('inf'):.2f}× nginx (goal ≤ 1.5×: {'met' if c <= 1.5 * n else 'missed'})")
-            if c > 0 and t is not None:
-                parts.append(f"{c / t if t > 0 else float('inf'):.2f}× Tomcat (goal < 1×: {'met' if c < t else 'missed'})")
-            lines.append(f"- {PROTOCOLS[protocol]}, {count:,} held: container {fmt(c)} KiB per connection, " + ", ".join(parts))
-    return "\n".join(lines)
+            c = valid_kib(values, protocol, count, "container")
+            for peer, bound, text in (("nginx", 1.5, "≤ 1.5× nginx's"), ("tomcat", None, "below Tomcat's")):
+                goal = f"{PROTOCOLS[protocol]}, {count:,} held: memory per idle connection {text}"
+                key = f"conns.{protocol}.{count}.{peer}"
+                p = valid_kib(values, protocol, count, peer)
+                if c is None:
+                    out.append((key, goal, "container did not hold them all (see the table)", False))
+                elif p is None:
+                    out.append((key, goal, "not measured", None))
+                elif c <= 0:
+                    out.append((key, goal, "RSS did not grow measurably", True))
+                else:
+                    r = f"{c / p:.2f}×" if p > 0 else "∞"
+                    met = c <= bound * p if bound else c < p
+                    out.append((key, goal, f"{fmt(c)} KiB against {fmt(p)}: {r}", met))
+    return out
 
 
 def chart(values, counts, path):
@@ -193,6 +200,7 @@ def main():
     parser.add_argument("--readme")
     parser.add_argument("--histogram", action="append", default=[],
                         help="'SERVER PROTOCOL FILE': jcmd GC.class_histogram with the most connections held")
+    parser.add_argument("--goals", help="also write the goals here, for the full run's report (scale_goals)")
     args = parser.parse_args()
     values = read(args.results)
     counts = counts_of(values)
@@ -209,7 +217,7 @@ def main():
             "against the 1 KiB file, first with nothing held. A figure marked with held/failed/dropped is not "
             "valid: the server did not keep every connection.", "",
             f"- command: `{args.command}`", f"- {args.pinning}", f"- settings: {args.settings}",
-            f"- versions: {args.versions}", "", "## Goals (issue 17)", "", goals(values, counts), "",
+            f"- versions: {args.versions}", "", "## Goals (issue 17)", "", *scale_goals.lines(goals(values, counts)), "",
             "## Figures", "", table(values, counts), ""]
     if CAPPED:
         text += ["¹ Conscrypt opens a pipe for every SSL object, so each TLS connection takes three file "
@@ -227,6 +235,7 @@ def main():
             server, protocol, path = spec.split(" ", 2)
             text += [f"{LABEL.get(server, server)}, {PROTOCOLS[protocol]}:", "", "```", open(path).read().rstrip(), "```", ""]
     open(args.out, "w").write("\n".join(text))
+    scale_goals.write(args.goals, "conns", goals(values, counts))
     if args.readme:
         scaling_readme.replace(args.readme, "conns", readme_block(values, counts))
 

@@ -188,5 +188,5 @@ bench_hosts() {
     done
   done
   [ "${BENCH_HOSTS_PAIRS:-}" = 0 ] || hosts_pairs
-  scale_report hosts "BENCH_ONLY=hosts scripts/bench${*:+ $*}"
+  scale_report hosts "${only:+BENCH_ONLY=hosts }scripts/bench${*:+ $*}"
 }

@@ -35,7 +35,7 @@ static_main() {
   $readme && readme_args=(--readme "$root/README.md")
   python3 "$root/scripts/bench-scale/static_report.py" --results "$results" \
     --out "$root/docs/bench/$name.md" --chart "$root/docs/bench/$name.png" \
-    --command "BENCH_ONLY=static scripts/bench${*:+ $*}" --pinning "$pinning" \
+    --command "${only:+BENCH_ONLY=static }scripts/bench${*:+ $*}" --pinning "$pinning" --goals "$work/goals-static.tsv" \
     --settings "$files files ($(du -sh --apparent-size "$work/tree" | cut -f1) in all), fetched with h2load --h1 -c1 in 10 slices, then all again; hot: wrk -t1 -c$connections ${duration}s on /1k.bin after warming until stable (max ${warmup}s); port $port" \
     --versions "$(versions)" "${readme_args[@]}"
   log "static: done in $(( $(elapsed_ms "$started") / 1000 )) s"

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 
+import scale_goals
 import scaling_readme
 
 SERVERS = ["container", "nginx"]
@@ -63,6 +64,26 @@ def summary(values, servers):
     return "\n".join(lines)
 
 
+def goals(values):
+    """(key, goal, measured, met) for container: the second pass adds no RSS, the hot rate holds."""
+    points = curve(values, "container")
+    second = number(values, "container", "rss.after_second_pass")
+    before, after = number(values, "container", "hot_1k.before"), number(values, "container", "hot_1k.after")
+    flat = "RSS flat once every file was touched: the second pass over the tree grows it by at most 2%"
+    hot = "the hot 1 KiB rate after the tree at least 0.9× the rate before"
+    out = []
+    if points and second is not None:
+        growth = second - points[-1][1]
+        out.append(("static.rss_flat", flat, f"{growth:+.1f} MiB on {fmt(points[-1][1])}", growth <= 0.02 * points[-1][1]))
+    else:
+        out.append(("static.rss_flat", flat, "not measured", None))
+    if before and after:
+        out.append(("static.hot_rate", hot, f"{after / before:.2f}×", after >= 0.9 * before))
+    else:
+        out.append(("static.hot_rate", hot, "not measured", None))
+    return out
+
+
 def chart(values, servers, path):
     if not shutil.which("gnuplot"):
         return False
@@ -104,6 +125,7 @@ def main():
     for name in ("--command", "--pinning", "--settings", "--versions"):
         parser.add_argument(name, default="")
     parser.add_argument("--readme")
+    parser.add_argument("--goals", help="also write the goals here, for the full run's report (scale_goals)")
     args = parser.parse_args()
     values = read(args.results)
     servers = [s for s in SERVERS if curve(values, s)]
@@ -116,7 +138,8 @@ def main():
             "ready responses, each entry charged its bytes and its own overhead), and the hot rate holds. "
             "nginx keeps no file cache: its line is the floor.", "",
             f"- command: `{args.command}`", f"- {args.pinning}", f"- settings: {args.settings}",
-            f"- versions: {args.versions}", "", summary(values, servers), ""]
+            f"- versions: {args.versions}", "", "Goals (issue 17):", "", *scale_goals.lines(goals(values)), "",
+            summary(values, servers), ""]
     if drew:
         text += [f"![RSS against files fetched]({os.path.basename(args.chart)})", ""]
     text += ["RSS after each slice of the first pass (MiB):", "",
@@ -126,6 +149,7 @@ def main():
         cells = [fmt(dict(curve(values, s)).get(n)) for s in servers]
         text.append(f"| {n:,} | " + " | ".join(cells) + " |")
     open(args.out, "w").write("\n".join(text) + "\n")
+    scale_goals.write(args.goals, "static", goals(values))
     if args.readme:
         scaling_readme.replace(args.readme, "static", readme_block(values, servers))
 
