@@ -14,6 +14,19 @@ scale_dir="$root/scripts/bench-scale"
 # The figures of one scaling row: server, N, metric, value (one line per sample).
 scale_record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$scale_results"; }
 
+# One A B B A round of an interleaved pair at N: server CPU per operation of A and of B (µs, from
+# their clock ticks and operation counts) and B ÷ A, as server container-ab.
+#   scale_record_pair N TICKS_A COUNT_A TICKS_B COUNT_B
+scale_record_pair() {
+  local hz a_us b_us
+  hz=$(getconf CLK_TCK)
+  a_us=$(awk -v t="$2" -v c="$3" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / c }')
+  b_us=$(awk -v t="$4" -v c="$5" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / c }')
+  scale_record container-ab "$1" a_us "$a_us"
+  scale_record container-ab "$1" b_us "$b_us"
+  scale_record container-ab "$1" ratio "$(awk -v a="$a_us" -v b="$b_us" 'BEGIN { printf "%.4f", b / a }')"
+}
+
 # Starts a server (the command in the remaining arguments) pinned to the server core, waits for the
 # first 200 of URL (curl on the load core, --resolve NAME to 127.0.0.1); sets server_pid and started_ms.
 scale_start() {
@@ -180,13 +193,7 @@ certs_pairs() {
         done_[$who]=$((done_[$who] + count)) tick[$who]=$((tick[$who] + ticks))
         scale_record container-ab "$nb" "$who.failures" "$failures"
       done
-      local hz a_us b_us
-      hz=$(getconf CLK_TCK)
-      a_us=$(awk -v t="${tick[a]}" -v n="${done_[a]}" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
-      b_us=$(awk -v t="${tick[b]}" -v n="${done_[b]}" -v hz="$hz" 'BEGIN { printf "%.2f", 1e6 * t / hz / n }')
-      scale_record container-ab "$nb" a_us "$a_us"
-      scale_record container-ab "$nb" b_us "$b_us"
-      scale_record container-ab "$nb" ratio "$(awk -v a="$a_us" -v b="$b_us" 'BEGIN { printf "%.4f", b / a }')"
+      scale_record_pair "$nb" "${tick[a]}" "${done_[a]}" "${tick[b]}" "${done_[b]}"
     done
     server_pid=$b_pid; stop_server
     server_pid=$a_pid; stop_server

@@ -160,13 +160,7 @@ hosts_pairs() {
         req[$who]=$((req[$who] + requests)) tick[$who]=$((tick[$who] + ticks))
         scale_record container-ab "$nb" "$who.errors" "$errors"
       done
-      local hz a_us b_us
-      hz=$(getconf CLK_TCK)
-      a_us=$(awk -v t="${tick[a]}" -v r="${req[a]}" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / r }')
-      b_us=$(awk -v t="${tick[b]}" -v r="${req[b]}" -v hz="$hz" 'BEGIN { printf "%.3f", 1e6 * t / hz / r }')
-      scale_record container-ab "$nb" a_us "$a_us"
-      scale_record container-ab "$nb" b_us "$b_us"
-      scale_record container-ab "$nb" ratio "$(awk -v a="$a_us" -v b="$b_us" 'BEGIN { printf "%.4f", b / a }')"
+      scale_record_pair "$nb" "${tick[a]}" "${req[a]}" "${tick[b]}" "${req[b]}"
     done
     server_pid=$b_pid; stop_server
     server_pid=$a_pid; stop_server
