@@ -3,7 +3,6 @@ package dev.container.server;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.concurrent.atomic.LongAdder;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -12,14 +11,14 @@ import org.xnio.conduits.StreamSourceConduit;
  * A request body read through this is counted as it is read: for bodies whose length no
  * Content-Length declares (chunked, or HTTP/2 DATA frames without one). Used by {@link RequestDurations}
  * for those requests only; a body with a Content-Length is counted by that. Thread-safe as far as its
- * conduit is (one reader at a time); the count is a shared {@link LongAdder}.
+ * conduit is (one reader at a time); the count is the route's ({@link RequestDurations#read}).
  */
 final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
-    private final LongAdder bytes;
+    private final RequestDurations route;
 
-    CountingSourceConduit(StreamSourceConduit next, LongAdder bytes) {
+    CountingSourceConduit(StreamSourceConduit next, RequestDurations route) {
         super(next);
-        this.bytes = bytes;
+        this.route = route;
     }
 
     @Override
@@ -43,21 +42,21 @@ final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSour
         // what is left in throughBuffer was read too, for the caller to write before it calls again
         long read = Math.max(n, 0) + throughBuffer.remaining();
         if (read > 0) {
-            bytes.add(read);
+            route.read(read);
         }
         return n;
     }
 
     private int counted(int n) {
         if (n > 0) {
-            bytes.add(n);
+            route.read(n);
         }
         return n;
     }
 
     private long counted(long n) {
         if (n > 0) {
-            bytes.add(n);
+            route.read(n);
         }
         return n;
     }
