@@ -3,6 +3,7 @@ package dev.container.server;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.LongAdder;
 import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
@@ -11,14 +12,14 @@ import org.xnio.conduits.StreamSourceConduit;
  * A request body read through this is counted as it is read: for bodies whose length no
  * Content-Length declares (chunked, or HTTP/2 DATA frames without one). Used by {@link RequestDurations}
  * for those requests only; a body with a Content-Length is counted by that. Thread-safe as far as its
- * conduit is (one reader at a time); the count is the route's ({@link RequestDurations#read}).
+ * conduit is (one reader at a time); the count is a shared {@link LongAdder}.
  */
 final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
-    private final RequestDurations route;
+    private final LongAdder bytes;
 
-    CountingSourceConduit(StreamSourceConduit next, RequestDurations route) {
+    CountingSourceConduit(StreamSourceConduit next, LongAdder bytes) {
         super(next);
-        this.route = route;
+        this.bytes = bytes;
     }
 
     @Override
@@ -42,21 +43,21 @@ final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSour
         // what is left in throughBuffer was read too, for the caller to write before it calls again
         long read = Math.max(n, 0) + throughBuffer.remaining();
         if (read > 0) {
-            route.read(read);
+            bytes.add(read);
         }
         return n;
     }
 
     private int counted(int n) {
         if (n > 0) {
-            route.read(n);
+            bytes.add(n);
         }
         return n;
     }
 
     private long counted(long n) {
         if (n > 0) {
-            route.read(n);
+            bytes.add(n);
         }
         return n;
     }

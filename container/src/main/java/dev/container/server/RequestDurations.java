@@ -4,18 +4,16 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One route's requests for the metrics (one host's app or static mount): a duration histogram
  * per request method and status class (OpenTelemetry's {@code http.server.request.duration}), the
  * requests in flight, and the body bytes received (as Content-Length declares them, or as they are
  * read when no Content-Length does: chunked, HTTP/2) and sent. Made once per route and kept across
- * reloads by whoever wraps the routes ({@link RouteWrapper}); counting is atomic adds into
- * striped blocks only ({@link Stripes}: the requests begun and the bytes in one, each histogram's
- * buckets and sum in another, so a request touches a few cache lines, not ten), a histogram made
- * the first time its method and class occur. Methods outside the nine of
+ * reloads by whoever wraps the routes ({@link RouteWrapper}); counting is {@link LongAdder}s
+ * only, a histogram made the first time its method and class occur. Methods outside the nine of
  * RFC 9110 and 5789 count as {@code _OTHER}, as OpenTelemetry does, so a client cannot make a
  * series per made-up method. Thread-safe.
  */
@@ -30,15 +28,12 @@ public final class RequestDurations {
 
     private final String host;
     private final String route;
-    private static final VarHandle SERIES = MethodHandles.arrayElementVarHandle(DurationHistogram[].class);
-    /** Slots of counts: requests begun (those in flight are these less the histograms' counts), bytes. */
-    private static final int STARTED = 0;
-    private static final int READ = 1;
-    private static final int SENT = 2;
-    private static final int STRIDE = Stripes.stride(3);
-
-    private final DurationHistogram[] series = new DurationHistogram[METHODS.length * CLASSES.length];
-    private final long[] counts = Stripes.block(STRIDE);
+    private final AtomicReferenceArray<DurationHistogram> series =
+            new AtomicReferenceArray<>(METHODS.length * CLASSES.length);
+    /** Requests begun; those in flight are these less the ended ones (the histograms' counts). */
+    private final LongAdder started = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
 
     /**
      * @param host the host's id
@@ -70,14 +65,13 @@ public final class RequestDurations {
      * Content-Length declares or, without one, as it is read (chunked, HTTP/2).
      */
     void started(HttpServerExchange exchange) {
-        int base = Stripes.base(STRIDE);
-        Stripes.add(counts, base + STARTED, 1);
+        started.increment();
         long declared = exchange.getRequestContentLength();
         if (declared > 0) {
-            Stripes.add(counts, base + READ, declared);
+            bytesRead.add(declared);
         } else if (declared < 0 && !exchange.isRequestComplete()) {
             try {
-                exchange.addRequestWrapper((factory, ex) -> new CountingSourceConduit(factory.create(), this));
+                exchange.addRequestWrapper((factory, ex) -> new CountingSourceConduit(factory.create(), bytesRead));
             } catch (IllegalStateException e) {
                 // a handler in front has taken the body's channel already: it goes uncounted
             }
@@ -88,21 +82,16 @@ public final class RequestDurations {
     void ended(HttpServerExchange exchange, int status, long nanos) {
         int klass = status >= 100 && status < 600 ? status / 100 : 0;
         int index = method(exchange.getRequestMethod()) * CLASSES.length + klass;
-        DurationHistogram h = (DurationHistogram) SERIES.getAcquire(series, index);
+        DurationHistogram h = series.get(index);
         if (h == null) {
-            SERIES.compareAndSet(series, index, null, new DurationHistogram(DurationHistogram.HTTP_SECONDS));
-            h = (DurationHistogram) SERIES.getAcquire(series, index);
+            series.compareAndSet(index, null, new DurationHistogram(DurationHistogram.HTTP_SECONDS));
+            h = series.get(index);
         }
         h.record(nanos);
         long sent = exchange.getResponseBytesSent();
         if (sent > 0) {
-            Stripes.add(counts, Stripes.base(STRIDE) + SENT, sent);
+            bytesSent.add(sent);
         }
-    }
-
-    /** Request body bytes read past a missing Content-Length ({@link CountingSourceConduit}). */
-    void read(long bytes) {
-        Stripes.add(counts, Stripes.base(STRIDE) + READ, bytes);
     }
 
     private static int method(HttpString method) {
@@ -122,8 +111,8 @@ public final class RequestDurations {
 
     /** Calls each with the method and status class of every histogram that has counted a request. */
     public void forEach(SeriesVisitor each) {
-        for (int i = 0; i < series.length; i++) {
-            DurationHistogram h = (DurationHistogram) SERIES.getAcquire(series, i);
+        for (int i = 0; i < series.length(); i++) {
+            DurationHistogram h = series.get(i);
             if (h != null) {
                 each.visit(METHODS[i / CLASSES.length], CLASSES[i % CLASSES.length], h.snapshot());
             }
@@ -139,22 +128,22 @@ public final class RequestDurations {
     /** Requests being served: those begun less those ended (ended first, so never below the truth). */
     public long inFlight() {
         long ended = 0;
-        for (int i = 0; i < series.length; i++) {
-            DurationHistogram h = (DurationHistogram) SERIES.getAcquire(series, i);
+        for (int i = 0; i < series.length(); i++) {
+            DurationHistogram h = series.get(i);
             if (h != null) {
                 ended += h.count();
             }
         }
-        return Math.max(Stripes.sum(counts, STRIDE, STARTED) - ended, 0);
+        return Math.max(started.sum() - ended, 0);
     }
 
     /** Request body bytes received (declared by Content-Length, else as read), since the start. */
     public long bytesRead() {
-        return Stripes.sum(counts, STRIDE, READ);
+        return bytesRead.sum();
     }
 
     /** Response body bytes sent, since the start. */
     public long bytesSent() {
-        return Stripes.sum(counts, STRIDE, SENT);
+        return bytesSent.sum();
     }
 }

@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import io.undertow.util.Methods;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class DurationHistogramTest {
@@ -40,70 +34,5 @@ class DurationHistogramTest {
     @Test
     void bounds_must_ascend() {
         assertThatThrownBy(() -> new DurationHistogram(new double[] {0.1, 0.1})).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void threads_recording_at_once_lose_no_count_though_they_share_stripes() throws Exception {
-        DurationHistogram h = new DurationHistogram(new double[] {0.001, 0.01});
-        int threads = Stripes.COUNT * 4;
-        int each = 200_000;
-        run(threads, () -> {
-            for (int i = 0; i < each; i++) {
-                h.record(i % 2 == 0 ? MS : 5 * MS);
-            }
-        });
-
-        DurationHistogram.Snapshot s = h.snapshot();
-
-        assertThat(s.cumulative()).containsExactly((long) threads * each / 2, (long) threads * each);
-        assertThat(s.count()).isEqualTo((long) threads * each);
-        assertThat(s.sumSeconds()).isCloseTo(threads * (each / 2) * 0.006, within(1e-6));
-    }
-
-    @Test
-    void a_routes_requests_and_bytes_counted_by_threads_at_once_are_all_there() throws Exception {
-        RequestDurations route = new RequestDurations("h", "/");
-        int threads = Stripes.COUNT * 4;
-        int each = 50_000;
-        run(threads, () -> {
-            HttpServerExchange exchange = new HttpServerExchange(null);
-            exchange.setRequestMethod(Methods.POST);
-            exchange.getRequestHeaders().put(Headers.CONTENT_LENGTH, "3");
-            for (int i = 0; i < each; i++) {
-                route.started(exchange);
-                route.read(2);
-                route.ended(exchange, 200, MS);
-            }
-        });
-
-        long[] requests = {0};
-        route.forEach((method, statusClass, snapshot) -> {
-            assertThat(method + " " + statusClass).isEqualTo("POST 2xx");
-            requests[0] += snapshot.count();
-        });
-        assertThat(requests[0]).isEqualTo((long) threads * each);
-        assertThat(route.inFlight()).isZero();
-        assertThat(route.bytesRead()).isEqualTo(5L * threads * each);
-    }
-
-    private static void run(int threads, Runnable work) throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> started = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                work.run();
-            });
-            thread.start();
-            started.add(thread);
-        }
-        go.countDown();
-        for (Thread thread : started) {
-            thread.join();
-        }
     }
 }
