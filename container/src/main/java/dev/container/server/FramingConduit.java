@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HttpString;
 import io.undertow.util.MalformedMessageException;
@@ -47,12 +46,6 @@ import org.xnio.conduits.StreamSourceConduit;
  * <li>a head that does not end within the request timeout closes the connection (slowloris): the
  *     bytes of an unfinished head are held here, so Undertow's own parse timeout never starts.</li>
  * </ul>
- * The idle timeout (no request on an open connection) is kept here too, by the same one timer,
- * in place of Undertow's {@code ParseTimeoutUpdater}, which scheduled and cancelled a timer in
- * the I/O thread's queue for every connection: this one is armed only when the connection
- * actually waits (Undertow resumes reads for the next request, or a head is unfinished), and
- * a later deadline only moves the deadline, not the timer (it re-arms itself when it fires
- * early). A connection whose request came with its first read arms none.
  * After an upgrade request (WebSocket, h2c) the bytes are held, unread, until the response says
  * whether the connection was upgraded (then they are no longer HTTP/1.1) or not.
  *
@@ -99,7 +92,6 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private final RequestFraming framing;
     private final StreamConnection connection;
     private final long headTimeoutMillis;
-    private final long idleTimeoutMillis;
     private final int holdLimit;
 
     /**
@@ -117,30 +109,16 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
     private IOException bodyFailure;
     /** The read after a body failure answers 0 once, so that a blocking reader awaits and sees the failure. */
     private boolean zeroOnce;
-
-    private static final int NO_DEADLINE = 0;
-    private static final int IDLE = 1;
-    private static final int HEAD = 2;
-    /** Undertow's read listener between requests (another one drains a closing connection, or reads a body). */
-    private static final Class<?> HTTP_READ_LISTENER = undertowClass("io.undertow.server.protocol.http.HttpReadListener");
-
-    /** What the deadline is for: nothing, the wait for a request, or the unfinished head. Guarded by this. */
-    private volatile int timing = NO_DEADLINE;
-    /** When the connection closes (System.nanoTime), if timing says so. Guarded by this. */
-    private long deadline;
-    /** The armed timer (or null), and when it fires: at or before the deadline. Guarded by this. */
-    private XnioExecutor.Key timer;
-    private long timerAt;
-    /** The head the deadline is for (RequestFraming.heads() when it started). */
+    private XnioExecutor.Key headTimer;
+    /** The head the timer runs for (RequestFraming.heads() when it started). */
     private long timedHead;
 
     FramingConduit(StreamSourceConduit next, StreamConnection connection, RequestFraming framing, long headTimeoutMillis,
-                   long idleTimeoutMillis, int maxHeaderSize) {
+                   int maxHeaderSize) {
         super(next);
         this.connection = connection;
         this.framing = framing;
         this.headTimeoutMillis = headTimeoutMillis;
-        this.idleTimeoutMillis = idleTimeoutMillis;
         this.holdLimit = maxHeaderSize + 32 * 1024;
     }
 
@@ -211,9 +189,6 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         int start = dst.position();
         int n = next.read(dst);
         if (n <= 0) {
-            if (n < 0) {
-                stopTimer(); // closing it does not come here: the end of the stream does, mostly
-            }
             return n;
         }
         int stop = start + n;
@@ -259,9 +234,6 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
                 ensure(Math.min(16 * 1024, holdLimit - end));
                 int n = next.read(ByteBuffer.wrap(hold, end, hold.length - end));
                 if (n <= 0) {
-                    if (n < 0) {
-                        stopTimer();
-                    }
                     return n; // the client closed in the middle of a head: nothing to serve
                 }
                 end += n;
@@ -313,92 +285,33 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
                 AWAITING.put(connection, this);
             }
         }
-        if (framing.headBytes() > 0) {
+        boolean unfinished = framing.headBytes() > 0;
+        if (headTimer != null && (!unfinished || timedHead != framing.heads())) {
+            headTimer.remove();
+            headTimer = null;
+        }
+        if (unfinished && headTimer == null && headTimeoutMillis > 0) {
             long head = framing.heads();
-            if (timing != HEAD || timedHead != head) {
-                timedHead = head;
-                if (headTimeoutMillis > 0) {
-                    deadline(HEAD, headTimeoutMillis);
-                } else {
-                    deadline(NO_DEADLINE, 0);
-                }
-            }
-        } else if (timing != NO_DEADLINE) {
-            deadline(NO_DEADLINE, 0); // a request (or part of its body) came: the connection is not idle
+            timedHead = head;
+            headTimer = next.getReadThread().executeAfter(() -> headTimedOut(head), headTimeoutMillis, TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Sets the deadline: a later one leaves the armed timer, which re-arms itself for the rest. */
-    private synchronized void deadline(int kind, long millis) {
-        timing = kind;
-        if (kind == NO_DEADLINE) {
-            return; // an armed timer fires and does nothing; closing the connection removes it
-        }
-        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        deadline = at;
-        if (timer != null && timerAt - at <= 0) {
-            return;
-        }
-        if (timer != null) {
-            timer.remove();
-        }
-        arm(at);
-    }
-
-    private void arm(long at) {
-        timerAt = at;
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime() + 999_999));
-        timer = next.getReadThread().executeAfter(this::timedOut, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void timedOut() {
-        int kind;
-        synchronized (this) {
-            timer = null;
-            kind = timing;
-            if (kind == NO_DEADLINE || !connection.isOpen()) {
-                return;
-            }
-            if (deadline - System.nanoTime() > 0) {
-                arm(deadline);
-                return;
-            }
-            timing = NO_DEADLINE;
-        }
-        if (kind == HEAD) {
+    private void headTimedOut(long head) {
+        headTimer = null;
+        if (framing.heads() == head && framing.headBytes() > 0) {
             log.debug("closing {}: request head not complete within {} ms", connection.getPeerAddress(), headTimeoutMillis);
-        } else {
-            log.debug("closing {}: no request within {} ms", connection.getPeerAddress(), idleTimeoutMillis);
+            IoUtils.safeClose(connection);
         }
-        IoUtils.safeClose(connection);
-    }
-
-    /** Removes the timer: the connection ends (a timer left armed fires on a closed one and does nothing). */
-    private synchronized void stopTimer() {
-        timing = NO_DEADLINE;
-        if (timer != null) {
-            timer.remove();
-            timer = null;
-        }
-    }
-
-    /**
-     * Whether Undertow waits for the next request here: nothing held, the framing between
-     * requests, Undertow's own read listener set (not the close's drain, nor a body's reader) and
-     * the connection able to answer.
-     */
-    private boolean awaitingRequest() {
-        return end == 0 && !refused && bodyFailure == null && framing.betweenRequests()
-                && connection.getSinkChannel().isOpen()
-                && HTTP_READ_LISTENER.isInstance(connection.getSourceChannel().getReadListener());
     }
 
     /** The framing failed: a head is replaced by our stand-in request, a body fails its reader. */
     private void fail() {
         RequestFraming.Failure failure = framing.failure();
         log.debug("refusing a request from {}: {} ({})", connection.getPeerAddress(), failure.reason(), failure.status());
-        if (timing != NO_DEADLINE) {
-            deadline(NO_DEADLINE, 0);
+        if (headTimer != null) {
+            headTimer.remove();
+            headTimer = null;
         }
         if (failure.inHead()) {
             byte[] standIn = ("GET / HTTP/1.1\r\nHost: refused.invalid\r\n" + REFUSED + ": " + failure.status()
@@ -452,9 +365,6 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
         } else if (ready()) {
             next.wakeupReads();
         } else {
-            if (idleTimeoutMillis > 0 && awaitingRequest()) {
-                deadline(IDLE, idleTimeoutMillis);
-            }
             next.resumeReads();
         }
     }
@@ -481,7 +391,10 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
 
     @Override
     public void terminateReads() throws IOException {
-        stopTimer();
+        if (headTimer != null) {
+            headTimer.remove();
+            headTimer = null;
+        }
         synchronized (AWAITING) {
             AWAITING.remove(connection);
         }
@@ -501,14 +414,6 @@ final class FramingConduit extends AbstractStreamSourceConduit<StreamSourceCondu
             }
         }
         next.terminateReads();
-    }
-
-    private static Class<?> undertowClass(String name) {
-        try {
-            return Class.forName(name, false, HttpServerExchange.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("Undertow without " + name, e);
-        }
     }
 
     private static byte[] randomBytes() {

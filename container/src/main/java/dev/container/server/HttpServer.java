@@ -183,7 +183,7 @@ public final class HttpServer {
                 .set(Options.CONNECTION_LOW_WATER, limits.maxConnections())
                 .getMap();
         OptionMap options = serverOptions(limits);
-        var http1 = new HttpOpenListener(buffers, http1Options(options));
+        var http1 = new HttpOpenListener(buffers, options);
         // strict RFC 9112 framing under Undertow's parser; the front answers what it refused
         var strict = new StrictHttp1(http1, limits);
         http1.setRootHandler(StrictHttp1.front(gate));
@@ -298,17 +298,6 @@ public final class HttpServer {
         options.set(UndertowOptions.MAX_ENTITY_SIZE, body);
         options.set(UndertowOptions.MULTIPART_MAX_ENTITY_SIZE, body);
         return options.getMap();
-    }
-
-    /**
-     * The options of the HTTP/1.1 listener: without Undertow's idle and parse timeouts, which
-     * {@link FramingConduit} keeps (Undertow's would schedule a timer for every connection).
-     */
-    static OptionMap http1Options(OptionMap options) {
-        return OptionMap.builder().addAll(options)
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
-                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, -1)
-                .getMap();
     }
 
     /** Milliseconds for Undertow, where 0 or less means "no timeout": a zero duration means the same. */

@@ -156,11 +156,6 @@ final class RequestFraming {
         return failure;
     }
 
-    /** Whether it waits for the first byte of the next request's head (between requests). */
-    boolean betweenRequests() {
-        return state == LINE_START && headBytes == 0;
-    }
-
     /** Bytes of the current, unfinished head that were read (they precede the next byte). */
     int headBytes() {
         return inHead() ? headBytes : 0;

@@ -42,7 +42,7 @@ final class StrictHttp1 implements DelegateOpenListener {
         RequestFraming framing = new RequestFraming((int) limits.maxRequestLine(), (int) limits.maxHeaderSize(),
                 limits.maxHeaders(), limits.maxRequestBody());
         var conduit = new FramingConduit(channel.getSourceChannel().getConduit(), channel, framing,
-                limits.requestTimeout().toMillis(), limits.idleTimeout().toMillis(), (int) limits.maxHeaderSize());
+                limits.requestTimeout().toMillis(), (int) limits.maxHeaderSize());
         if (additionalData != null) {
             try {
                 conduit.preload(additionalData.getBuffer());
