@@ -61,6 +61,56 @@ class LimitsAndAccessLogTest {
     }
 
     @Test
+    void a_connection_that_sends_nothing_is_closed_after_idle_timeout() throws Exception {
+        try (Container container = start("limits { idle-timeout = 300ms }\n");
+             Socket socket = new Socket("127.0.0.1", container.urls().get(0).getPort())) {
+            socket.setSoTimeout(5_000);
+            long began = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void a_kept_alive_connection_used_within_the_idle_timeout_stays_open_past_it() throws Exception {
+        try (Container container = start("limits { idle-timeout = 1s }\n");
+             Socket socket = new Socket("127.0.0.1", container.urls().get(0).getPort())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] request = "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < 6; i++) { // 6 requests 400 ms apart: 2.4 s, each wait shorter than the timeout
+                out.write(request);
+                out.flush();
+                String response = readResponse(in);
+                assertThat(response).startsWith("HTTP/1.1 200").endsWith("<h1>hello</h1>\n");
+                Thread.sleep(400);
+            }
+        }
+    }
+
+    /** One response with a Content-Length body, as text. */
+    private static String readResponse(InputStream in) throws Exception {
+        StringBuilder text = new StringBuilder();
+        int length = -1;
+        while (true) {
+            int b = in.read();
+            assertThat(b).as("response so far: %s", text).isNotEqualTo(-1);
+            text.append((char) b);
+            if (text.length() >= 4 && text.substring(text.length() - 4).equals("\r\n\r\n")) {
+                for (String line : text.toString().split("\r\n")) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                break;
+            }
+        }
+        text.append(new String(in.readNBytes(length), StandardCharsets.ISO_8859_1));
+        return text.toString();
+    }
+
+    @Test
     void access_log_gets_one_line_per_request_in_the_configured_format() throws Exception {
         Path log = dir.resolve("logs/access.log");
         try (Container container = start("logging.access-log { enabled = true, file = logs/access.log, format = common }\n")) {
