@@ -52,6 +52,7 @@ final class ClassIndex {
     /** As {@link #perRoot(List, Path, String)}, a jar's index taken from {@code shared} when another app has the same jar. */
     static Map<Path, IndexView> perRoot(List<Path> roots, Path cacheDir, String appName, SharedIndexes shared)
             throws DeploymentError {
+        JandexCompilation.exclude();
         Map<Path, IndexView> indexes = new LinkedHashMap<>();
         Set<Path> cacheFiles = new HashSet<>();
         for (Path root : roots) {
