@@ -95,6 +95,19 @@ certs_prepare() {
   done
 }
 
+# Handshakes against the server of $certs_port over the names in file NAMES until two 2-second passes
+# agree within 5% on server CPU per handshake (the JIT has compiled the path), at most warmup/2 + 1.
+certs_warm() {
+  local names=$1 count failures ticks wall us passes=0 previous=0
+  while (( passes < warmup / 2 + 1 )); do
+    read -r count failures ticks wall < <(certs_handshakes "$names" --seconds 2 --seed "$((100 + passes))")
+    us=$(per_handshake_us "$ticks" "$count")
+    passes=$((passes + 1))
+    if (( previous > 0 && us * 100 >= previous * 95 && us * 100 <= previous * 105 )); then break; fi
+    previous=$us
+  done
+}
+
 # One server at one N: start-up, RSS, the first handshake of every name (the keys' first use),
 # then full handshakes over all names in random order until two passes agree, then the measured passes.
 certs_one() {
@@ -119,18 +132,11 @@ certs_one() {
   [ -n "$ready" ] && scale_record "$server" "$n" ready_ms "$ready"
   sleep 1
   scale_record "$server" "$n" rss_start_mib "$(rss_mib)"
-  local count failures ticks wall passes=0 previous=0 us
+  local count failures ticks wall
   read -r count failures ticks wall < <(certs_handshakes "$work/names-$n" --count "$n" --in-order)
   scale_record "$server" "$n" first_handshake_us "$(per_handshake_us "$ticks" "$count")"
   scale_record "$server" "$n" first_handshake.failures "$failures"
-  # settled: two 2-second passes within 5% of server CPU per handshake (the JIT has compiled the path)
-  while (( passes < warmup / 2 + 1 )); do
-    read -r count failures ticks wall < <(certs_handshakes "$work/names-$n" --seconds 2 --seed "$((100 + passes))")
-    us=$(per_handshake_us "$ticks" "$count")
-    passes=$((passes + 1))
-    if (( previous > 0 && us * 100 >= previous * 95 && us * 100 <= previous * 105 )); then break; fi
-    previous=$us
-  done
+  certs_warm "$work/names-$n"
   local round
   for round in $(seq "$rounds"); do
     read -r count failures ticks wall < <(certs_handshakes "$work/names-$n" --seconds "$duration" --seed "$round")
@@ -156,7 +162,7 @@ certs_pairs() {
   local a_port=$((certs_port + 2)) b_port=$((certs_port + 3)) a_pid b_pid saved_port=$certs_port
   sed "s/port = $certs_port,/port = $a_port,/; s#certs-state-1\"#certs-state-a\"#" "$work/certs-1.conf" >"$work/certs-a.conf"
   sed "s/port = $certs_port,/port = $b_port,/; s#certs-state-$nb\"#certs-state-b\"#" "$work/certs-$nb.conf" >"$work/certs-b.conf"
-  local count failures ticks wall us previous passes names
+  local count failures ticks wall names
   for pair in $(seq "$pairs"); do
     log "certs: container N=1 and N=$nb together, pair $pair of $pairs ($per rounds of A B B A)"
     rm -rf "$work/certs-state-a" "$work/certs-state-b"
@@ -173,14 +179,7 @@ certs_pairs() {
     for who in a b; do
       server_pid=$a_pid certs_port=$a_port names="$work/names-1"
       [ "$who" = b ] && server_pid=$b_pid certs_port=$b_port names="$work/names-$nb"
-      passes=0 previous=0
-      while (( passes < warmup / 2 + 1 )); do
-        read -r count failures ticks wall < <(certs_handshakes "$names" --seconds 2 --seed "$((100 + passes))")
-        us=$(per_handshake_us "$ticks" "$count")
-        passes=$((passes + 1))
-        if (( previous > 0 && us * 100 >= previous * 95 && us * 100 <= previous * 105 )); then break; fi
-        previous=$us
-      done
+      certs_warm "$names"
     done
     for round in $(seq "$per"); do
       local -A done_=([a]=0 [b]=0) tick=([a]=0 [b]=0)
